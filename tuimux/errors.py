@@ -1,0 +1,44 @@
+"""One small hierarchy of errors, each with a message a user can act on.
+
+The CLI turns any ``TuimuxError`` into one sentence and a non-zero exit status; tracebacks
+are only shown with ``--debug``.
+"""
+
+from __future__ import annotations
+
+
+class TuimuxError(Exception):
+    """Base of every error tuimux reports to the user."""
+
+
+class CommandError(TuimuxError, ValueError):
+    """A tmux command could not be built safely (for example an argument held a newline)."""
+
+
+class LayoutError(TuimuxError, ValueError):
+    """A tmux layout string was malformed or its checksum did not match."""
+
+
+class ProtocolError(TuimuxError):
+    """The control channel said something that cannot be understood."""
+
+
+class TmuxError(TuimuxError):
+    """tmux answered a command with ``%error``; the message is tmux's own."""
+
+    def __init__(self, command: str, message: str) -> None:
+        super().__init__(message or f"tmux refused {command!r}")
+        self.command = command
+        self.message = message
+
+
+class ConnectError(TuimuxError):
+    """tmux could not be started or reached (missing binary, dead server, lost link)."""
+
+
+class SessionClosed(ConnectError):
+    """The control connection ended (``%exit`` or end of file) while work was pending."""
+
+
+class ConfigError(TuimuxError):
+    """The configuration file is unreadable or invalid."""
