@@ -1,0 +1,89 @@
+"""Fixtures that start real tmux servers on private sockets.
+
+Every test gets its own server (``tmux -L tuimux-test-<random> -f /dev/null``), killed
+afterwards, so nothing touches the developer's tmux and tests never see each other.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+TMUX = shutil.which("tmux") or "tmux"
+
+
+def clean_env() -> dict[str, str]:
+    """An environment for tmux that ignores any tmux the tests themselves run inside."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+    env["LANG"] = "C.UTF-8"
+    env["LC_ALL"] = "C.UTF-8"
+    env.setdefault("TERM", "xterm-256color")
+    env["SHELL"] = "/bin/sh"
+    env["PS1"] = "$ "
+    env["ENV"] = "/dev/null"
+    return env
+
+
+@dataclass
+class TmuxServer:
+    """A private tmux server; ``run`` is synchronous because it only sets up a test."""
+
+    socket_name: str
+    env: dict[str, str] = field(default_factory=clean_env)
+
+    @property
+    def argv(self) -> list[str]:
+        return [TMUX, "-L", self.socket_name, "-f", "/dev/null"]
+
+    def run(self, *args: str, check: bool = True) -> str:
+        result = subprocess.run(
+            [*self.argv, *args], capture_output=True, text=True, env=self.env, timeout=20
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(f"tmux {args!r} failed: {result.stderr.strip()}")
+        return result.stdout
+
+    def new_session(
+        self, name: str = "s", width: int = 80, height: int = 24, command: str | None = None
+    ) -> None:
+        args = ["new-session", "-d", "-s", name, "-x", str(width), "-y", str(height)]
+        if command is not None:
+            args.append(command)
+        self.run(*args)
+
+    def display(self, target: str, fmt: str) -> str:
+        return self.run("display-message", "-p", "-t", target, fmt).rstrip("\n")
+
+    def capture(self, target: str, *flags: str) -> str:
+        return self.run("capture-pane", "-p", *flags, "-t", target)
+
+    def wait_for(self, predicate: object, timeout: float = 10.0) -> None:
+        """Poll a condition of tmux's state (tests only; the product never sleeps)."""
+        assert callable(predicate)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.02)
+        raise AssertionError("condition not reached in time")
+
+    def kill(self) -> None:
+        subprocess.run(
+            [*self.argv, "kill-server"], capture_output=True, env=self.env, timeout=20
+        )
+
+
+@pytest.fixture
+def tmux_server() -> Iterator[TmuxServer]:
+    server = TmuxServer(f"tuimux-test-{uuid.uuid4().hex[:12]}")
+    try:
+        yield server
+    finally:
+        server.kill()
