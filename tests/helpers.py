@@ -1,0 +1,61 @@
+"""Shared test helpers that need tuimux itself (conftest stays free of product imports)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from tests.conftest import TmuxServer
+from tuimux.client import TmuxClient
+from tuimux.control import events as ev
+from tuimux.transport.local import LocalTransport, tmux_argv
+
+
+async def open_client(
+    server: TmuxServer, command: list[str] | None = None, *, start: bool = True
+) -> TmuxClient:
+    """A control client on the test server (the server must already run)."""
+    argv = tmux_argv(
+        "tmux",
+        socket_name=server.socket_name,
+        socket_path=None,
+        command=command or ["attach-session", "-t", "s"],
+    )
+    client = TmuxClient(await LocalTransport.start(argv, env=server.env))
+    if start:
+        await client.start()
+    return client
+
+
+class Recorder:
+    """Collects notifications and lets a test await one that matches."""
+
+    def __init__(self, client: TmuxClient) -> None:
+        self.events: list[ev.Notification] = []
+        self._waiters: list[tuple[Callable[[ev.Notification], bool], asyncio.Future[ev.Notification]]] = []
+        client.subscribe(self._on_event)
+
+    def _on_event(self, event: ev.Notification) -> None:
+        self.events.append(event)
+        for predicate, future in list(self._waiters):
+            if not future.done() and predicate(event):
+                future.set_result(event)
+
+    async def wait_for(
+        self, predicate: Callable[[ev.Notification], bool], timeout: float = 10.0
+    ) -> ev.Notification:
+        for event in self.events:
+            if predicate(event):
+                return event
+        future: asyncio.Future[ev.Notification] = asyncio.get_running_loop().create_future()
+        self._waiters.append((predicate, future))
+        return await asyncio.wait_for(future, timeout)
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait for a condition of tuimux's own state that notifications will make true."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)

@@ -1,0 +1,5 @@
+import sys
+
+from tuimux.cli import main
+
+sys.exit(main())

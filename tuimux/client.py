@@ -1,0 +1,277 @@
+"""One control-mode connection: commands in, replies and notifications out.
+
+Replies come back in the order commands were sent, one block per command, so pending
+commands wait in a FIFO. Three tmux 3.3a facts shape it (``research/controlmode.md`` §1.2):
+
+* blocks with FLAGS 0 are not ours (the attach command given on tmux's argv, hooks run
+  in this client's context) and must never be paired with a request;
+* commands joined on one line form a group, and when one fails tmux silently drops the
+  rest of the group (no blocks at all) — a parse error even gives one block for the line;
+* commands written before attach completes run *before* it, so nothing is written until
+  ``%session-changed`` has arrived.
+
+Notifications go to subscribers synchronously from the read loop, which never stops
+draining the channel (a control client that stops reading can hang a tmux server).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tuimux.control import events as ev
+from tuimux.control.command import build, join
+from tuimux.control.lines import LineSplitter
+from tuimux.control.parser import ControlParser, parse_notification
+from tuimux.errors import ConnectError, SessionClosed, TmuxError
+from tuimux.transport.base import Transport
+
+log = logging.getLogger(__name__)
+
+Subscriber = Callable[[ev.Notification], None]
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass
+class _Pending:
+    """A command line in flight: one future per command in its group."""
+
+    commands: list[str]
+    futures: list[asyncio.Future[ev.Reply]]
+    on_begin: Callable[[], None] | None = None
+    answered: int = 0
+    # refresh-client -A prints %pause/%continue *inside* its own reply block (tmux 3.3a).
+    carries_notifications: list[bool] = field(default_factory=list)
+
+
+class TmuxClient:
+    """Send commands to one ``tmux -C`` and receive its events.
+
+    Use :meth:`start` to wait for the attach, then :meth:`command` / :meth:`commands`.
+    """
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+        self.session_id: str | None = None
+        self.exit_reason: str | None = None
+        self._parser = ControlParser()
+        self._splitter = LineSplitter()
+        self._pending: deque[_Pending] = deque()
+        self._unsent: list[bytes] = []
+        self._subscribers: list[Subscriber] = []
+        self._attached = asyncio.get_running_loop().create_future()
+        self._closed = asyncio.Event()
+        self._startup_error: str | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self.on_send: Callable[[str], None] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self, timeout: float = 15.0) -> ev.SessionChanged:
+        """Start reading and wait until tmux says which session we are attached to."""
+        self._reader = asyncio.ensure_future(self._read_loop())
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._attached), timeout)
+        except asyncio.TimeoutError:
+            await self.close()
+            raise ConnectError(f"tmux did not attach within {timeout:g} seconds.") from None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    async def wait_closed(self) -> None:
+        await self._closed.wait()
+
+    async def detach(self, timeout: float = 5.0) -> None:
+        """Detach cleanly: ask tmux to detach, then drain the channel to its end."""
+        if not self.closed:
+            self._write_line("detach-client")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._closed.wait(), timeout)
+        await self.close()
+
+    async def close(self) -> None:
+        await self.transport.close()
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._reader, 5)
+        self._finish("closed")
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        self._subscribers.append(subscriber)
+        return lambda: self._subscribers.remove(subscriber)
+
+    # -- commands --------------------------------------------------------------------
+
+    async def command(self, *argv: str, timeout: float | None = DEFAULT_TIMEOUT) -> ev.Reply:
+        """Run one command; return its reply or raise :class:`TmuxError`."""
+        (reply,) = await self.commands([argv], timeout=timeout)
+        return reply
+
+    async def commands(
+        self,
+        argvs: Sequence[Sequence[str]],
+        *,
+        on_begin: Callable[[], None] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> list[ev.Reply]:
+        """Run several commands on one line, as one tmux group.
+
+        ``on_begin`` is called from the read loop when the group's first reply block
+        begins: everything a pane printed before that moment is already part of any
+        capture in the group (the snapshot rule of DESIGN.md, principle 1).
+        """
+        built = [build(*argv) for argv in argvs]
+        futures = self.send(built, on_begin=on_begin)
+        done = asyncio.gather(*futures)
+        try:
+            return list(await asyncio.wait_for(done, timeout))
+        except asyncio.TimeoutError:
+            raise TmuxError(built[0], f"tmux did not answer {built[0]!r} in time") from None
+
+    def send(
+        self, built: Sequence[str], *, on_begin: Callable[[], None] | None = None
+    ) -> list[asyncio.Future[ev.Reply]]:
+        """Queue already-built commands as one line; futures resolve in order."""
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[ev.Reply]] = [loop.create_future() for _ in built]
+        if self.closed:
+            for future in futures:
+                future.set_exception(SessionClosed("The tmux connection is closed."))
+                future.exception()  # mark retrieved: the caller may not await every one
+            return futures
+        carries = [c.startswith("refresh-client ") and " -A " in f" {c} " for c in built]
+        self._pending.append(_Pending(list(built), futures, on_begin, 0, carries))
+        self._write_line(join(*built))
+        return futures
+
+    def _write_line(self, line: str) -> None:
+        data = line.encode("utf-8") + b"\n"
+        if self.on_send is not None:
+            self.on_send(line)
+        if self._attached.done():
+            self.transport.write(data)
+        else:
+            self._unsent.append(data)
+
+    # -- reading ---------------------------------------------------------------------
+
+    async def _read_loop(self) -> None:
+        reason = "the tmux connection ended"
+        try:
+            while chunk := await self.transport.read():
+                for line in self._splitter.feed(chunk):
+                    event = self._parser.feed_line(line)
+                    if event is not None:
+                        self._handle(event)
+        except (OSError, ConnectionError) as error:
+            reason = f"the connection to tmux failed: {error}"
+        finally:
+            self._finish(self.exit_reason or reason)
+
+    def _handle(self, event: ev.Event) -> None:
+        if isinstance(event, ev.Begin):
+            if event.flags == 1 and self._pending:
+                head = self._pending[0]
+                if head.answered == 0 and head.on_begin is not None:
+                    head.on_begin()
+        elif isinstance(event, ev.Reply):
+            self._reply(event)
+        else:
+            self._notify(event)
+
+    def _reply(self, reply: ev.Reply) -> None:
+        if reply.flags != 1:
+            # Not ours: the argv attach command, or a hook running in our context.
+            if reply.error and not self._attached.done():
+                self._startup_error = " ".join(reply.text).strip()
+            return
+        if not self._pending:
+            log.warning("reply block %d with no command waiting", reply.number)
+            return
+        head = self._pending[0]
+        index = head.answered
+        command, future = head.commands[index], head.futures[index]
+        if head.carries_notifications[index]:
+            reply = self._split_inline_notifications(reply)
+        head.answered += 1
+        if reply.error:
+            _settle(future, exception=TmuxError(command, " ".join(reply.text).strip()))
+            # tmux dropped the rest of this group without a block each.
+            for skipped, later in zip(head.commands[index + 1 :], head.futures[index + 1 :], strict=True):
+                _settle(later, exception=TmuxError(skipped, "not run: an earlier command failed"))
+            self._pending.popleft()
+            return
+        _settle(future, result=reply)
+        if head.answered == len(head.futures):
+            self._pending.popleft()
+
+    def _split_inline_notifications(self, reply: ev.Reply) -> ev.Reply:
+        kept: list[bytes] = []
+        for line in reply.lines:
+            event = parse_notification(line) if line.startswith(b"%") else None
+            if isinstance(event, ev.Pause | ev.Continue):
+                self._notify(event)
+            else:
+                kept.append(line)
+        return ev.Reply(reply.time, reply.number, reply.flags, reply.error, tuple(kept))
+
+    def _notify(self, event: ev.Notification) -> None:
+        if isinstance(event, ev.SessionChanged):
+            self.session_id = event.session_id
+            if not self._attached.done():
+                self._attached.set_result(event)
+                for data in self._unsent:
+                    self.transport.write(data)
+                self._unsent.clear()
+        elif isinstance(event, ev.Exit):
+            self.exit_reason = event.reason or "detached"
+        elif isinstance(event, ev.Unknown):
+            log.debug("ignored control line %r", event.line[:200])
+            return
+        for subscriber in list(self._subscribers):
+            subscriber(event)
+
+    def _finish(self, reason: str) -> None:
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        if not self._attached.done():
+            message = self._startup_error or self.transport.error_text() or reason
+            self._attached.set_exception(ConnectError(_sentence(message)))
+            self._attached.exception()
+        while self._pending:
+            for future in self._pending.popleft().futures:
+                _settle(future, exception=SessionClosed(_sentence(reason)))
+        if self.exit_reason is None:
+            self.exit_reason = reason
+            for subscriber in list(self._subscribers):
+                subscriber(ev.Exit(reason))
+
+
+def _settle(
+    future: asyncio.Future[ev.Reply],
+    *,
+    result: ev.Reply | None = None,
+    exception: BaseException | None = None,
+) -> None:
+    """Resolve a future unless its waiter already gave up (timeout or cancellation)."""
+    if future.done():
+        return
+    if exception is not None:
+        future.set_exception(exception)
+        future.exception()  # a dropped follower may never be awaited
+    else:
+        assert result is not None
+        future.set_result(result)
+
+
+def _sentence(message: str) -> str:
+    message = message.strip().splitlines()[-1] if message.strip() else "tmux exited"
+    message = message[0].upper() + message[1:]
+    return message if message.endswith((".", "!", "?")) else message + "."

@@ -1,0 +1,212 @@
+"""Typed events for every line tmux control mode emits (tmux 3.2 and later).
+
+Names follow the notifications (``%layout-change`` → ``LayoutChange``). Ids are kept in
+tmux's own spelling (``$1``, ``@2``, ``%3``) because they are what commands take back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Begin:
+    """``%begin``: a command's reply block starts. ``flags`` is 1 for our own commands."""
+
+    time: int
+    number: int
+    flags: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A whole reply block, emitted when its matching ``%end``/``%error`` arrives."""
+
+    time: int
+    number: int
+    flags: int
+    error: bool
+    lines: tuple[bytes, ...]
+
+    @property
+    def text(self) -> list[str]:
+        return [line.decode("utf-8", "replace") for line in self.lines]
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """Pane output, octal escapes already undone; ``age_ms`` only for ``%extended-output``."""
+
+    pane_id: str
+    data: bytes
+    age_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    pane_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Continue:
+    pane_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutChange:
+    window_id: str
+    layout: str
+    visible_layout: str
+    flags: str
+
+
+@dataclass(frozen=True, slots=True)
+class WindowAdd:
+    window_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class WindowClose:
+    window_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkedWindowAdd:
+    window_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkedWindowClose:
+    window_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class WindowRenamed:
+    window_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkedWindowRenamed:
+    window_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class WindowPaneChanged:
+    window_id: str
+    pane_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionChanged:
+    session_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSessionChanged:
+    client: str
+    session_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDetached:
+    client: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRenamed:
+    session_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionsChanged:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SessionWindowChanged:
+    session_id: str
+    window_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaneModeChanged:
+    pane_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionChanged:
+    name: str
+    session_id: str
+    window_id: str
+    window_index: str
+    pane_id: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class PasteBufferChanged:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PasteBufferDeleted:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigError:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    """``%exit [reason]``: the control client is going away; lines may still follow."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A line tuimux does not understand; future tmux versions add notifications."""
+
+    line: bytes
+
+
+Notification = (
+    Output
+    | Pause
+    | Continue
+    | LayoutChange
+    | WindowAdd
+    | WindowClose
+    | UnlinkedWindowAdd
+    | UnlinkedWindowClose
+    | WindowRenamed
+    | UnlinkedWindowRenamed
+    | WindowPaneChanged
+    | SessionChanged
+    | ClientSessionChanged
+    | ClientDetached
+    | SessionRenamed
+    | SessionsChanged
+    | SessionWindowChanged
+    | PaneModeChanged
+    | SubscriptionChanged
+    | PasteBufferChanged
+    | PasteBufferDeleted
+    | Message
+    | ConfigError
+    | Exit
+    | Unknown
+)
+Event = Begin | Reply | Notification

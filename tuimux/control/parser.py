@@ -1,0 +1,190 @@
+"""Turn control-mode lines into typed events.
+
+The parser is a small state machine fed one line at a time (without its ``\\n``). It knows
+two states: between blocks, where every line is a notification, and inside a reply block,
+where every line is content until a ``%end``/``%error`` whose *three* fields equal those of
+the open ``%begin`` (block content may itself start with ``%``, even ``%end 1 2 1``:
+capture-pane of a pane that printed it). It never raises: the channel is untrusted, and a
+line it cannot read becomes ``Unknown``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tuimux.control import events as ev
+from tuimux.control.escape import unescape_output, unvis
+
+_BEGIN = re.compile(rb"%begin (\d{1,20}) (\d{1,20}) (\d{1,10})")
+_END = re.compile(rb"%(end|error) (\d{1,20}) (\d{1,20}) (\d{1,10})")
+_PANE = re.compile(rb"%\d{1,10}")
+_WINDOW = re.compile(rb"@\d{1,10}")
+_SESSION = re.compile(rb"\$\d{1,10}")
+
+# A reply block larger than this is cut (its later lines dropped, the block still closes
+# on its guard) so a runaway capture cannot exhaust memory.
+MAX_BLOCK_BYTES = 64 * 1024 * 1024
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+def _id(pattern: re.Pattern[bytes], field: bytes) -> str:
+    if pattern.fullmatch(field) is None:
+        raise ValueError(field)
+    return field.decode("ascii")
+
+
+def _output(rest: bytes) -> ev.Notification:
+    pane, _, data = rest.partition(b" ")
+    return ev.Output(_id(_PANE, pane), unescape_output(data))
+
+
+def _extended_output(rest: bytes) -> ev.Notification:
+    # %extended-output %PANE AGE [reserved args…] : DATA
+    head, sep, data = rest.partition(b" : ")
+    if not sep:
+        head, data = head.removesuffix(b" :"), b""
+    fields = head.split(b" ")
+    return ev.Output(_id(_PANE, fields[0]), unescape_output(data), int(fields[1]))
+
+
+def _one_pane(kind: Callable[[str], ev.Notification]) -> Callable[[bytes], ev.Notification]:
+    return lambda rest: kind(_id(_PANE, rest.split(b" ")[0]))
+
+
+def _one_window(kind: Callable[[str], ev.Notification]) -> Callable[[bytes], ev.Notification]:
+    return lambda rest: kind(_id(_WINDOW, rest.split(b" ")[0]))
+
+
+def _window_named(
+    kind: Callable[[str, str], ev.Notification],
+) -> Callable[[bytes], ev.Notification]:
+    def parse(rest: bytes) -> ev.Notification:
+        window, _, name = rest.partition(b" ")
+        return kind(_id(_WINDOW, window), unvis(name))
+
+    return parse
+
+
+def _session_named(
+    kind: Callable[[str, str], ev.Notification],
+) -> Callable[[bytes], ev.Notification]:
+    def parse(rest: bytes) -> ev.Notification:
+        session, _, name = rest.partition(b" ")
+        return kind(_id(_SESSION, session), unvis(name))
+
+    return parse
+
+
+def _layout_change(rest: bytes) -> ev.Notification:
+    fields = rest.split(b" ")
+    window = _id(_WINDOW, fields[0])
+    layout = _text(fields[1])
+    visible = _text(fields[2]) if len(fields) > 2 else layout
+    flags = _text(b" ".join(fields[3:]))
+    return ev.LayoutChange(window, layout, visible, flags)
+
+
+def _window_pane_changed(rest: bytes) -> ev.Notification:
+    window, pane = rest.split(b" ")[:2]
+    return ev.WindowPaneChanged(_id(_WINDOW, window), _id(_PANE, pane))
+
+
+def _session_window_changed(rest: bytes) -> ev.Notification:
+    session, window = rest.split(b" ")[:2]
+    return ev.SessionWindowChanged(_id(_SESSION, session), _id(_WINDOW, window))
+
+
+def _client_session_changed(rest: bytes) -> ev.Notification:
+    client, session, name = (rest.split(b" ", 2) + [b""])[:3]
+    return ev.ClientSessionChanged(_text(client), _id(_SESSION, session), unvis(name))
+
+
+def _subscription_changed(rest: bytes) -> ev.Notification:
+    head, _, value = rest.partition(b" : ")
+    name, session, window, index, pane = head.split(b" ")[:5]
+    return ev.SubscriptionChanged(
+        _text(name), _text(session), _text(window), _text(index), _text(pane), _text(value)
+    )
+
+
+_NOTIFICATIONS: dict[bytes, Callable[[bytes], ev.Notification]] = {
+    b"%output": _output,
+    b"%extended-output": _extended_output,
+    b"%pause": _one_pane(ev.Pause),
+    b"%continue": _one_pane(ev.Continue),
+    b"%pane-mode-changed": _one_pane(ev.PaneModeChanged),
+    b"%layout-change": _layout_change,
+    b"%window-add": _one_window(ev.WindowAdd),
+    b"%window-close": _one_window(ev.WindowClose),
+    b"%unlinked-window-add": _one_window(ev.UnlinkedWindowAdd),
+    b"%unlinked-window-close": _one_window(ev.UnlinkedWindowClose),
+    b"%window-renamed": _window_named(ev.WindowRenamed),
+    b"%unlinked-window-renamed": _window_named(ev.UnlinkedWindowRenamed),
+    b"%window-pane-changed": _window_pane_changed,
+    b"%session-changed": _session_named(ev.SessionChanged),
+    b"%session-renamed": _session_named(ev.SessionRenamed),
+    b"%sessions-changed": lambda rest: ev.SessionsChanged(),
+    b"%session-window-changed": _session_window_changed,
+    b"%client-session-changed": _client_session_changed,
+    b"%client-detached": lambda rest: ev.ClientDetached(_text(rest)),
+    b"%subscription-changed": _subscription_changed,
+    b"%paste-buffer-changed": lambda rest: ev.PasteBufferChanged(_text(rest)),
+    b"%paste-buffer-deleted": lambda rest: ev.PasteBufferDeleted(_text(rest)),
+    b"%message": lambda rest: ev.Message(_text(rest)),
+    b"%config-error": lambda rest: ev.ConfigError(_text(rest)),
+    b"%exit": lambda rest: ev.Exit(_text(rest)),
+}
+
+
+def parse_notification(line: bytes) -> ev.Notification:
+    """Parse one line that is known to be outside a reply block."""
+    name, _, rest = line.partition(b" ")
+    parse = _NOTIFICATIONS.get(name)
+    if parse is None:
+        return ev.Unknown(line)
+    try:
+        return parse(rest)
+    except (ValueError, IndexError):
+        return ev.Unknown(line)
+
+
+class ControlParser:
+    """Feed lines in order; get at most one event back per line."""
+
+    def __init__(self, max_block_bytes: int = MAX_BLOCK_BYTES) -> None:
+        self._open: tuple[bytes, bytes, bytes] | None = None
+        self._lines: list[bytes] = []
+        self._size = 0
+        self._max_block_bytes = max_block_bytes
+
+    @property
+    def in_block(self) -> bool:
+        return self._open is not None
+
+    def feed_line(self, line: bytes) -> ev.Event | None:
+        if self._open is not None:
+            return self._block_line(line)
+        line = line.removesuffix(b"\r")
+        begin = _BEGIN.fullmatch(line)
+        if begin is not None:
+            self._open = (begin[1], begin[2], begin[3])
+            self._lines, self._size = [], 0
+            return ev.Begin(int(begin[1]), int(begin[2]), int(begin[3]))
+        return parse_notification(line)
+
+    def _block_line(self, line: bytes) -> ev.Event | None:
+        assert self._open is not None
+        end = _END.fullmatch(line)
+        if end is not None and (end[2], end[3], end[4]) == self._open:
+            time, number, flags = (int(field) for field in self._open)
+            reply = ev.Reply(time, number, flags, end[1] == b"error", tuple(self._lines))
+            self._open, self._lines, self._size = None, [], 0
+            return reply
+        self._size += len(line) + 1
+        if self._size <= self._max_block_bytes:
+            self._lines.append(line)
+        return None

@@ -1,0 +1,225 @@
+"""A mirror of the attached tmux session: its windows, their layouts, and their panes.
+
+tmux owns this state; the model only copies it. It is filled from ``list-windows`` /
+``list-panes`` queries with ``-F`` formats (never by scraping human output) and kept
+current from notifications. Notifications whose meaning tmux 3.3a judges at delivery time
+(window add/close, linked or unlinked) only mark the model stale: the caller re-reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tuimux.client import TmuxClient
+from tuimux.control import events as ev
+from tuimux.control.layout import Layout, parse_layout
+from tuimux.errors import LayoutError
+
+# Names and titles go last in each format: they may hold tabs, so they take the rest.
+WINDOW_FORMAT = "\t".join(
+    (
+        "#{window_id}",
+        "#{window_index}",
+        "#{window_active}",
+        "#{window_raw_flags}",
+        "#{window_layout}",
+        "#{window_visible_layout}",
+        "#{window_name}",
+    )
+)
+PANE_FORMAT = "\t".join(
+    (
+        "#{pane_id}",
+        "#{window_id}",
+        "#{pane_active}",
+        "#{pane_in_mode}",
+        "#{pane_dead}",
+        "#{pane_title}",
+    )
+)
+SESSION_FORMAT = "#{session_id}\t#{session_name}"
+
+
+@dataclass
+class Pane:
+    pane_id: str
+    window_id: str
+    width: int = 0
+    height: int = 0
+    left: int = 0
+    top: int = 0
+    in_mode: bool = False
+    dead: bool = False
+    title: str = ""
+
+
+@dataclass
+class Window:
+    window_id: str
+    index: int = 0
+    name: str = ""
+    flags: str = ""
+    layout: Layout | None = None
+    visible_layout: Layout | None = None
+    active_pane: str | None = None
+
+    @property
+    def zoomed(self) -> bool:
+        return "Z" in self.flags
+
+    @property
+    def bell(self) -> bool:
+        return "!" in self.flags
+
+    @property
+    def activity(self) -> bool:
+        return "#" in self.flags
+
+    @property
+    def pane_ids(self) -> list[str]:
+        """Panes in layout order (all of them, even those hidden by zoom)."""
+        return self.layout.pane_ids() if self.layout is not None else []
+
+    @property
+    def visible_pane_ids(self) -> list[str]:
+        return self.visible_layout.pane_ids() if self.visible_layout is not None else []
+
+
+@dataclass
+class SessionModel:
+    """The one session this client is attached to."""
+
+    session_id: str = ""
+    name: str = ""
+    active_window: str | None = None
+    windows: dict[str, Window] = field(default_factory=dict)
+    panes: dict[str, Pane] = field(default_factory=dict)
+
+    def windows_in_order(self) -> list[Window]:
+        return sorted(self.windows.values(), key=lambda window: window.index)
+
+    @property
+    def current(self) -> Window | None:
+        return self.windows.get(self.active_window or "")
+
+    # -- reading tmux's answers --------------------------------------------------------
+
+    def load(self, session_line: str, window_lines: list[str], pane_lines: list[str]) -> None:
+        """Replace the whole mirror with the answers to :func:`refresh_commands`."""
+        session_id, _, name = session_line.partition("\t")
+        self.session_id, self.name = session_id, name
+        old_flags = {wid: window.flags for wid, window in self.windows.items()}
+        self.windows = {}
+        self.active_window = None
+        for line in window_lines:
+            fields = line.split("\t", 6)
+            if len(fields) != 7:
+                continue
+            window_id, index, active, flags, layout, visible, name = fields
+            window = Window(window_id, _int(index), name, flags or old_flags.get(window_id, ""))
+            self._set_layout(window, layout, visible)
+            self.windows[window_id] = window
+            if active == "1":
+                self.active_window = window_id
+        self.panes = {}
+        for line in pane_lines:
+            fields = line.split("\t", 5)
+            if len(fields) != 6:
+                continue
+            pane_id, window_id, active, in_mode, dead, title = fields
+            pane = Pane(pane_id, window_id, in_mode=in_mode == "1", dead=dead == "1", title=title)
+            self.panes[pane_id] = pane
+            window = self.windows.get(window_id)
+            if window is not None and active == "1":
+                window.active_pane = pane_id
+        for window in self.windows.values():
+            self._place_panes(window)
+
+    def _set_layout(self, window: Window, layout: str, visible: str) -> bool:
+        try:
+            window.layout = parse_layout(layout)
+            window.visible_layout = parse_layout(visible) if visible else window.layout
+        except LayoutError:
+            return False
+        return True
+
+    def _place_panes(self, window: Window) -> None:
+        if window.visible_layout is None:
+            return
+        for cell in window.visible_layout.panes():
+            pane = self.panes.get(cell.pane_id or "")
+            if pane is not None:
+                pane.width, pane.height, pane.left, pane.top = (
+                    cell.width,
+                    cell.height,
+                    cell.x,
+                    cell.y,
+                )
+
+    # -- notifications ------------------------------------------------------------------
+
+    def apply(self, event: ev.Notification) -> bool:
+        """Update from a notification; return True when the mirror must be re-read."""
+        if isinstance(event, ev.LayoutChange):
+            window = self.windows.get(event.window_id)
+            if window is None:
+                return True
+            known = set(window.pane_ids)
+            if not self._set_layout(window, event.layout, event.visible_layout):
+                return True
+            if event.flags:
+                window.flags = event.flags
+            self._place_panes(window)
+            # A new pane (split) or a pane moved here: its title and state are unknown.
+            return set(window.pane_ids) != known or any(
+                pane_id not in self.panes for pane_id in window.pane_ids
+            )
+        if isinstance(event, ev.WindowRenamed):
+            if event.window_id in self.windows:
+                self.windows[event.window_id].name = event.name
+            return False
+        if isinstance(event, ev.WindowPaneChanged):
+            if event.window_id in self.windows:
+                self.windows[event.window_id].active_pane = event.pane_id
+                return event.pane_id not in self.panes
+            return False
+        if isinstance(event, ev.SessionWindowChanged):
+            if event.session_id == self.session_id:
+                self.active_window = event.window_id
+                return event.window_id not in self.windows
+            return False
+        if isinstance(event, ev.SessionRenamed):
+            if event.session_id == self.session_id:
+                self.name = event.name
+            return False
+        if isinstance(event, ev.SessionChanged):
+            return True
+        if isinstance(event, ev.PaneModeChanged):
+            return event.pane_id in self.panes
+        # Judged against our session at delivery time on tmux 3.3a: re-read, never infer.
+        return isinstance(
+            event,
+            ev.WindowAdd | ev.WindowClose | ev.UnlinkedWindowAdd | ev.UnlinkedWindowClose,
+        )
+
+
+def refresh_commands(session_id: str) -> list[list[str]]:
+    """The queries that fill a :class:`SessionModel`, to run as one group."""
+    return [
+        ["display-message", "-p", "-t", session_id, SESSION_FORMAT],
+        ["list-windows", "-t", session_id, "-F", WINDOW_FORMAT],
+        ["list-panes", "-s", "-t", session_id, "-F", PANE_FORMAT],
+    ]
+
+
+async def refresh(client: TmuxClient, model: SessionModel, session_id: str) -> None:
+    """Re-read the whole session from tmux in one round trip."""
+    session, windows, panes = await client.commands(refresh_commands(session_id))
+    model.load(" ".join(session.text), windows.text, panes.text)
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0

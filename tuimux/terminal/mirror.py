@@ -1,0 +1,183 @@
+"""Keep the session model and every pane's emulator equal to tmux.
+
+This is the glue between the client (notifications), the model (structure) and the pane
+terminals (screens). It knows nothing of Textual: the UI listens through
+:class:`MirrorListener` and decides when to feed pending output (once per frame).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from tuimux.client import TmuxClient
+from tuimux.control import events as ev
+from tuimux.control.command import build
+from tuimux.errors import TuimuxError
+from tuimux.model import SessionModel, refresh
+from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
+from tuimux.terminal.pane import PaneTerminal
+
+log = logging.getLogger(__name__)
+
+
+class MirrorListener(Protocol):
+    def structure_changed(self) -> None:
+        """Windows, layouts, names or the active pane changed."""
+
+    def output_ready(self) -> None:
+        """Some pane has output waiting: call :meth:`SessionMirror.flush` soon."""
+
+    def pane_replaced(self, pane_id: str) -> None:
+        """A pane's screen was replaced by a snapshot from tmux."""
+
+    def closed(self, reason: str) -> None:
+        """The control connection ended (detach, kill, lost link)."""
+
+
+class SessionMirror:
+    def __init__(self, client: TmuxClient, listener: MirrorListener) -> None:
+        self.client = client
+        self.listener = listener
+        self.model = SessionModel()
+        self.terminals: dict[str, PaneTerminal] = {}
+        self._refreshing: asyncio.Task[None] | None = None
+        self._refresh_again = False
+        self._output_signalled = False
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    async def start(self) -> None:
+        """Read the session, then snapshot its panes (the window in view first)."""
+        assert self.client.session_id is not None
+        self.client.subscribe(self._on_event)
+        await refresh(self.client, self.model, self.client.session_id)
+        await self._reconcile(initial=True)
+        self.listener.structure_changed()
+
+    # -- notifications -----------------------------------------------------------------
+
+    def _on_event(self, event: ev.Notification) -> None:
+        if isinstance(event, ev.Output):
+            terminal = self.terminals.get(event.pane_id)
+            if terminal is not None:
+                terminal.receive(event.data)
+                if not self._output_signalled:
+                    self._output_signalled = True
+                    self.listener.output_ready()
+            return
+        if isinstance(event, ev.Exit):
+            self.listener.closed(event.reason or "detached")
+            return
+        if isinstance(event, ev.SessionChanged):
+            self.model.session_id = event.session_id
+        stale = self.model.apply(event)
+        if stale:
+            self._schedule_refresh()
+        elif isinstance(event, ev.LayoutChange):
+            self._spawn(self._reconcile())
+        self.listener.structure_changed()
+
+    def _schedule_refresh(self) -> None:
+        """Re-read the model; bursts of notifications collapse into one or two reads."""
+        if self._refreshing is not None and not self._refreshing.done():
+            self._refresh_again = True
+            return
+        self._refreshing = asyncio.ensure_future(self._refresh_loop())
+
+    async def _refresh_loop(self) -> None:
+        while True:
+            self._refresh_again = False
+            session_id = self.client.session_id or self.model.session_id
+            try:
+                await refresh(self.client, self.model, session_id)
+            except TuimuxError as error:
+                log.debug("refresh failed: %s", error)
+                return
+            await self._reconcile()
+            self.listener.structure_changed()
+            if not self._refresh_again:
+                return
+
+    async def _reconcile(self, initial: bool = False) -> None:
+        """Create, resize or drop pane terminals to match the model, and resync them."""
+        model = self.model
+        for pane_id in list(self.terminals):
+            if pane_id not in model.panes:
+                del self.terminals[pane_id]
+        to_sync: list[PaneTerminal] = []
+        for pane in model.panes.values():
+            terminal = self.terminals.get(pane.pane_id)
+            if terminal is None:
+                terminal = PaneTerminal(pane.pane_id, pane.width, pane.height)
+                self.terminals[pane.pane_id] = terminal
+                to_sync.append(terminal)
+            elif terminal.resize(pane.width, pane.height):
+                # tmux reflows on resize; its capture is the truth, not our guess.
+                to_sync.append(terminal)
+        current = model.current
+        visible = set(current.visible_pane_ids) if current is not None else set()
+        to_sync.sort(key=lambda terminal: terminal.pane_id not in visible)
+        if initial:
+            await asyncio.gather(*(self.resync(t.pane_id) for t in to_sync))
+        else:
+            for terminal in to_sync:
+                self._spawn(self.resync(terminal.pane_id))
+
+    async def resync(self, pane_id: str) -> None:
+        terminal = self.terminals.get(pane_id)
+        if terminal is not None and await terminal.resync(self.client):
+            self.listener.pane_replaced(pane_id)
+
+    def flush(self) -> list[str]:
+        """Feed every pane's waiting output; return the panes whose screens changed."""
+        self._output_signalled = False
+        return [pane_id for pane_id, t in self.terminals.items() if t.feed_pending()]
+
+    # -- sending -------------------------------------------------------------------------
+
+    def send_input(self, pane_id: str, inputs: Iterable[KeyInput]) -> None:
+        """Send typed keys to a pane, in order, on one command line."""
+        argvs = [argv for item in coalesce(inputs) for argv in send_keys_args(pane_id, item)]
+        if argvs:
+            self.fire([build(*argv) for argv in argvs])
+
+    def fire(self, built: Sequence[str]) -> None:
+        """Send commands without waiting; failures are logged, never raised."""
+        for future in self.client.send(built):
+            future.add_done_callback(_log_failure)
+
+    async def run(self, *argv: str) -> list[str]:
+        """Run one command and return its output lines (raises TmuxError)."""
+        reply = await self.client.command(*argv)
+        return reply.text
+
+    def resize(self, width: int, height: int) -> None:
+        """Offer tmux the size of the pane area; tmux answers with ``%layout-change``."""
+        commands = [build("refresh-client", "-C", f"{max(width, 1)}x{max(height, 1)}")]
+        # window-size latest ignores a control client until it selects a window
+        # (research/controlmode.md §1.9): claim the current one again.
+        if self.model.active_window:
+            commands.append(build("select-window", "-t", self.model.active_window))
+        self.fire(commands)
+
+    def _spawn(self, coroutine: object) -> None:
+        task: asyncio.Task[object] = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _log_failure(future: asyncio.Future[ev.Reply]) -> None:
+    if future.cancelled():
+        return
+    error = future.exception()
+    if error is not None:
+        log.info("command failed: %s", error)

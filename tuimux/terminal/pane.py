@@ -1,0 +1,138 @@
+"""One pane's emulated screen, kept equal to tmux's without replaying what can be re-read.
+
+A pane starts from tmux's own state: on one command line, ``capture-pane`` (the screen
+with attributes), ``display -p`` (cursor and modes) and ``capture-pane -P`` (a partial
+escape sequence tmux is still holding). Everything the pane printed before that line's
+first ``%begin`` is already in the capture, so that output is dropped; output after it is
+held and applied once the snapshot is in (DESIGN.md, principle 1; verified on 3.3a).
+Every command in the group is non-failing (``-q``) because an error drops the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from tuimux.client import TmuxClient
+from tuimux.control.escape import unescape_output
+from tuimux.errors import TuimuxError
+from tuimux.terminal.screen import PaneScreen
+from tuimux.terminal.stream import PaneStream
+
+log = logging.getLogger(__name__)
+
+STATE_FORMAT = " ".join(
+    (
+        "#{cursor_x}",
+        "#{cursor_y}",
+        "#{alternate_on}",
+        "#{cursor_flag}",
+        "#{pane_width}",
+        "#{pane_height}",
+    )
+)
+
+
+def snapshot_commands(pane_id: str) -> list[list[str]]:
+    return [
+        ["capture-pane", "-p", "-e", "-N", "-q", "-t", pane_id],
+        ["display-message", "-p", "-t", pane_id, STATE_FORMAT],
+        ["capture-pane", "-p", "-P", "-C", "-q", "-t", pane_id],
+    ]
+
+
+def unescape_pending(lines: tuple[bytes, ...]) -> bytes:
+    """``capture-pane -P -C`` escapes controls as ``\\ooo`` but a backslash as ``\\\\``."""
+    raw = b"\n".join(lines)
+    return unescape_output(raw.replace(b"\\\\", b"\\134"))
+
+
+class PaneTerminal:
+    """The emulator for one pane plus the bytes waiting to be fed to it."""
+
+    def __init__(self, pane_id: str, width: int, height: int) -> None:
+        self.pane_id = pane_id
+        self.screen = PaneScreen(max(width, 1), max(height, 1))
+        self.stream = PaneStream(self.screen)
+        self.pending: list[bytes] = []
+        self.synced = False
+        self._syncing = False
+        self._begun = False
+        self._resync_again = False
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.screen.columns, self.screen.lines
+
+    def receive(self, data: bytes) -> None:
+        """Take a ``%output`` payload; it is fed on the next UI tick, not here."""
+        if self._syncing and not self._begun:
+            return  # already part of the capture that is on its way
+        self.pending.append(data)
+
+    def feed_pending(self) -> bool:
+        """Feed what arrived since the last tick; True when the screen may have changed."""
+        if self._syncing or not self.pending:
+            return False
+        data = b"".join(self.pending)
+        self.pending.clear()
+        self.stream.feed(data)
+        return True
+
+    def resize(self, width: int, height: int) -> bool:
+        if (width, height) == self.size or width < 1 or height < 1:
+            return False
+        self.screen.resize(height, width)
+        return True
+
+    async def resync(self, client: TmuxClient) -> bool:
+        """Re-read the pane from tmux; True when the screen was replaced.
+
+        A resync asked for while one is in flight runs again afterwards, so the screen
+        always ends up at least as new as the latest request.
+        """
+        if self._syncing:
+            self._resync_again = True
+            return False
+        self._syncing, self._begun = True, False
+        self.pending.clear()
+
+        def begun() -> None:
+            self._begun = True
+            self.pending.clear()
+
+        try:
+            capture, state, partial = await client.commands(
+                snapshot_commands(self.pane_id), on_begin=begun
+            )
+            self._apply(capture.lines, state.text[0] if state.text else "", partial.lines)
+            return True
+        except TuimuxError as error:
+            log.debug("resync of %s failed: %s", self.pane_id, error)
+            return False
+        finally:
+            self._syncing = False
+            if self._resync_again:
+                self._resync_again = False
+                asyncio.ensure_future(self.resync(client))
+
+    def _apply(self, capture: tuple[bytes, ...], state: str, partial: tuple[bytes, ...]) -> None:
+        fields = [int(f) if f.isdigit() else 0 for f in state.split()]
+        cursor_x, cursor_y, alternate, cursor_flag, width, height = (fields + [0] * 6)[:6]
+        if width and height:
+            self.resize(width, height)
+        self.screen.restore(
+            b"\n".join(capture),
+            cursor_x,
+            cursor_y,
+            alternate=bool(alternate),
+            cursor_visible=bool(cursor_flag),
+        )
+        pending = unescape_pending(partial)
+        if pending:
+            self.stream.feed(pending)
+        self.synced = True
+
+
+OnChange = Callable[[str], None]

@@ -1,0 +1,261 @@
+"""The Textual app: composes the window view and status bar and routes the user's intent.
+
+Connecting, mirroring and emulation live in lower layers; the app only wires them to
+widgets, keeps the prefix-key state and turns prefix bindings into tmux commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from textual import work
+from textual.app import App, ComposeResult
+
+from tuimux.client import TmuxClient
+from tuimux.control.command import build, escape_format
+from tuimux.errors import TuimuxError
+from tuimux.terminal.keys import encode_key
+from tuimux.terminal.mirror import SessionMirror
+from tuimux.ui.dialogs import Confirm, Prompt
+from tuimux.ui.keymap import PREFIX_KEY, lookup
+from tuimux.ui.pane_view import PaneView
+from tuimux.ui.status_bar import StatusBar
+from tuimux.ui.window_view import WindowView
+
+log = logging.getLogger(__name__)
+
+Connect = Callable[[int, int], Awaitable[TmuxClient]]
+FRAME_SECONDS = 1 / 60
+
+
+class TuimuxApp(App[int], inherit_bindings=False):
+    """Every key belongs to tmux: no Textual default binding (Ctrl+Q, Ctrl+P, Tab) stays."""
+
+    TITLE = "tuimux"
+    ENABLE_COMMAND_PALETTE = False
+    CSS = """
+    Screen { layout: vertical; overflow: hidden; }
+    """
+
+    def __init__(self, connect: Connect) -> None:
+        super().__init__()
+        self._connect = connect
+        self.mirror: SessionMirror | None = None
+        self.error: str | None = None
+        self.window_view = WindowView()
+        self.status_bar = StatusBar()
+        self._prefix = False
+        self._frame_at = 0.0
+        self._detaching = False
+
+    def compose(self) -> ComposeResult:
+        yield self.window_view
+        yield self.status_bar
+
+    def on_mount(self) -> None:
+        self.window_view.focus()
+        self.status_bar.message = "attaching…"
+        self.attach()
+
+    @work(exclusive=True, group="attach")
+    async def attach(self) -> None:
+        width, height = self.window_view.size.width, self.window_view.size.height
+        try:
+            client = await self._connect(max(width, 1), max(height, 1))
+            self.mirror = SessionMirror(client, self)
+            await self.mirror.start()
+        except TuimuxError as error:
+            self.fail(str(error))
+            return
+        self.status_bar.message = ""
+        self.mirror.resize(*self._area_size())
+        self.structure_changed()
+
+    def _area_size(self) -> tuple[int, int]:
+        return self.window_view.size.width, self.window_view.size.height
+
+    def fail(self, message: str) -> None:
+        self.error = message
+        self.exit(1)
+
+    # -- MirrorListener ------------------------------------------------------------------
+
+    def structure_changed(self) -> None:
+        if self.mirror is None:
+            return
+        model = self.mirror.model
+        self.window_view.show(model.current, self.mirror.terminals)
+        self.status_bar.update(model, prefix=self._prefix)
+
+    def output_ready(self) -> None:
+        delay = max(0.0, self._frame_at + FRAME_SECONDS - time.monotonic())
+        asyncio.get_running_loop().call_later(delay, self._frame)
+
+    def _frame(self) -> None:
+        self._frame_at = time.monotonic()
+        if self.mirror is None:
+            return
+        for pane_id in self.mirror.flush():
+            view = self.window_view.panes.get(pane_id)
+            if view is not None:
+                view.screen_changed()
+
+    def pane_replaced(self, pane_id: str) -> None:
+        view = self.window_view.panes.get(pane_id)
+        if view is not None:
+            view.screen_changed(everything=True)
+        else:
+            self.structure_changed()
+
+    def closed(self, reason: str) -> None:
+        if self._detaching or reason.startswith("detached"):
+            self.exit(0)
+        else:
+            self.fail(f"tmux closed the session: {reason}.")
+
+    # -- input ---------------------------------------------------------------------------
+
+    def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
+        if self.mirror is None:
+            return
+        if self._prefix:
+            self._prefix = False
+            binding = lookup(message.key, message.character)
+            if binding is not None:
+                self.run_action(binding.action)
+            self.structure_changed()
+            return
+        if message.key == PREFIX_KEY:
+            self._prefix = True
+            self.structure_changed()
+            return
+        pane_id = self._active_pane()
+        item = encode_key(message.key, message.character)
+        if pane_id is not None and item is not None:
+            self.mirror.send_input(pane_id, [item])
+
+    def on_window_view_pasted(self, message: WindowView.Pasted) -> None:
+        pane_id = self._active_pane()
+        if self.mirror is None or pane_id is None or not message.text:
+            return
+        from tuimux.terminal.keys import paste_commands
+
+        self.mirror.fire(paste_commands(pane_id, message.text))
+
+    def on_window_view_resized(self, message: WindowView.Resized) -> None:
+        if self.mirror is not None:
+            self.mirror.resize(message.width, message.height)
+
+    def on_pane_view_selected(self, message: PaneView.Selected) -> None:
+        if self.mirror is not None:
+            self.mirror.fire([build("select-pane", "-t", message.pane_id)])
+
+    def _active_pane(self) -> str | None:
+        if self.mirror is None or self.mirror.model.current is None:
+            return None
+        return self.mirror.model.current.active_pane
+
+    # -- prefix actions ------------------------------------------------------------------
+
+    def _tmux(self, *argv: str) -> None:
+        """Run a command for an action; tmux's complaint, if any, goes to the status bar."""
+        self.run_worker(self._run(argv), group="commands")
+
+    async def _run(self, argv: tuple[str, ...]) -> None:
+        if self.mirror is None:
+            return
+        try:
+            await self.mirror.run(*argv)
+            self.status_bar.message = ""
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+        self.structure_changed()
+
+    def _target(self) -> tuple[str, str, str]:
+        assert self.mirror is not None and self.mirror.model.current is not None
+        window = self.mirror.model.current
+        return self.mirror.model.session_id, window.window_id, window.active_pane or ""
+
+    async def action_detach(self) -> None:
+        if self.mirror is None:
+            return
+        self._detaching = True
+        await self.mirror.client.detach()
+        self.exit(0)
+
+    def action_split(self, direction: str) -> None:
+        self._tmux("split-window", direction, "-t", self._target()[2])
+
+    def action_new_window(self) -> None:
+        self._tmux("new-window", "-t", f"{self._target()[0]}:")
+
+    def action_next_window(self) -> None:
+        self._tmux("next-window", "-t", self._target()[0])
+
+    def action_previous_window(self) -> None:
+        self._tmux("previous-window", "-t", self._target()[0])
+
+    def action_last_window(self) -> None:
+        self._tmux("last-window", "-t", self._target()[0])
+
+    def action_select_window(self, index: int) -> None:
+        self._tmux("select-window", "-t", f"{self._target()[0]}:{index}")
+
+    def action_next_pane(self) -> None:
+        assert self.mirror is not None and self.mirror.model.current is not None
+        window = self.mirror.model.current
+        panes = window.visible_pane_ids
+        if window.active_pane in panes:
+            following = panes[(panes.index(window.active_pane) + 1) % len(panes)]
+            self._tmux("select-pane", "-t", following)
+
+    def action_last_pane(self) -> None:
+        self._tmux("last-pane", "-t", self._target()[1])
+
+    def action_select_pane(self, direction: str) -> None:
+        self._tmux("select-pane", direction, "-t", self._target()[2])
+
+    def action_zoom(self) -> None:
+        self._tmux("resize-pane", "-Z", "-t", self._target()[2])
+
+    def action_copy_mode(self) -> None:
+        self._tmux("copy-mode", "-t", self._target()[2])
+
+    def action_send_prefix(self) -> None:
+        pane_id = self._target()[2]
+        item = encode_key(PREFIX_KEY, None)
+        if self.mirror is not None and item is not None:
+            self.mirror.send_input(pane_id, [item])
+
+    def action_kill_pane(self) -> None:
+        _, _, pane_id = self._target()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._tmux("kill-pane", "-t", pane_id)
+
+        self.push_screen(Confirm(f"kill-pane {pane_id}?"), answered)
+
+    def action_kill_window(self) -> None:
+        assert self.mirror is not None and self.mirror.model.current is not None
+        window = self.mirror.model.current
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._tmux("kill-window", "-t", window.window_id)
+
+        self.push_screen(Confirm(f"kill-window {window.index}?"), answered)
+
+    def action_rename_window(self) -> None:
+        assert self.mirror is not None and self.mirror.model.current is not None
+        window = self.mirror.model.current
+
+        def answered(name: str | None) -> None:
+            if name is not None:
+                self._tmux("rename-window", "-t", window.window_id, "--", escape_format(name))
+            self.window_view.focus()
+
+        self.push_screen(Prompt("rename-window", window.name), answered)

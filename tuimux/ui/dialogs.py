@@ -1,0 +1,61 @@
+"""Prompts in tmux's style: one line at the bottom, answered with the keyboard."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+
+class Confirm(ModalScreen[bool]):
+    """``kill-pane %3? (y/n)`` — only ``y`` confirms, like tmux's confirm-before."""
+
+    DEFAULT_CSS = """
+    Confirm { align: left bottom; background: transparent; }
+    Confirm > Label { width: 100%; height: 1; background: $warning-muted; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"{self.question} (y/n)")
+
+    def on_key(self, event: Key) -> None:
+        event.stop()
+        event.prevent_default()
+        self.dismiss(event.character in ("y", "Y"))
+
+
+class Prompt(ModalScreen[str | None]):
+    """A one-line text prompt (``(rename-window) name``); Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", show=False, id="prompt.cancel")]
+    DEFAULT_CSS = """
+    Prompt { align: left bottom; background: transparent; }
+    Prompt > Horizontal { height: 1; background: $warning-muted; }
+    Prompt Label { width: auto; height: 1; }
+    Prompt Input { height: 1; border: none; padding: 0; width: 1fr; background: $warning-muted; }
+    """
+
+    def __init__(self, label: str, value: str = "") -> None:
+        super().__init__()
+        self.label = label
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(f"({self.label}) ")
+            yield Input(value=self.value, select_on_focus=False)
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,47 @@
+"""The prefix table: tmux's default bindings after ``C-b``, as data.
+
+Each entry is a Textual ``Binding`` with an ``id`` so a config file can remap it. ``key``
+may be a Textual key name (``up``, ``ctrl+b``) or the character typed (``%``, ``"``).
+Everything not bound here goes to the active pane through the one key table in
+``tuimux.terminal.keys``.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+PREFIX_KEY = "ctrl+b"
+
+PREFIX_BINDINGS: list[Binding] = [
+    Binding("d", "detach", "Detach", id="prefix.detach"),
+    Binding("%", "split('-h')", "Split left/right", id="prefix.split-horizontal"),
+    Binding('"', "split('-v')", "Split top/bottom", id="prefix.split-vertical"),
+    Binding("c", "new_window", "New window", id="prefix.new-window"),
+    Binding("n", "next_window", "Next window", id="prefix.next-window"),
+    Binding("p", "previous_window", "Previous window", id="prefix.previous-window"),
+    Binding("l", "last_window", "Last window", id="prefix.last-window"),
+    Binding("o", "next_pane", "Next pane", id="prefix.next-pane"),
+    Binding(";", "last_pane", "Last pane", id="prefix.last-pane"),
+    Binding("up", "select_pane('-U')", "Pane above", id="prefix.pane-up"),
+    Binding("down", "select_pane('-D')", "Pane below", id="prefix.pane-down"),
+    Binding("left", "select_pane('-L')", "Pane left", id="prefix.pane-left"),
+    Binding("right", "select_pane('-R')", "Pane right", id="prefix.pane-right"),
+    Binding("x", "kill_pane", "Kill pane", id="prefix.kill-pane"),
+    Binding("&", "kill_window", "Kill window", id="prefix.kill-window"),
+    Binding("z", "zoom", "Zoom pane", id="prefix.zoom"),
+    Binding(",", "rename_window", "Rename window", id="prefix.rename-window"),
+    Binding("[", "copy_mode", "Copy mode", id="prefix.copy-mode"),
+    Binding(PREFIX_KEY, "send_prefix", "Send the prefix key", id="prefix.send-prefix"),
+    *(
+        Binding(str(digit), f"select_window({digit})", f"Window {digit}", id=f"prefix.window-{digit}")
+        for digit in range(10)
+    ),
+]
+
+
+def lookup(key: str, character: str | None) -> Binding | None:
+    """The prefix binding for a key press, matched by key name or by character."""
+    for binding in PREFIX_BINDINGS:
+        if binding.key == key or (character is not None and binding.key == character):
+            return binding
+    return None

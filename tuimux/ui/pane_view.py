@@ -1,0 +1,127 @@
+"""A pane drawn from its emulator with Textual's line API.
+
+Rows are rendered to ``Strip`` objects and cached until pyte marks them dirty, so a
+one-cell change re-renders one row, not the pane. The cursor is drawn as a reversed
+cell in the active pane rather than by moving the host terminal's cursor.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.events import MouseDown
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tuimux.control.escape import printable
+from tuimux.terminal.pane import PaneTerminal
+from tuimux.ui.style import CURSOR, UNREVERSE, cell_style
+
+
+class PaneView(Widget):
+    """One tmux pane, placed by its window at the geometry of tmux's layout."""
+
+    DEFAULT_CSS = """
+    PaneView {
+        position: absolute;
+        width: 1;
+        height: 1;
+    }
+    """
+
+    class Selected(Message):
+        """The user clicked this pane."""
+
+        def __init__(self, pane_id: str) -> None:
+            super().__init__()
+            self.pane_id = pane_id
+
+    def __init__(self, terminal: PaneTerminal) -> None:
+        super().__init__(id=f"pane-{terminal.pane_id.lstrip('%')}")
+        self.terminal = terminal
+        self.active = False
+        self._cache: dict[int, Strip] = {}
+        self._cursor_row: int | None = None
+
+    @property
+    def pane_id(self) -> str:
+        return self.terminal.pane_id
+
+    def place(self, left: int, top: int, width: int, height: int) -> None:
+        self.styles.offset = (left, top)
+        self.styles.width = width
+        self.styles.height = height
+
+    def set_active(self, active: bool) -> None:
+        if active != self.active:
+            self.active = active
+            self._invalidate_cursor()
+            self.refresh()
+
+    def screen_changed(self, everything: bool = False) -> None:
+        """Drop cached rows pyte touched (or all of them) and ask for a repaint."""
+        screen = self.terminal.screen
+        if everything:
+            self._cache.clear()
+        else:
+            for row in screen.dirty:
+                self._cache.pop(row, None)
+        screen.dirty.clear()
+        self._invalidate_cursor()
+        self.refresh()
+
+    def _invalidate_cursor(self) -> None:
+        if self._cursor_row is not None:
+            self._cache.pop(self._cursor_row, None)
+        self._cache.pop(self.terminal.screen.cursor.y, None)
+
+    def render_line(self, y: int) -> Strip:
+        screen = self.terminal.screen
+        width = self.size.width
+        if y >= screen.lines:
+            return Strip.blank(width)
+        cursor = screen.cursor
+        show_cursor = self.active and screen.cursor_visible and cursor.y == y
+        if show_cursor:
+            self._cursor_row = y
+        cached = self._cache.get(y)
+        if cached is None or show_cursor:
+            cached = self._render_row(y, cursor.x if show_cursor else -1)
+            if not show_cursor:
+                self._cache[y] = cached
+        return cached.crop_extend(0, width, None)
+
+    def _render_row(self, y: int, cursor_x: int) -> Strip:
+        screen = self.terminal.screen
+        row = screen.buffer[y]
+        segments: list[Segment] = []
+        text: list[str] = []
+        style: Style | None = None
+        for x in range(screen.columns):
+            char = row[x]
+            if char.data == "":
+                continue  # the second cell of a wide character
+            cell = cell_style(
+                char.fg,
+                char.bg,
+                char.bold,
+                char.italics,
+                char.underscore,
+                char.strikethrough,
+                char.reverse,
+                char.blink,
+            )
+            if x == cursor_x:
+                cell = cell + (UNREVERSE if char.reverse else CURSOR)
+            if cell is not style:
+                if text:
+                    segments.append(Segment(printable("".join(text)), style))
+                text, style = [], cell
+            text.append(char.data)
+        if text:
+            segments.append(Segment(printable("".join(text)), style))
+        return Strip(segments)
+
+    def on_mouse_down(self, event: MouseDown) -> None:
+        self.post_message(self.Selected(self.pane_id))
