@@ -23,6 +23,7 @@ from tuimux.ui.dialogs import Confirm, Prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
 from tuimux.ui.pane_view import PaneView
 from tuimux.ui.status_bar import StatusBar
+from tuimux.ui.theme import DEFAULT_THEME, bundled_themes
 from tuimux.ui.window_view import WindowView
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,13 @@ class TuimuxApp(App[int], inherit_bindings=False):
         yield self.status_bar
 
     def on_mount(self) -> None:
+        themes, problems = bundled_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        if any(theme.name == DEFAULT_THEME for theme in themes):
+            self.theme = DEFAULT_THEME
+        for problem in problems:
+            self.notify(problem, severity="warning")
         self.window_view.focus()
         self.status_bar.message = "attaching…"
         self.attach()
