@@ -75,9 +75,7 @@ class TmuxServer:
         raise AssertionError("condition not reached in time")
 
     def kill(self) -> None:
-        subprocess.run(
-            [*self.argv, "kill-server"], capture_output=True, env=self.env, timeout=20
-        )
+        subprocess.run([*self.argv, "kill-server"], capture_output=True, env=self.env, timeout=20)
 
 
 @pytest.fixture

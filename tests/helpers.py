@@ -32,7 +32,9 @@ class Recorder:
 
     def __init__(self, client: TmuxClient) -> None:
         self.events: list[ev.Notification] = []
-        self._waiters: list[tuple[Callable[[ev.Notification], bool], asyncio.Future[ev.Notification]]] = []
+        self._waiters: list[
+            tuple[Callable[[ev.Notification], bool], asyncio.Future[ev.Notification]]
+        ] = []
         client.subscribe(self._on_event)
 
     def _on_event(self, event: ev.Notification) -> None:

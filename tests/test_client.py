@@ -55,7 +55,9 @@ async def test_flags_zero_hook_blocks_are_not_replies(tmux_server: TmuxServer) -
 
 
 async def test_block_content_that_looks_like_protocol(tmux_server: TmuxServer) -> None:
-    tmux_server.new_session("s", command="printf '%%end 1 2 1\\n%%begin 3 4 1\\n%%error 5 6 1\\n'; sleep 30")
+    tmux_server.new_session(
+        "s", command="printf '%%end 1 2 1\\n%%begin 3 4 1\\n%%error 5 6 1\\n'; sleep 30"
+    )
     tmux_server.wait_for(lambda: "%error" in tmux_server.capture("s"))
     client = await open_client(tmux_server)
     try:
@@ -123,7 +125,12 @@ async def test_utf8_split_across_output_lines_decodes_whole(tmux_server: TmuxSer
     pane = tmux_server.display("s", "#{pane_id}")
     try:
         await client.command(
-            "send-keys", "-t", pane, "-l", "--", "python3 -c \"print('\\u00e9'*6000, end='')\"; sleep 30"
+            "send-keys",
+            "-t",
+            pane,
+            "-l",
+            "--",
+            "python3 -c \"print('\\u00e9'*6000, end='')\"; sleep 30",
         )
         await client.command("send-keys", "-t", pane, "Enter")
         await recorder.wait_for(
@@ -150,9 +157,7 @@ async def test_utf8_split_across_output_lines_decodes_whole(tmux_server: TmuxSer
         for chunk in chunks:
             terminal.receive(chunk)
         terminal.feed_pending()
-        text = "".join(
-            terminal.screen.buffer[y][x].data for y in range(50) for x in range(200)
-        )
+        text = "".join(terminal.screen.buffer[y][x].data for y in range(50) for x in range(200))
         assert "\ufffd" not in text
         assert text.count("é") == 6000
     finally:
@@ -161,7 +166,7 @@ async def test_utf8_split_across_output_lines_decodes_whole(tmux_server: TmuxSer
 
 async def test_missing_session_is_one_clear_error(tmux_server: TmuxServer) -> None:
     tmux_server.new_session("s")
-    with pytest.raises(ConnectError, match="(?i)can't find session"):
+    with pytest.raises(ConnectError, match=r"(?i)can't find session"):
         await open_client(tmux_server, ["attach-session", "-t", "nope"])
 
 

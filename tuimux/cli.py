@@ -39,7 +39,9 @@ def _refuse(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.session is not None and ("\n" in args.session or "\r" in args.session or not args.session):
+    if args.session is not None and (
+        "\n" in args.session or "\r" in args.session or not args.session
+    ):
         return _refuse("a session name must be non-empty and on one line.")
     if args.debug:
         logging.basicConfig(level=logging.DEBUG, filename=os.devnull)

@@ -76,7 +76,7 @@ class TmuxClient:
         self._reader = asyncio.ensure_future(self._read_loop())
         try:
             return await asyncio.wait_for(asyncio.shield(self._attached), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await self.close()
             raise ConnectError(f"tmux did not attach within {timeout:g} seconds.") from None
 
@@ -131,7 +131,7 @@ class TmuxClient:
         done = asyncio.gather(*futures)
         try:
             return list(await asyncio.wait_for(done, timeout))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise TmuxError(built[0], f"tmux did not answer {built[0]!r} in time") from None
 
     def send(
@@ -203,7 +203,9 @@ class TmuxClient:
         if reply.error:
             _settle(future, exception=TmuxError(command, " ".join(reply.text).strip()))
             # tmux dropped the rest of this group without a block each.
-            for skipped, later in zip(head.commands[index + 1 :], head.futures[index + 1 :], strict=True):
+            for skipped, later in zip(
+                head.commands[index + 1 :], head.futures[index + 1 :], strict=True
+            ):
                 _settle(later, exception=TmuxError(skipped, "not run: an earlier command failed"))
             self._pending.popleft()
             return

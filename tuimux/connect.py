@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tuimux.client import TmuxClient
 from tuimux.control.command import escape_format
-from tuimux.errors import ConnectError
+from tuimux.errors import ConnectError, TuimuxError
 from tuimux.transport.local import LocalTransport, tmux_argv
 
 # What tmux prints when there is nothing to attach to (client.c / cmd-attach-session.c).
@@ -25,6 +25,8 @@ class Target:
     socket_name: str | None = None
     socket_path: str | None = None
     session: str | None = None
+    # The environment tmux starts with (default: ours). Tests pass a clean one.
+    env: dict[str, str] | None = None
 
 
 def attach_command(target: Target, width: int, height: int) -> list[str]:
@@ -42,10 +44,35 @@ async def _start(target: Target, command: list[str]) -> TmuxClient:
         socket_path=target.socket_path,
         command=command,
     )
-    transport = await LocalTransport.start(argv, env=dict(os.environ))
+    transport = await LocalTransport.start(
+        argv, env=target.env if target.env is not None else dict(os.environ)
+    )
     client = TmuxClient(transport)
     await client.start()
+    await _refuse_own_session(target, client)
     return client
+
+
+async def _refuse_own_session(target: Target, client: TmuxClient) -> None:
+    """Inside tmux, attaching to the session tuimux itself runs in would draw itself forever.
+
+    Only checked when tmux chose the server from ``$TMUX`` (no ``-L``/``-S``): pane ids are
+    per server, so the same id on another server means nothing.
+    """
+    env = target.env if target.env is not None else os.environ
+    own_pane = env.get("TMUX_PANE")
+    if not own_pane or not env.get("TMUX") or target.socket_name or target.socket_path:
+        return
+    try:
+        reply = await client.command("display-message", "-p", "-t", own_pane, "#{session_id}")
+    except TuimuxError:
+        return
+    if reply.text and reply.text[0] == client.session_id:
+        await client.detach()
+        raise ConnectError(
+            "tuimux is running inside the tmux session it would attach to; "
+            "choose another session with -t or another server with -L."
+        )
 
 
 async def connect_local(target: Target, width: int, height: int) -> TmuxClient:

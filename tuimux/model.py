@@ -38,6 +38,10 @@ PANE_FORMAT = "\t".join(
     )
 )
 SESSION_FORMAT = "#{session_id}\t#{session_name}"
+# tmux 3.3a sends no %bell: window flags (bell, activity, silence) are followed through a
+# subscription that tmux checks once a second (refresh-client -B, tmux 3.2+).
+FLAGS_SUBSCRIPTION = "tuimux-flags"
+FLAGS_SUBSCRIBE = f"{FLAGS_SUBSCRIPTION}:@*:#{{window_raw_flags}}"
 
 
 @dataclass
@@ -191,6 +195,11 @@ class SessionModel:
         if isinstance(event, ev.SessionRenamed):
             if event.session_id == self.session_id:
                 self.name = event.name
+            return False
+        if isinstance(event, ev.SubscriptionChanged):
+            window = self.windows.get(event.window_id)
+            if event.name == FLAGS_SUBSCRIPTION and window is not None:
+                window.flags = event.value
             return False
         if isinstance(event, ev.SessionChanged):
             return True

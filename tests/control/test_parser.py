@@ -41,7 +41,11 @@ def test_recorded_startup_transcript() -> None:
     events = feed(STARTUP)
     assert events[0] == ev.Begin(1700000000, 268, 0)
     assert events[1] == ev.Reply(1700000000, 268, 0, False, ())
-    assert events[2:5] == [ev.WindowAdd("@0"), ev.SessionsChanged(), ev.SessionChanged("$0", "main")]
+    assert events[2:5] == [
+        ev.WindowAdd("@0"),
+        ev.SessionsChanged(),
+        ev.SessionChanged("$0", "main"),
+    ]
     assert events[5] == ev.Output("%0", b"$ \x1b[?2004h")
     assert events[7] == ev.Reply(1700000001, 270, 1, False, (b"%2",))
     layout = events[8]
@@ -124,7 +128,9 @@ def test_parser_never_raises_and_blocks_stay_consistent(lines: list[bytes]) -> N
         assert event is None or isinstance(event, ev.Event)
 
 
-@given(st.lists(st.sampled_from([b"%end 1 1 1", b"%begin 1 1 1", b"x", b"%output %1 a"]), max_size=30))
+@given(
+    st.lists(st.sampled_from([b"%end 1 1 1", b"%begin 1 1 1", b"x", b"%output %1 a"]), max_size=30)
+)
 def test_reply_only_after_matching_begin(lines: list[bytes]) -> None:
     parser = ControlParser()
     open_block = False

@@ -99,7 +99,7 @@ def _session_window_changed(rest: bytes) -> ev.Notification:
 
 
 def _client_session_changed(rest: bytes) -> ev.Notification:
-    client, session, name = (rest.split(b" ", 2) + [b""])[:3]
+    client, session, name = ([*rest.split(b" ", 2), b""])[:3]
     return ev.ClientSessionChanged(_text(client), _id(_SESSION, session), unvis(name))
 
 

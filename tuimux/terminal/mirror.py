@@ -17,7 +17,7 @@ from tuimux.client import TmuxClient
 from tuimux.control import events as ev
 from tuimux.control.command import build
 from tuimux.errors import TuimuxError
-from tuimux.model import SessionModel, refresh
+from tuimux.model import FLAGS_SUBSCRIBE, SessionModel, refresh
 from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.pane import PaneTerminal
 
@@ -53,6 +53,7 @@ class SessionMirror:
         """Read the session, then snapshot its panes (the window in view first)."""
         assert self.client.session_id is not None
         self.client.subscribe(self._on_event)
+        self.fire([build("refresh-client", "-B", FLAGS_SUBSCRIBE)])
         await refresh(self.client, self.model, self.client.session_id)
         await self._reconcile(initial=True)
         self.listener.structure_changed()

@@ -60,6 +60,7 @@ class PaneTerminal:
         self._syncing = False
         self._begun = False
         self._resync_again = False
+        self._again_task: asyncio.Future[bool] | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -115,7 +116,7 @@ class PaneTerminal:
             self._syncing = False
             if self._resync_again:
                 self._resync_again = False
-                asyncio.ensure_future(self.resync(client))
+                self._again_task = asyncio.ensure_future(self.resync(client))
 
     def _apply(self, capture: tuple[bytes, ...], state: str, partial: tuple[bytes, ...]) -> None:
         fields = [int(f) if f.isdigit() else 0 for f in state.split()]

@@ -93,7 +93,7 @@ class LocalTransport:
             stdin.close()
         try:
             await asyncio.wait_for(self._process.wait(), 5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 self._process.kill()
             await self._process.wait()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import ModalScreen
@@ -35,7 +37,9 @@ class Confirm(ModalScreen[bool]):
 class Prompt(ModalScreen[str | None]):
     """A one-line text prompt (``(rename-window) name``); Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", show=False, id="prompt.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", show=False, id="prompt.cancel")
+    ]
     DEFAULT_CSS = """
     Prompt { align: left bottom; background: transparent; }
     Prompt > Horizontal { height: 1; background: $warning-muted; }

@@ -33,7 +33,9 @@ PREFIX_BINDINGS: list[Binding] = [
     Binding("[", "copy_mode", "Copy mode", id="prefix.copy-mode"),
     Binding(PREFIX_KEY, "send_prefix", "Send the prefix key", id="prefix.send-prefix"),
     *(
-        Binding(str(digit), f"select_window({digit})", f"Window {digit}", id=f"prefix.window-{digit}")
+        Binding(
+            str(digit), f"select_window({digit})", f"Window {digit}", id=f"prefix.window-{digit}"
+        )
         for digit in range(10)
     ),
 ]

@@ -1,0 +1,134 @@
+"""The whole app, headless through Textual's pilot, against a real tmux server."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.conftest import TmuxServer
+from tests.helpers import eventually
+from tuimux.client import TmuxClient
+from tuimux.connect import Target, connect_local
+from tuimux.ui.app import TuimuxApp
+
+
+def make_app(server: TmuxServer, session: str = "s") -> TuimuxApp:
+    target = Target(socket_name=server.socket_name, session=session, env=server.env)
+
+    async def connect(width: int, height: int) -> TmuxClient:
+        return await connect_local(target, width, height)
+
+    return TuimuxApp(connect)
+
+
+def shown_lines(app: TuimuxApp, pane_id: str) -> list[str]:
+    view = app.window_view.panes[pane_id]
+    return [view.render_line(y).text.rstrip() for y in range(view.terminal.screen.lines)]
+
+
+def tmux_lines(server: TmuxServer, pane_id: str) -> list[str]:
+    return [line.rstrip() for line in server.capture(pane_id).split("\n")][:-1]
+
+
+async def test_attach_shows_the_pane_exactly_and_typing_runs(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run("send-keys", "-t", "s", "printf 'hello\\033[31mred\\033[0m\\n'", "Enter")
+    tmux_server.wait_for(lambda: "hellored" in tmux_server.capture("s"))
+    app = make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        pane_id = tmux_server.display("s", "#{pane_id}")
+        await eventually(lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id))
+        await pilot.press(*"echo typed-$((6*7))", "enter")
+        tmux_server.wait_for(lambda: "typed-42" in tmux_server.capture(pane_id))
+        await eventually(lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id))
+        assert any("typed-42" in line for line in shown_lines(app, pane_id))
+
+
+async def test_prefix_split_shows_both_panes_and_detach_keeps_session(
+    tmux_server: TmuxServer,
+) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    app = make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "percent_sign")
+        await eventually(lambda: len(app.window_view.panes) == 2)
+        panes = tmux_server.run("list-panes", "-t", "s", "-F", "#{pane_id} #{pane_width}")
+        assert len(panes.splitlines()) == 2
+        for line in panes.splitlines():
+            pane_id, width = line.split()
+            view = app.window_view.panes[pane_id]
+            await eventually(lambda v=view, w=int(width): v.size.width == w)
+            await eventually(lambda p=pane_id: shown_lines(app, p) == tmux_lines(tmux_server, p))
+        await pilot.press("ctrl+b", "d")
+        await asyncio.wait_for(_until_exit(app), 10)
+    assert app.return_code == 0
+    assert tmux_server.run("list-sessions", "-F", "#{session_name}").split() == ["s"]
+
+
+async def _until_exit(app: TuimuxApp) -> None:
+    while app.is_running:
+        await asyncio.sleep(0.02)
+
+
+async def test_terminal_resize_resizes_the_tmux_window(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    app = make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        await pilot.resize_terminal(70, 21)
+        await eventually(
+            lambda: tmux_server.display("s", "#{window_width}x#{window_height}") == "70x20"
+        )
+        pane_id = tmux_server.display("s", "#{pane_id}")
+        await eventually(lambda: app.window_view.panes[pane_id].terminal.size == (70, 20))
+
+
+async def test_prefix_commands_windows_zoom_kill(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    app = make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "c")
+        tmux_server.wait_for(
+            lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 2
+        )
+        await pilot.press("ctrl+b", "0")
+        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_index}") == "0")
+        await pilot.press("ctrl+b", "n")
+        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_index}") == "1")
+        await pilot.press("ctrl+b", "quotation_mark")
+        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_panes}") == "2")
+        await pilot.press("ctrl+b", "z")
+        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_zoomed_flag}") == "1")
+        await eventually(lambda: len(app.window_view.panes) == 1)
+        await pilot.press("ctrl+b", "z")
+        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_zoomed_flag}") == "0")
+        await pilot.press("ctrl+b", "x")
+        await pilot.press("n")  # refused: nothing is killed
+        await pilot.pause()
+        assert tmux_server.display("s", "#{window_panes}") == "2"
+        await pilot.press("ctrl+b", "x", "y")
+        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_panes}") == "1")
+        await pilot.press("ctrl+b", "comma")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"renamed", "enter")
+        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_name}") == "renamed")
+        await eventually(lambda: "1:renamed*" in app.status_bar.render().plain)
+        await pilot.press("ctrl+b", "ampersand", "y")
+        tmux_server.wait_for(
+            lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 1
+        )
+
+
+async def test_click_selects_pane_and_ctrl_b_twice_sends_it(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30, command="cat -v")
+    tmux_server.run("split-window", "-h", "-t", "s", "cat -v")
+    left = tmux_server.run("list-panes", "-t", "s", "-F", "#{pane_id}").split()[0]
+    app = make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: len(app.window_view.panes) == 2)
+        await pilot.click(f"#pane-{left.lstrip('%')}")
+        tmux_server.wait_for(lambda: tmux_server.display("s", "#{pane_id}") == left)
+        await pilot.press("ctrl+b", "ctrl+b", "enter")
+        tmux_server.wait_for(lambda: "^B" in tmux_server.capture(left))
