@@ -49,7 +49,7 @@ async def test_flags_zero_hook_blocks_are_not_replies(tmux_server: TmuxServer) -
         after = await client.command("display-message", "-p", "marker")
         assert split.text[0].startswith("%")
         assert after.text == ["marker"]
-        assert tmux_server.display("s", "#{window_name}") == "hooked"
+        assert tmux_server.display("s:", "#{window_name}") == "hooked"
     finally:
         await client.detach()
 
@@ -105,7 +105,7 @@ async def test_pause_and_continue_arrive_inside_the_refresh_client_block(
     recorder = Recorder(client)
     try:
         await client.command("refresh-client", "-f", "pause-after=1")
-        pane = tmux_server.display("s", "#{pane_id}")
+        pane = tmux_server.display("s:", "#{pane_id}")
         reply = await client.command("refresh-client", "-A", f"{pane}:pause")
         assert not any(line.startswith(b"%pause") for line in reply.lines)
         assert await recorder.wait_for(lambda e: e == ev.Pause(pane), 5)
@@ -122,7 +122,7 @@ async def test_utf8_split_across_output_lines_decodes_whole(tmux_server: TmuxSer
     tmux_server.new_session("s", width=200, height=50)
     client = await open_client(tmux_server)
     recorder = Recorder(client)
-    pane = tmux_server.display("s", "#{pane_id}")
+    pane = tmux_server.display("s:", "#{pane_id}")
     try:
         await client.command(
             "send-keys",

@@ -101,11 +101,11 @@ async def test_split_and_resize_follow_the_layout(
 
 
 async def test_rename_and_select_follow(tmux_server: TmuxServer, mirror: SessionMirror) -> None:
-    window = tmux_server.display("s", "#{window_id}")
+    window = tmux_server.display("s:", "#{window_id}")
     tmux_server.run("rename-window", "-t", window, "renamed")
     await eventually(lambda: mirror.model.windows[window].name == "renamed")
     tmux_server.run("new-window", "-t", "s:")
-    new = tmux_server.display("s", "#{window_id}")
+    new = tmux_server.display("s:", "#{window_id}")
     await eventually(lambda: mirror.model.active_window == new)
     tmux_server.run("split-window", "-t", new)
     active = tmux_server.display(new, "#{pane_id}")

@@ -90,7 +90,8 @@ class TmuxClient:
     async def detach(self, timeout: float = 5.0) -> None:
         """Detach cleanly: ask tmux to detach, then drain the channel to its end."""
         if not self.closed:
-            self._write_line("detach-client")
+            for future in self.send(["detach-client"]):
+                future.add_done_callback(lambda f: f.cancelled() or f.exception())
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._closed.wait(), timeout)
         await self.close()

@@ -36,10 +36,10 @@ async def test_attach_shows_the_pane_exactly_and_typing_runs(tmux_server: TmuxSe
     app = make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
-        pane_id = tmux_server.display("s", "#{pane_id}")
+        pane_id = tmux_server.display("s:", "#{pane_id}")
         await eventually(lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id))
         await pilot.press(*"echo typed-$((6*7))", "enter")
-        tmux_server.wait_for(lambda: "typed-42" in tmux_server.capture(pane_id))
+        await eventually(lambda: "typed-42" in tmux_server.capture(pane_id))
         await eventually(lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id))
         assert any("typed-42" in line for line in shown_lines(app, pane_id))
 
@@ -78,9 +78,9 @@ async def test_terminal_resize_resizes_the_tmux_window(tmux_server: TmuxServer) 
         await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
         await pilot.resize_terminal(70, 21)
         await eventually(
-            lambda: tmux_server.display("s", "#{window_width}x#{window_height}") == "70x20"
+            lambda: tmux_server.display("s:", "#{window_width}x#{window_height}") == "70x20"
         )
-        pane_id = tmux_server.display("s", "#{pane_id}")
+        pane_id = tmux_server.display("s:", "#{pane_id}")
         await eventually(lambda: app.window_view.panes[pane_id].terminal.size == (70, 20))
 
 
@@ -90,33 +90,33 @@ async def test_prefix_commands_windows_zoom_kill(tmux_server: TmuxServer) -> Non
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
         await pilot.press("ctrl+b", "c")
-        tmux_server.wait_for(
+        await eventually(
             lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 2
         )
         await pilot.press("ctrl+b", "0")
-        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_index}") == "0")
+        await eventually(lambda: tmux_server.display("s:", "#{window_index}") == "0")
         await pilot.press("ctrl+b", "n")
-        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_index}") == "1")
+        await eventually(lambda: tmux_server.display("s:", "#{window_index}") == "1")
         await pilot.press("ctrl+b", "quotation_mark")
-        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_panes}") == "2")
+        await eventually(lambda: tmux_server.display("s:", "#{window_panes}") == "2")
         await pilot.press("ctrl+b", "z")
-        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_zoomed_flag}") == "1")
+        await eventually(lambda: tmux_server.display("s:", "#{window_zoomed_flag}") == "1")
         await eventually(lambda: len(app.window_view.panes) == 1)
         await pilot.press("ctrl+b", "z")
-        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_zoomed_flag}") == "0")
+        await eventually(lambda: tmux_server.display("s:", "#{window_zoomed_flag}") == "0")
         await pilot.press("ctrl+b", "x")
         await pilot.press("n")  # refused: nothing is killed
         await pilot.pause()
-        assert tmux_server.display("s", "#{window_panes}") == "2"
+        assert tmux_server.display("s:", "#{window_panes}") == "2"
         await pilot.press("ctrl+b", "x", "y")
-        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_panes}") == "1")
+        await eventually(lambda: tmux_server.display("s:", "#{window_panes}") == "1")
         await pilot.press("ctrl+b", "comma")
         await pilot.pause()
         await pilot.press("ctrl+u", *"renamed", "enter")
-        tmux_server.wait_for(lambda: tmux_server.display("s", "#{window_name}") == "renamed")
+        await eventually(lambda: tmux_server.display("s:", "#{window_name}") == "renamed")
         await eventually(lambda: "1:renamed*" in app.status_bar.render().plain)
         await pilot.press("ctrl+b", "ampersand", "y")
-        tmux_server.wait_for(
+        await eventually(
             lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 1
         )
 
@@ -129,6 +129,6 @@ async def test_click_selects_pane_and_ctrl_b_twice_sends_it(tmux_server: TmuxSer
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: len(app.window_view.panes) == 2)
         await pilot.click(f"#pane-{left.lstrip('%')}")
-        tmux_server.wait_for(lambda: tmux_server.display("s", "#{pane_id}") == left)
+        await eventually(lambda: tmux_server.display("s:", "#{pane_id}") == left)
         await pilot.press("ctrl+b", "ctrl+b", "enter")
-        tmux_server.wait_for(lambda: "^B" in tmux_server.capture(left))
+        await eventually(lambda: "^B" in tmux_server.capture(left))

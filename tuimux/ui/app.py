@@ -19,6 +19,7 @@ from tuimux.control.command import build, escape_format
 from tuimux.errors import TuimuxError
 from tuimux.terminal.keys import encode_key
 from tuimux.terminal.mirror import SessionMirror
+from tuimux.terminal.paste import paste_commands
 from tuimux.ui.dialogs import Confirm, Prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
 from tuimux.ui.pane_view import PaneView
@@ -82,6 +83,11 @@ class TuimuxApp(App[int], inherit_bindings=False):
         self.mirror.resize(*self._area_size())
         self.structure_changed()
 
+    async def on_unmount(self) -> None:
+        if self.mirror is not None:
+            await self.mirror.close()
+            await self.mirror.client.close()
+
     def _area_size(self) -> tuple[int, int]:
         return self.window_view.size.width, self.window_view.size.height
 
@@ -126,14 +132,14 @@ class TuimuxApp(App[int], inherit_bindings=False):
 
     # -- input ---------------------------------------------------------------------------
 
-    def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
+    async def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
         if self.mirror is None:
             return
         if self._prefix:
             self._prefix = False
             binding = lookup(message.key, message.character)
             if binding is not None:
-                self.run_action(binding.action)
+                await self.run_action(binding.action)
             self.structure_changed()
             return
         if message.key == PREFIX_KEY:
@@ -149,8 +155,6 @@ class TuimuxApp(App[int], inherit_bindings=False):
         pane_id = self._active_pane()
         if self.mirror is None or pane_id is None or not message.text:
             return
-        from tuimux.terminal.keys import paste_commands
-
         self.mirror.fire(paste_commands(pane_id, message.text))
 
     def on_window_view_resized(self, message: WindowView.Resized) -> None:

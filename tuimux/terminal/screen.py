@@ -1,0 +1,106 @@
+"""The pane emulator: pyte's Screen with the defects that matter to a tmux client fixed.
+
+pyte 0.8.2 answers DA/DSR queries (tmux already answered the application, so a second
+answer would be typed into the pane) and has no alternate screen (``?1049h`` only sets a
+bit). This subclass never answers, keeps a real alternate buffer, and can be restored
+from tmux's own ``capture-pane -e`` without scrolling.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pyte
+from pyte import modes as mo
+
+ALTERNATE_MODES = {47, 1047, 1049}
+MOUSE_MODES = (1000, 1002, 1003, 1005, 1006, 1015)
+
+
+class PaneScreen(pyte.Screen):  # type: ignore[misc]
+    def __init__(self, columns: int, lines: int) -> None:
+        super().__init__(columns, lines)
+        self.alternate = False
+        self._primary: tuple[Any, Any] | None = None
+
+    def write_process_input(self, data: str) -> None:
+        """Never answer a query: tmux already did, for the application."""
+
+    @property
+    def cursor_visible(self) -> bool:
+        return not self.cursor.hidden
+
+    @property
+    def mouse_modes(self) -> set[int]:
+        return {mode for mode in MOUSE_MODES if (mode << 5) in self.mode}
+
+    @property
+    def bracketed_paste(self) -> bool:
+        return (2004 << 5) in self.mode
+
+    def set_mode(self, *modes: int, **kwargs: Any) -> None:
+        if kwargs.get("private") and ALTERNATE_MODES.intersection(modes):
+            self._enter_alternate(save_cursor=1049 in modes)
+            modes = tuple(mode for mode in modes if mode not in ALTERNATE_MODES)
+        super().set_mode(*modes, **kwargs)
+
+    def reset_mode(self, *modes: int, **kwargs: Any) -> None:
+        if kwargs.get("private") and ALTERNATE_MODES.intersection(modes):
+            self._leave_alternate(restore_cursor=1049 in modes)
+            modes = tuple(mode for mode in modes if mode not in ALTERNATE_MODES)
+        super().reset_mode(*modes, **kwargs)
+
+    def _enter_alternate(self, save_cursor: bool) -> None:
+        if self.alternate:
+            return
+        self._primary = (copy.deepcopy(self.buffer), copy.copy(self.cursor) if save_cursor else None)
+        self.alternate = True
+        self.buffer.clear()
+        self.dirty.update(range(self.lines))
+
+    def _leave_alternate(self, restore_cursor: bool) -> None:
+        if not self.alternate:
+            return
+        self.alternate = False
+        self.buffer.clear()
+        if self._primary is not None:
+            buffer, cursor = self._primary
+            self.buffer.update(buffer)
+            if restore_cursor and cursor is not None:
+                self.cursor = cursor
+            self._primary = None
+        self.dirty.update(range(self.lines))
+
+    def restore(
+        self,
+        capture: bytes,
+        cursor_x: int,
+        cursor_y: int,
+        *,
+        alternate: bool = False,
+        cursor_visible: bool = True,
+    ) -> None:
+        """Replace the screen with tmux's ``capture-pane -p -e`` and set the cursor.
+
+        SGR state carries across lines in a capture, so one stream reads it all; each line
+        is placed at its own row with autowrap off, so nothing can scroll.
+        """
+        from tuimux.terminal.stream import PaneStream
+
+        self.reset()
+        self.alternate = alternate
+        self._primary = None
+        stream = PaneStream(self)
+        self.reset_mode(mo.DECAWM)
+        lines = capture.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        for row, line in enumerate(lines[: self.lines]):
+            self.cursor.x, self.cursor.y = 0, row
+            stream.feed(line)
+        self.set_mode(mo.DECAWM)
+        self.select_graphic_rendition(0)
+        self.cursor_position(cursor_y + 1, cursor_x + 1)
+        self.cursor.hidden = not cursor_visible
+        self.dirty.update(range(self.lines))
