@@ -133,9 +133,9 @@ class SessionModel:
             pane_id, window_id, active, in_mode, dead, title = fields
             pane = Pane(pane_id, window_id, in_mode=in_mode == "1", dead=dead == "1", title=title)
             self.panes[pane_id] = pane
-            window = self.windows.get(window_id)
-            if window is not None and active == "1":
-                window.active_pane = pane_id
+            owner = self.windows.get(window_id)
+            if owner is not None and active == "1":
+                owner.active_pane = pane_id
         for window in self.windows.values():
             self._place_panes(window)
 
@@ -197,9 +197,9 @@ class SessionModel:
                 self.name = event.name
             return False
         if isinstance(event, ev.SubscriptionChanged):
-            window = self.windows.get(event.window_id)
-            if event.name == FLAGS_SUBSCRIPTION and window is not None:
-                window.flags = event.value
+            flagged = self.windows.get(event.window_id)
+            if event.name == FLAGS_SUBSCRIPTION and flagged is not None:
+                flagged.flags = event.value
             return False
         if isinstance(event, ev.SessionChanged):
             return True

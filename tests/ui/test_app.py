@@ -90,9 +90,7 @@ async def test_prefix_commands_windows_zoom_kill(tmux_server: TmuxServer) -> Non
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
         await pilot.press("ctrl+b", "c")
-        await eventually(
-            lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 2
-        )
+        await eventually(lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 2)
         await pilot.press("ctrl+b", "0")
         await eventually(lambda: tmux_server.display("s:", "#{window_index}") == "0")
         await pilot.press("ctrl+b", "n")
@@ -116,9 +114,7 @@ async def test_prefix_commands_windows_zoom_kill(tmux_server: TmuxServer) -> Non
         await eventually(lambda: tmux_server.display("s:", "#{window_name}") == "renamed")
         await eventually(lambda: "1:renamed*" in app.status_bar.render().plain)
         await pilot.press("ctrl+b", "ampersand", "y")
-        await eventually(
-            lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 1
-        )
+        await eventually(lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 1)
 
 
 async def test_click_selects_pane_and_ctrl_b_twice_sends_it(tmux_server: TmuxServer) -> None:

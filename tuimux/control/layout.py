@@ -104,8 +104,16 @@ def parse_layout(text: str) -> Layout:
     if body.startswith("<", parser.pos):  # tmux 3.7+: floating panes after the root
         parser.pos += 1
         floating = parser.cells(">", 1)
-        root = Layout(root.width, root.height, root.x, root.y, root.pane_id, root.split,
-                      root.children, floating)
+        root = Layout(
+            root.width,
+            root.height,
+            root.x,
+            root.y,
+            root.pane_id,
+            root.split,
+            root.children,
+            floating,
+        )
     if parser.pos != len(body):
         raise parser.fail("trailing characters")
     return root

@@ -130,7 +130,9 @@ def send_keys_args(pane_id: str, item: KeyInput) -> list[list[str]]:
     def flush() -> None:
         text = "".join(run)
         for start in range(0, len(text), LITERAL_CHUNK):
-            commands.append(["send-keys", "-t", pane_id, "-l", "--", text[start : start + LITERAL_CHUNK]])
+            commands.append(
+                ["send-keys", "-t", pane_id, "-l", "--", text[start : start + LITERAL_CHUNK]]
+            )
         run.clear()
 
     for char in item.text:

@@ -18,7 +18,7 @@ ALTERNATE_MODES = {47, 1047, 1049}
 MOUSE_MODES = (1000, 1002, 1003, 1005, 1006, 1015)
 
 
-class PaneScreen(pyte.Screen):  # type: ignore[misc]
+class PaneScreen(pyte.Screen):
     def __init__(self, columns: int, lines: int) -> None:
         super().__init__(columns, lines)
         self.alternate = False
@@ -54,7 +54,10 @@ class PaneScreen(pyte.Screen):  # type: ignore[misc]
     def _enter_alternate(self, save_cursor: bool) -> None:
         if self.alternate:
             return
-        self._primary = (copy.deepcopy(self.buffer), copy.copy(self.cursor) if save_cursor else None)
+        self._primary = (
+            copy.deepcopy(self.buffer),
+            copy.copy(self.cursor) if save_cursor else None,
+        )
         self.alternate = True
         self.buffer.clear()
         self.dirty.update(range(self.lines))

@@ -11,16 +11,16 @@ from __future__ import annotations
 import pyte
 
 
-class PaneStream(pyte.ByteStream):  # type: ignore[misc]
+class PaneStream(pyte.ByteStream):
     def _send_to_parser(self, data: str) -> bool | None:
         try:
             assert self._parser is not None
-            return self._parser.send(data)  # type: ignore[no-any-return]
+            return self._parser.send(data)
         except Exception:
             self._initialize_parser()
-            return self._taking_plain_text  # type: ignore[no-any-return]
+            return self._taking_plain_text
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes) -> None:  # type: ignore[override]
         try:
             super().feed(data)
         except Exception:

@@ -33,7 +33,7 @@ def theme_from_toml(text: str) -> Theme:
     if not isinstance(name, str) or not isinstance(data.get("primary"), str):
         raise ValueError("a theme needs a 'name' and a 'primary' colour")
     values = {key: str(data[key]) for key in _FIELDS if key in data}
-    return Theme(name=name, dark=bool(data.get("dark", True)), **values)
+    return Theme(name, dark=bool(data.get("dark", True)), **values)  # type: ignore[arg-type]
 
 
 def _theme_files() -> list[tuple[str, str]]:

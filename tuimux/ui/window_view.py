@@ -62,9 +62,10 @@ class WindowView(Widget, can_focus=True):
                 self.panes.pop(pane_id).remove()
         new: list[PaneView] = []
         active_cell = None
-        for pane_id, cell in cells.items():
-            if pane_id is None or pane_id not in terminals:
+        for cell_id, cell in cells.items():
+            if cell_id is None or cell_id not in terminals:
                 continue
+            pane_id = cell_id
             view = self.panes.get(pane_id)
             if view is None or view.terminal is not terminals[pane_id]:
                 if view is not None:
