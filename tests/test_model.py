@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.conftest import TmuxServer
@@ -110,3 +112,57 @@ async def test_rename_and_select_follow(tmux_server: TmuxServer, mirror: Session
     tmux_server.run("split-window", "-t", new)
     active = tmux_server.display(new, "#{pane_id}")
     await eventually(lambda: mirror.model.windows[new].active_pane == active)
+
+
+async def test_size_wins_over_a_normal_client_only_after_select_window(
+    tmux_server: TmuxServer,
+) -> None:
+    """tmux 3.3a's window-size latest ignores ``refresh-client -C`` from a control client
+    while a normal client is the latest; selecting a window makes us the latest."""
+    import contextlib
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    tmux_server.new_session("s", width=120, height=40)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    normal = subprocess.Popen(
+        [*tmux_server.argv, "attach", "-t", "s"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=tmux_server.env,
+        start_new_session=True,
+    )
+    loop = asyncio.get_running_loop()
+    loop.add_reader(master, lambda: os.read(master, 65536))
+    client = None
+    try:
+        size = lambda: tmux_server.display("s:", "#{window_width}x#{window_height}")  # noqa: E731
+        await eventually(lambda: size() == "120x39")
+        client = await open_client(tmux_server)
+        await client.command("refresh-client", "-C", "100x35")
+        await eventually(lambda: size() == "100x35")  # attaching made us the latest
+        os.write(master, b"x")  # a keystroke on the normal client makes it the latest
+        await eventually(lambda: size() == "120x39")
+        await client.command("refresh-client", "-C", "90x30")
+        await client.command("display-message", "-p", "sync")
+        assert size() == "120x39"  # ignored: the normal client is still the latest
+        mirror = SessionMirror(client, Listener())
+        await mirror.start()
+        mirror.resize(90, 30)
+        await eventually(lambda: size() == "90x30")
+        await mirror.close()
+    finally:
+        loop.remove_reader(master)
+        if client is not None:
+            await client.detach()
+        normal.terminate()
+        normal.wait(5)
+        for fd in (master, slave):
+            with contextlib.suppress(OSError):
+                os.close(fd)
