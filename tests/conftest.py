@@ -6,6 +6,7 @@ afterwards, so nothing touches the developer's tmux and tests never see each oth
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
