@@ -77,6 +77,10 @@ class TmuxServer:
 
     def kill(self) -> None:
         subprocess.run([*self.argv, "kill-server"], capture_output=True, env=self.env, timeout=20)
+        # tmux leaves the socket file behind when killed; do not litter /tmp/tmux-UID.
+        base = self.env.get("TMUX_TMPDIR") or "/tmp"
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(base, f"tmux-{os.getuid()}", self.socket_name))
 
 
 @pytest.fixture
