@@ -166,3 +166,32 @@ async def test_size_wins_over_a_normal_client_only_after_select_window(
         for fd in (master, slave):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+async def test_pane_queries_send_nothing_upstream(tmux_server: TmuxServer) -> None:
+    """pyte answers DA/DSR; tmux already did, so nothing may go back to tmux for them."""
+    tmux_server.new_session("s")
+    client = await open_client(tmux_server)
+    sent: list[str] = []
+    mirror = SessionMirror(client, Listener())
+    await mirror.start()
+    client.on_send = sent.append
+    pane = tmux_server.display("s:", "#{pane_id}")
+    try:
+        tmux_server.run(
+            "send-keys", "-t", pane, "printf '\\033[c\\033[6n\\033[5n\\033[>cdone\\n'", "Enter"
+        )
+        await eventually(lambda: (mirror.flush() or True) and "done" in _screen_text(mirror, pane))
+        await client.command("display-message", "-p", "sync")
+        assert sent == ["display-message -p sync"]
+    finally:
+        await mirror.close()
+        await client.detach()
+
+
+def _screen_text(mirror: SessionMirror, pane: str) -> str:
+    screen = mirror.terminals[pane].screen
+    return "\n".join(
+        "".join(screen.buffer[y][x].data for x in range(screen.columns))
+        for y in range(screen.lines)
+    )
