@@ -181,7 +181,13 @@ async def test_pane_queries_send_nothing_upstream(tmux_server: TmuxServer) -> No
         tmux_server.run(
             "send-keys", "-t", pane, "printf '\\033[c\\033[6n\\033[5n\\033[>cdone\\n'", "Enter"
         )
-        await eventually(lambda: (mirror.flush() or True) and "done" in _screen_text(mirror, pane))
+        # "done" alone on a line is the output (the echoed command line holds more).
+        await eventually(
+            lambda: (
+                (mirror.flush() or True)
+                and "done" in [line.rstrip() for line in _screen_text(mirror, pane).split("\n")]
+            )
+        )
         await client.command("display-message", "-p", "sync")
         assert sent == ["display-message -p sync"]
     finally:
