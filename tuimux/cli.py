@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import os
+import asyncio
+import shutil
 import sys
 from collections.abc import Sequence
 
 from tuimux import __version__
-from tuimux.client import TmuxClient
 from tuimux.connect import Target, connect_local
+from tuimux.errors import TuimuxError
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,38 +37,49 @@ def _refuse(message: str) -> int:
     return 2
 
 
+def pane_area() -> tuple[int, int]:
+    """The size tuimux will give tmux: the terminal less the one-line status bar."""
+    columns, lines = shutil.get_terminal_size((80, 24))
+    return max(columns, 1), max(lines - 1, 1)
+
+
+async def run(target: Target) -> int:
+    """Attach first, so a failure is one sentence on a clean screen; then draw."""
+    from tuimux.ui.app import TuimuxApp
+
+    try:
+        client = await connect_local(target, *pane_area())
+    except TuimuxError as error:
+        print(f"tuimux: {error}", file=sys.stderr)
+        return 1
+    app = TuimuxApp(client)
+    await app.run_async()
+    if app.error:
+        print(f"tuimux: {app.error}", file=sys.stderr)
+        return 1
+    return app.return_code or 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.session is not None and (
-        "\n" in args.session or "\r" in args.session or not args.session
-    ):
+    session = args.session
+    if session is not None and (not session or any(c in session for c in "\n\r\0")):
         return _refuse("a session name must be non-empty and on one line.")
-    if args.debug:
-        logging.basicConfig(level=logging.DEBUG, filename=os.devnull)
     target = Target(
         tmux=args.tmux,
         socket_name=args.socket_name,
         socket_path=args.socket_path,
-        session=args.session,
+        session=session,
     )
-
-    async def connect(width: int, height: int) -> TmuxClient:
-        return await connect_local(target, width, height)
-
-    from tuimux.ui.app import TuimuxApp
-
-    app = TuimuxApp(connect)
     try:
-        app.run()
+        return asyncio.run(run(target))
+    except KeyboardInterrupt:
+        return 130
     except Exception:
         if args.debug:
             raise
         print("tuimux: an internal error stopped the program (run with --debug).", file=sys.stderr)
         return 70
-    if app.error:
-        print(f"tuimux: {app.error}", file=sys.stderr)
-        return 1
-    return app.return_code or 0
 
 
 if __name__ == "__main__":

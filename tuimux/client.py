@@ -245,7 +245,12 @@ class TmuxClient:
             return
         self._closed.set()
         if not self._attached.done():
-            message = self._startup_error or self.transport.error_text() or reason
+            message = (
+                self._startup_error
+                or self.transport.error_text()
+                or self.exit_reason
+                or "tmux exited before attaching (is it tmux 3.2 or later?)"
+            )
             self._attached.set_exception(ConnectError(_sentence(message)))
             self._attached.exception()
         while self._pending:

@@ -75,13 +75,30 @@ async def _refuse_own_session(target: Target, client: TmuxClient) -> None:
         )
 
 
+def _where(target: Target) -> str:
+    if target.socket_path is not None:
+        return f" at {target.socket_path}"
+    if target.socket_name is not None:
+        return f" on socket {target.socket_name!r}"
+    return ""
+
+
 async def connect_local(target: Target, width: int, height: int) -> TmuxClient:
+    """Attach as the user asked; every failure is a ConnectError naming the server."""
     command = attach_command(target, width, height)
     try:
-        return await _start(target, command)
+        try:
+            return await _start(target, command)
+        except ConnectError as error:
+            if target.session is not None or not any(
+                marker in str(error).lower() for marker in _NOTHING_TO_ATTACH
+            ):
+                raise
+        return await _start(target, ["new-session", "-x", str(width), "-y", str(height)])
     except ConnectError as error:
-        if target.session is not None or not any(
-            marker in str(error).lower() for marker in _NOTHING_TO_ATTACH
-        ):
+        message = str(error)
+        if "not found at" in message or "not executable" in message:
             raise
-    return await _start(target, ["new-session", "-x", str(width), "-y", str(height)])
+        raise ConnectError(
+            f"Could not attach to tmux{_where(target)}: {message[0].lower()}{message[1:]}"
+        ) from None

@@ -6,18 +6,13 @@ import asyncio
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
-from tuimux.client import TmuxClient
 from tuimux.connect import Target, connect_local
 from tuimux.ui.app import TuimuxApp
 
 
-def make_app(server: TmuxServer, session: str = "s") -> TuimuxApp:
+async def make_app(server: TmuxServer, session: str = "s") -> TuimuxApp:
     target = Target(socket_name=server.socket_name, session=session, env=server.env)
-
-    async def connect(width: int, height: int) -> TmuxClient:
-        return await connect_local(target, width, height)
-
-    return TuimuxApp(connect)
+    return TuimuxApp(await connect_local(target, 100, 30))
 
 
 def shown_lines(app: TuimuxApp, pane_id: str) -> list[str]:
@@ -33,7 +28,7 @@ async def test_attach_shows_the_pane_exactly_and_typing_runs(tmux_server: TmuxSe
     tmux_server.new_session("s", width=100, height=30)
     tmux_server.run("send-keys", "-t", "s", "printf 'hello\\033[31mred\\033[0m\\n'", "Enter")
     tmux_server.wait_for(lambda: "hellored" in tmux_server.capture("s"))
-    app = make_app(tmux_server)
+    app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
         pane_id = tmux_server.display("s:", "#{pane_id}")
@@ -48,7 +43,7 @@ async def test_prefix_split_shows_both_panes_and_detach_keeps_session(
     tmux_server: TmuxServer,
 ) -> None:
     tmux_server.new_session("s", width=100, height=30)
-    app = make_app(tmux_server)
+    app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
         await pilot.press("ctrl+b", "percent_sign")
@@ -73,7 +68,7 @@ async def _until_exit(app: TuimuxApp) -> None:
 
 async def test_terminal_resize_resizes_the_tmux_window(tmux_server: TmuxServer) -> None:
     tmux_server.new_session("s", width=100, height=30)
-    app = make_app(tmux_server)
+    app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
         await pilot.resize_terminal(70, 21)
@@ -86,7 +81,7 @@ async def test_terminal_resize_resizes_the_tmux_window(tmux_server: TmuxServer) 
 
 async def test_prefix_commands_windows_zoom_kill(tmux_server: TmuxServer) -> None:
     tmux_server.new_session("s", width=100, height=30)
-    app = make_app(tmux_server)
+    app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
         await pilot.press("ctrl+b", "c")
@@ -121,7 +116,7 @@ async def test_click_selects_pane_and_ctrl_b_twice_sends_it(tmux_server: TmuxSer
     tmux_server.new_session("s", width=100, height=30, command="cat -v")
     tmux_server.run("split-window", "-h", "-t", "s", "cat -v")
     left = tmux_server.run("list-panes", "-t", "s", "-F", "#{pane_id}").split()[0]
-    app = make_app(tmux_server)
+    app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: len(app.window_view.panes) == 2)
         await pilot.click(f"#pane-{left.lstrip('%')}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -29,7 +28,6 @@ from tuimux.ui.window_view import WindowView
 
 log = logging.getLogger(__name__)
 
-Connect = Callable[[int, int], Awaitable[TmuxClient]]
 FRAME_SECONDS = 1 / 60
 
 
@@ -42,9 +40,9 @@ class TuimuxApp(App[int], inherit_bindings=False):
     Screen { layout: vertical; overflow: hidden; }
     """
 
-    def __init__(self, connect: Connect) -> None:
+    def __init__(self, client: TmuxClient) -> None:
         super().__init__()
-        self._connect = connect
+        self.client = client
         self.mirror: SessionMirror | None = None
         self.error: str | None = None
         self.window_view = WindowView()
@@ -71,10 +69,8 @@ class TuimuxApp(App[int], inherit_bindings=False):
 
     @work(exclusive=True, group="attach")
     async def attach(self) -> None:
-        width, height = self.window_view.size.width, self.window_view.size.height
         try:
-            client = await self._connect(max(width, 1), max(height, 1))
-            self.mirror = SessionMirror(client, self)
+            self.mirror = SessionMirror(self.client, self)
             await self.mirror.start()
         except TuimuxError as error:
             self.fail(str(error))
@@ -86,7 +82,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
     async def on_unmount(self) -> None:
         if self.mirror is not None:
             await self.mirror.close()
-            await self.mirror.client.close()
+        await self.client.close()
 
     def _area_size(self) -> tuple[int, int]:
         return self.window_view.size.width, self.window_view.size.height

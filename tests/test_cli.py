@@ -1,0 +1,59 @@
+"""The command line: one readable sentence and an exit status, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import TmuxServer
+from tuimux import __version__
+
+
+def tuimux(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tuimux", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def one_sentence(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("tuimux: ")
+    return lines[0]
+
+
+def test_version_and_help() -> None:
+    assert tuimux("--version").stdout.strip() == f"tuimux {__version__}"
+    help_text = tuimux("--help").stdout
+    for flag in ("-L NAME", "-S PATH", "-t SESSION", "--tmux PATH"):
+        assert flag in help_text
+
+
+def test_missing_tmux_binary(tmux_server: TmuxServer) -> None:
+    result = tuimux("--tmux", "/nonexistent/tmux", "-L", tmux_server.socket_name)
+    assert result.returncode == 1
+    assert "tmux was not found" in one_sentence(result)
+
+
+def test_unreachable_socket(tmp_path: Path, tmux_server: TmuxServer) -> None:
+    result = tuimux("-S", str(tmp_path / "no" / "such" / "socket"), env=tmux_server.env)
+    assert result.returncode == 1
+    one_sentence(result)
+
+
+def test_session_name_with_newline_is_refused() -> None:
+    result = tuimux("-t", "a\nb")
+    assert result.returncode == 2
+    assert "one line" in one_sentence(result)
+
+
+def test_socket_flags_are_exclusive() -> None:
+    result = tuimux("-L", "a", "-S", "/tmp/b")
+    assert result.returncode == 2
