@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
@@ -123,3 +125,39 @@ async def test_click_selects_pane_and_ctrl_b_twice_sends_it(tmux_server: TmuxSer
         await eventually(lambda: tmux_server.display("s:", "#{pane_id}") == left)
         await pilot.press("ctrl+b", "ctrl+b", "enter")
         await eventually(lambda: "^B" in tmux_server.capture(left))
+
+
+async def test_paste_is_bracketed_when_the_pane_asks(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    from textual.events import Paste
+
+    from tests.terminal.test_keys import RECORDER
+
+    program = tmp_path / "recorder.py"
+    program.write_text("import sys; sys.stdout.write('\\x1b[?2004h'); sys.stdout.flush()\n" + RECORDER)
+    output = tmp_path / "received"
+    output.write_bytes(b"")
+    tmux_server.new_session("s", width=100, height=30, command=f"exec {sys.executable} {program} {output}")
+    tmux_server.wait_for(output.with_name("received.ready").exists)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        text = "first line\nsecond $HOME 'q' \"d\" \\ ;\n\ttabbed é"
+        app.window_view.post_message(Paste(text))
+        await pilot.pause()
+        expected = b"\x1b[200~" + text.replace("\n", "\r").encode() + b"\x1b[201~"
+        await eventually(lambda: output.read_bytes() == expected)
+
+
+async def test_status_bar_lists_windows_with_bell_flag(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run("rename-window", "-t", "s:0", "first")
+    tmux_server.run("new-window", "-t", "s:", "-n", "second")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)):
+        await eventually(lambda: bool(app.window_view.panes))
+        bar = lambda: app.status_bar.render().plain  # noqa: E731
+        await eventually(lambda: "[s] 0:first- 1:second*" in bar())
+        tmux_server.run("send-keys", "-t", "s:0", "printf '\\a'", "Enter")
+        await eventually(lambda: "0:first-!" in bar() or "0:first!" in bar())
