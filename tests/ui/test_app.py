@@ -135,10 +135,14 @@ async def test_paste_is_bracketed_when_the_pane_asks(
     from tests.terminal.test_keys import RECORDER
 
     program = tmp_path / "recorder.py"
-    program.write_text("import sys; sys.stdout.write('\\x1b[?2004h'); sys.stdout.flush()\n" + RECORDER)
+    program.write_text(
+        "import sys; sys.stdout.write('\\x1b[?2004h'); sys.stdout.flush()\n" + RECORDER
+    )
     output = tmp_path / "received"
     output.write_bytes(b"")
-    tmux_server.new_session("s", width=100, height=30, command=f"exec {sys.executable} {program} {output}")
+    tmux_server.new_session(
+        "s", width=100, height=30, command=f"exec {sys.executable} {program} {output}"
+    )
     tmux_server.wait_for(output.with_name("received.ready").exists)
     app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
@@ -161,3 +165,18 @@ async def test_status_bar_lists_windows_with_bell_flag(tmux_server: TmuxServer) 
         await eventually(lambda: "[s] 0:first- 1:second*" in bar())
         tmux_server.run("send-keys", "-t", "s:0", "printf '\\a'", "Enter")
         await eventually(lambda: "0:first-!" in bar() or "0:first!" in bar())
+
+
+async def test_copy_mode_is_shown_and_escape_leaves(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        pane_id = tmux_server.display("s:", "#{pane_id}")
+        view = app.window_view.panes[pane_id]
+        await pilot.press("ctrl+b", "left_square_bracket")
+        await eventually(lambda: tmux_server.display(pane_id, "#{pane_in_mode}") == "1")
+        await eventually(lambda: "copy mode" in view.render_line(0).text)
+        await pilot.press("escape")
+        await eventually(lambda: tmux_server.display(pane_id, "#{pane_in_mode}") == "0")
+        await eventually(lambda: "copy mode" not in view.render_line(0).text)

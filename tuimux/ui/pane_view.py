@@ -16,7 +16,7 @@ from textual.widget import Widget
 
 from tuimux.control.escape import printable
 from tuimux.terminal.pane import PaneTerminal
-from tuimux.ui.style import CURSOR, UNREVERSE, cell_style
+from tuimux.ui.style import CURSOR, MODE_BADGE, UNREVERSE, cell_style
 
 
 class PaneView(Widget):
@@ -41,6 +41,7 @@ class PaneView(Widget):
         super().__init__(id=f"pane-{terminal.pane_id.lstrip('%')}")
         self.terminal = terminal
         self.active = False
+        self.mode_badge = ""
         self._cache: dict[int, Strip] = {}
         self._cursor_row: int | None = None
 
@@ -57,6 +58,14 @@ class PaneView(Widget):
         if active != self.active:
             self.active = active
             self._invalidate_cursor()
+            self.refresh()
+
+    def set_mode(self, in_mode: bool) -> None:
+        """tmux draws copy and view mode itself and sends none of it: say so on the pane."""
+        badge = " copy mode: q or Escape leaves " if in_mode else ""
+        if badge != self.mode_badge:
+            self.mode_badge = badge
+            self._cache.pop(0, None)
             self.refresh()
 
     def screen_changed(self, everything: bool = False) -> None:
@@ -90,7 +99,11 @@ class PaneView(Widget):
             cached = self._render_row(y, cursor.x if show_cursor else -1)
             if not show_cursor:
                 self._cache[y] = cached
-        return cached.crop_extend(0, width, None)
+        strip = cached.crop_extend(0, width, None)
+        if y == 0 and self.mode_badge and width > len(self.mode_badge):
+            badge = Strip([Segment(self.mode_badge, MODE_BADGE)])
+            strip = Strip.join([strip.crop(0, width - len(self.mode_badge)), badge])
+        return strip
 
     def _render_row(self, y: int, cursor_x: int) -> Strip:
         screen = self.terminal.screen

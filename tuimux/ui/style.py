@@ -53,3 +53,4 @@ def cell_style(
 
 CURSOR = Style(reverse=True)
 UNREVERSE = Style(reverse=False)
+MODE_BADGE = Style(color="black", bgcolor="yellow")

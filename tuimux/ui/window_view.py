@@ -52,7 +52,12 @@ class WindowView(Widget, can_focus=True):
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.borders
 
-    def show(self, window: Window | None, terminals: dict[str, PaneTerminal]) -> None:
+    def show(
+        self,
+        window: Window | None,
+        terminals: dict[str, PaneTerminal],
+        in_mode: set[str] | None = None,
+    ) -> None:
         """Place the window's visible panes; create or remove PaneViews as needed."""
         self.window_id = window.window_id if window is not None else None
         layout = window.visible_layout if window is not None else None
@@ -76,6 +81,7 @@ class WindowView(Widget, can_focus=True):
             view.place(cell.x, cell.y, cell.width, cell.height)
             active = window is not None and window.active_pane == pane_id
             view.set_active(active)
+            view.set_mode(pane_id in (in_mode or set()))
             if active:
                 active_cell = cell
         if new:
