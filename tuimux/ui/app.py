@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from tuimux.client import TmuxClient
 from tuimux.control.command import build, escape_format
 from tuimux.errors import TuimuxError
-from tuimux.terminal.keys import encode_key
+from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.terminal.paste import paste_commands
 from tuimux.ui.dialogs import Confirm, Prompt
@@ -50,6 +50,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
         self._prefix = False
         self._frame_at = 0.0
         self._detaching = False
+        self._typed: list[tuple[str, KeyInput]] = []
 
     def compose(self) -> ComposeResult:
         yield self.window_view
@@ -134,6 +135,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
             return
         if self._prefix:
             self._prefix = False
+            self._flush_typed()  # keys typed before the prefix go first
             binding = lookup(message.key, message.character)
             if binding is not None:
                 await self.run_action(binding.action)
@@ -145,8 +147,23 @@ class TuimuxApp(App[int], inherit_bindings=False):
             return
         pane_id = self._active_pane()
         item = encode_key(message.key, message.character)
-        if pane_id is not None and item is not None:
-            self.mirror.send_input(pane_id, [item])
+        if pane_id is None or item is None:
+            return
+        # Keys that arrive in one burst (fast typing, a slow link) leave as one command
+        # line: they are flushed once the loop has handled what is already queued.
+        if not self._typed:
+            asyncio.get_running_loop().call_soon(self._flush_typed)
+        self._typed.append((pane_id, item))
+
+    def _flush_typed(self) -> None:
+        typed, self._typed = self._typed, []
+        if self.mirror is None:
+            return
+        start = 0
+        for index in range(1, len(typed) + 1):
+            if index == len(typed) or typed[index][0] != typed[start][0]:
+                self.mirror.send_input(typed[start][0], [item for _, item in typed[start:index]])
+                start = index
 
     def on_window_view_pasted(self, message: WindowView.Pasted) -> None:
         pane_id = self._active_pane()
