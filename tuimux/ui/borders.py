@@ -50,9 +50,14 @@ class BorderView(Widget):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[Strip] = []
+        self._drawn: tuple[Layout | None, Layout | None, int] | None = None
 
     def draw(self, layout: Layout | None, active: Layout | None) -> None:
         """Recompute the border strips for a window layout and its active pane cell."""
+        key = (layout, active, hash(self.rich_style))
+        if key == self._drawn:
+            return  # most notifications change neither
+        self._drawn = key
         if layout is None:
             self._rows = []
             self.refresh()
