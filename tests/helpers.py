@@ -61,3 +61,24 @@ async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> No
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.02)
+
+
+def pane_geometry(
+    server: TmuxServer, target: str, *, session: bool = False
+) -> dict[str, tuple[int, int, int, int]]:
+    """tmux's own (left, top, width, height) for every pane of a window (or session)."""
+    scope = ["-s"] if session else []
+    out = server.run(
+        "list-panes",
+        *scope,
+        "-t",
+        target,
+        "-F",
+        "#{pane_id} #{pane_left} #{pane_top} #{pane_width} #{pane_height}",
+    )
+    result = {}
+    for line in out.splitlines():
+        pane_id, *numbers = line.split()
+        left, top, width, height = (int(n) for n in numbers)
+        result[pane_id] = (left, top, width, height)
+    return result

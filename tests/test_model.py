@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from tests.conftest import TmuxServer
-from tests.helpers import eventually, open_client
+from tests.helpers import eventually, open_client, pane_geometry
 from tuimux.terminal.mirror import SessionMirror
 
 
@@ -38,20 +38,7 @@ def tmux_windows(server: TmuxServer, session: str = "s") -> dict[str, str]:
 
 
 def tmux_panes(server: TmuxServer, session: str = "s") -> dict[str, tuple[int, int, int, int]]:
-    out = server.run(
-        "list-panes",
-        "-s",
-        "-t",
-        session,
-        "-F",
-        "#{pane_id} #{pane_left} #{pane_top} #{pane_width} #{pane_height}",
-    )
-    panes = {}
-    for line in out.splitlines():
-        pane_id, *numbers = line.split()
-        left, top, width, height = (int(n) for n in numbers)
-        panes[pane_id] = (left, top, width, height)
-    return panes
+    return pane_geometry(server, session, session=True)
 
 
 def mirror_panes(mirror: SessionMirror) -> dict[str, tuple[int, int, int, int]]:

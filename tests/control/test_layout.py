@@ -9,28 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import TmuxServer
+from tests.helpers import pane_geometry
 from tuimux.control.layout import Layout, format_layout, layout_checksum, parse_layout
 from tuimux.errors import LayoutError
 
 
 def geometry(server: TmuxServer, window: str) -> dict[str, tuple[int, int, int, int]]:
-    out = server.run(
-        "list-panes",
-        "-t",
-        window,
-        "-F",
-        "#{pane_id} #{pane_width} #{pane_height} #{pane_left} #{pane_top}",
-    )
-    result = {}
-    for line in out.splitlines():
-        pane, *numbers = line.split()
-        width, height, left, top = (int(n) for n in numbers)
-        result[pane] = (width, height, left, top)
-    return result
+    return pane_geometry(server, window)
 
 
 def leaves(layout: Layout) -> dict[str, tuple[int, int, int, int]]:
-    return {c.pane_id or "": (c.width, c.height, c.x, c.y) for c in layout.panes()}
+    return {c.pane_id or "": (c.x, c.y, c.width, c.height) for c in layout.panes()}
 
 
 def test_real_layouts_match_tmux_geometry(tmux_server: TmuxServer) -> None:

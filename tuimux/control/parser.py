@@ -59,22 +59,14 @@ def _one_window(kind: Callable[[str], ev.Notification]) -> Callable[[bytes], ev.
     return lambda rest: kind(_id(_WINDOW, rest.split(b" ")[0]))
 
 
-def _window_named(
-    kind: Callable[[str, str], ev.Notification],
+def _named(
+    pattern: re.Pattern[bytes], kind: Callable[[str, str], ev.Notification]
 ) -> Callable[[bytes], ev.Notification]:
+    """``%…-renamed ID NAME`` and friends: an id, then a vis(3)-encoded name to the end."""
+
     def parse(rest: bytes) -> ev.Notification:
-        window, _, name = rest.partition(b" ")
-        return kind(_id(_WINDOW, window), unvis(name))
-
-    return parse
-
-
-def _session_named(
-    kind: Callable[[str, str], ev.Notification],
-) -> Callable[[bytes], ev.Notification]:
-    def parse(rest: bytes) -> ev.Notification:
-        session, _, name = rest.partition(b" ")
-        return kind(_id(_SESSION, session), unvis(name))
+        ident, _, name = rest.partition(b" ")
+        return kind(_id(pattern, ident), unvis(name))
 
     return parse
 
@@ -122,11 +114,11 @@ _NOTIFICATIONS: dict[bytes, Callable[[bytes], ev.Notification]] = {
     b"%window-close": _one_window(ev.WindowClose),
     b"%unlinked-window-add": _one_window(ev.UnlinkedWindowAdd),
     b"%unlinked-window-close": _one_window(ev.UnlinkedWindowClose),
-    b"%window-renamed": _window_named(ev.WindowRenamed),
-    b"%unlinked-window-renamed": _window_named(ev.UnlinkedWindowRenamed),
+    b"%window-renamed": _named(_WINDOW, ev.WindowRenamed),
+    b"%unlinked-window-renamed": _named(_WINDOW, ev.UnlinkedWindowRenamed),
     b"%window-pane-changed": _window_pane_changed,
-    b"%session-changed": _session_named(ev.SessionChanged),
-    b"%session-renamed": _session_named(ev.SessionRenamed),
+    b"%session-changed": _named(_SESSION, ev.SessionChanged),
+    b"%session-renamed": _named(_SESSION, ev.SessionRenamed),
     b"%sessions-changed": lambda rest: ev.SessionsChanged(),
     b"%session-window-changed": _session_window_changed,
     b"%client-session-changed": _client_session_changed,
