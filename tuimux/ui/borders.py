@@ -54,10 +54,10 @@ class BorderView(Widget):
 
     def draw(self, layout: Layout | None, active: Layout | None) -> None:
         """Recompute the border strips for a window layout and its active pane cell."""
-        key = (layout, active, hash(self.rich_style))
-        if key == self._drawn:
+        drawn = (layout, active, hash(self.rich_style))
+        if drawn == self._drawn:
             return  # most notifications change neither
-        self._drawn = key
+        self._drawn = drawn
         if layout is None:
             self._rows = []
             self.refresh()
