@@ -180,3 +180,14 @@ async def test_copy_mode_is_shown_and_escape_leaves(tmux_server: TmuxServer) -> 
         await pilot.press("escape")
         await eventually(lambda: tmux_server.display(pane_id, "#{pane_in_mode}") == "0")
         await eventually(lambda: "copy mode" not in view.render_line(0).text)
+
+
+async def test_server_killed_under_us_is_a_clear_error(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)):
+        await eventually(lambda: bool(app.window_view.panes))
+        tmux_server.kill()
+        await asyncio.wait_for(_until_exit(app), 10)
+    assert app.return_code == 1
+    assert app.error is not None and app.error.startswith("tmux ended the attach")

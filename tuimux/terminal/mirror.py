@@ -70,7 +70,7 @@ class SessionMirror:
                     self.listener.output_ready()
             return
         if isinstance(event, ev.Exit):
-            self.listener.closed(event.reason or "detached")
+            self.listener.closed(event.reason)
             return
         if isinstance(event, ev.SessionChanged):
             self.model.session_id = event.session_id

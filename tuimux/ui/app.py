@@ -90,7 +90,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
 
     def fail(self, message: str) -> None:
         self.error = message
-        self.exit(1)
+        self.exit(return_code=1)
 
     # -- MirrorListener ------------------------------------------------------------------
 
@@ -123,10 +123,16 @@ class TuimuxApp(App[int], inherit_bindings=False):
             self.structure_changed()
 
     def closed(self, reason: str) -> None:
-        if self._detaching or reason.startswith("detached"):
-            self.exit(0)
+        """tmux 3.3a prints a bare ``%exit`` for our detach, a detach from another client,
+        a killed session and a killed server alike, so only our own detach is status 0."""
+        if self._detaching:
+            self.exit(return_code=0)
+        elif reason in ("", "detached"):
+            self.fail(
+                "tmux ended the attach: the session was closed or detached from elsewhere."
+            )
         else:
-            self.fail(f"tmux closed the session: {reason}.")
+            self.fail(f"tmux ended the attach: {reason}.")
 
     # -- input ---------------------------------------------------------------------------
 
@@ -210,7 +216,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
             return
         self._detaching = True
         await self.mirror.client.detach()
-        self.exit(0)
+        self.exit(return_code=0)
 
     def action_split(self, direction: str) -> None:
         self._tmux("split-window", direction, "-t", self._target()[2])
