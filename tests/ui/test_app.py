@@ -191,3 +191,20 @@ async def test_server_killed_under_us_is_a_clear_error(tmux_server: TmuxServer) 
         await asyncio.wait_for(_until_exit(app), 10)
     assert app.return_code == 1
     assert app.error is not None and app.error.startswith("tmux ended the attach")
+
+
+async def test_names_with_control_characters_are_drawn_inert(tmux_server: TmuxServer) -> None:
+    """tmux 3.3a vis-encodes names it stores, but a name also arrives through notifications
+    from any tmux version: the status bar itself must never draw a control character."""
+    from tuimux.control import events as ev
+
+    tmux_server.new_session("s", width=100, height=30)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)):
+        await eventually(lambda: app.mirror is not None and app.mirror.model.current is not None)
+        assert app.mirror is not None and app.mirror.model.current is not None
+        window = app.mirror.model.current.window_id
+        app.mirror._on_event(ev.WindowRenamed(window, "evil\x1b]2;pwned\x07\x1b[31m\x9b"))
+        text = app.status_bar.render().plain
+        assert "evil" in text
+        assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in text)
