@@ -9,12 +9,18 @@ from tmux's own ``capture-pane -e`` without scrolling.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pyte
 from pyte import modes as mo
 
 ALTERNATE_MODES = {47, 1047, 1049}
+# Zero-width characters that are not combining marks: pyte 0.8.2's draw() stops at the
+# first one and drops the rest of the text (``A❤️ BCD`` → ``A❤``). tmux keeps them in
+# the previous cell, as it does combining marks.
+ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff\U000e0100-\U000e01ef]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 MOUSE_MODES = (1000, 1002, 1003, 1005, 1006, 1015)
 
 
@@ -22,7 +28,40 @@ class PaneScreen(pyte.Screen):
     def __init__(self, columns: int, lines: int) -> None:
         super().__init__(columns, lines)
         self.alternate = False
+        self.cursor_shape = 0
         self._primary: tuple[Any, Any] | None = None
+
+    def draw(self, data: str) -> None:
+        if ZERO_WIDTH.search(data) is None:
+            super().draw(data)
+            return
+        start = 0
+        for match in ZERO_WIDTH.finditer(data):
+            if match.start() > start:
+                super().draw(data[start : match.start()])
+            self._attach_to_previous(match.group())
+            start = match.end()
+        if start < len(data):
+            super().draw(data[start:])
+
+    def _attach_to_previous(self, mark: str) -> None:
+        row = self.buffer[self.cursor.y]
+        x = min(self.cursor.x, self.columns) - 1
+        if x > 0 and row[x].data == "":
+            x -= 1  # the right half of a wide character
+        if x >= 0:
+            row[x] = row[x]._replace(data=row[x].data + mark)
+            self.dirty.add(self.cursor.y)
+
+    def set_title(self, param: str) -> None:
+        super().set_title(_CONTROL.sub("", param))
+
+    def set_icon_name(self, param: str) -> None:
+        super().set_icon_name(_CONTROL.sub("", param))
+
+    def set_cursor_shape(self, shape: int) -> None:
+        """DECSCUSR (``CSI n SP q``): 0/1 blinking block … 6 steady bar."""
+        self.cursor_shape = min(max(shape, 0), 6)
 
     def write_process_input(self, data: str) -> None:
         """Never answer a query: tmux already did, for the application."""

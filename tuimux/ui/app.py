@@ -128,9 +128,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
         if self._detaching:
             self.exit(return_code=0)
         elif reason in ("", "detached"):
-            self.fail(
-                "tmux ended the attach: the session was closed or detached from elsewhere."
-            )
+            self.fail("tmux ended the attach: the session was closed or detached from elsewhere.")
         else:
             self.fail(f"tmux ended the attach: {reason}.")
 
