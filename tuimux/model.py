@@ -42,6 +42,10 @@ SESSION_FORMAT = "#{session_id}\t#{session_name}"
 # subscription that tmux checks once a second (refresh-client -B, tmux 3.2+).
 FLAGS_SUBSCRIPTION = "tuimux-flags"
 FLAGS_SUBSCRIBE = f"{FLAGS_SUBSCRIPTION}:@*:#{{window_raw_flags}}"
+# respawn-pane and remain-on-exit reset or freeze a pane's screen without any output or
+# notification: a new pid or a dead flag is the only sign, so it is watched too.
+PANES_SUBSCRIPTION = "tuimux-panes"
+PANES_SUBSCRIBE = f"{PANES_SUBSCRIPTION}:%*:#{{pane_pid}} #{{pane_dead}}"
 
 
 @dataclass

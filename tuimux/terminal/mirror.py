@@ -17,7 +17,13 @@ from tuimux.client import TmuxClient
 from tuimux.control import events as ev
 from tuimux.control.command import build
 from tuimux.errors import TuimuxError
-from tuimux.model import FLAGS_SUBSCRIBE, SessionModel, refresh
+from tuimux.model import (
+    FLAGS_SUBSCRIBE,
+    PANES_SUBSCRIBE,
+    PANES_SUBSCRIPTION,
+    SessionModel,
+    refresh,
+)
 from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.pane import PaneTerminal
 
@@ -53,7 +59,12 @@ class SessionMirror:
         """Read the session, then snapshot its panes (the window in view first)."""
         assert self.client.session_id is not None
         self.client.subscribe(self._on_event)
-        self.fire([build("refresh-client", "-B", FLAGS_SUBSCRIBE)])
+        self.fire(
+            [
+                build("refresh-client", "-B", FLAGS_SUBSCRIBE),
+                build("refresh-client", "-B", PANES_SUBSCRIBE),
+            ]
+        )
         await refresh(self.client, self.model, self.client.session_id)
         await self._reconcile(initial=True)
         self.listener.structure_changed()
@@ -72,6 +83,9 @@ class SessionMirror:
         if isinstance(event, ev.Exit):
             self.listener.closed(event.reason)
             return
+        if isinstance(event, ev.SubscriptionChanged) and event.name == PANES_SUBSCRIPTION:
+            self._pane_life_changed(event.pane_id, event.value)
+            return
         if isinstance(event, ev.SessionChanged):
             self.model.session_id = event.session_id
         stale = self.model.apply(event)
@@ -80,6 +94,16 @@ class SessionMirror:
         elif isinstance(event, ev.LayoutChange):
             self._spawn(self._reconcile())
         self.listener.structure_changed()
+
+    def _pane_life_changed(self, pane_id: str, value: str) -> None:
+        """A pane got a new process or died: tmux reset or froze its screen silently."""
+        terminal = self.terminals.get(pane_id)
+        if terminal is not None and terminal.synced and terminal.life != value:
+            pane = self.model.panes.get(pane_id)
+            if pane is not None:
+                pane.dead = value.endswith(" 1")
+            self._spawn(self.resync(pane_id))
+            self.listener.structure_changed()
 
     def _schedule_refresh(self) -> None:
         """Re-read the model; bursts of notifications collapse into one or two reads."""

@@ -30,6 +30,10 @@ STATE_FORMAT = " ".join(
         "#{cursor_flag}",
         "#{pane_width}",
         "#{pane_height}",
+        # Last, and in the same form as the model's pane subscription, so a respawn
+        # after this snapshot is noticed however the two race.
+        "#{pane_pid}",
+        "#{pane_dead}",
     )
 )
 
@@ -57,6 +61,7 @@ class PaneTerminal:
         self.stream = PaneStream(self.screen)
         self.pending: list[bytes] = []
         self.synced = False
+        self.life = ""  # "pid dead" when last captured
         self._syncing = False
         self._begun = False
         self._resync_again = False
@@ -119,8 +124,10 @@ class PaneTerminal:
                 self._again_task = asyncio.ensure_future(self.resync(client))
 
     def _apply(self, capture: tuple[bytes, ...], state: str, partial: tuple[bytes, ...]) -> None:
-        fields = [int(f) if f.isdigit() else 0 for f in state.split()]
+        words = state.split()
+        fields = [int(f) if f.isdigit() else 0 for f in words]
         cursor_x, cursor_y, alternate, cursor_flag, width, height = (fields + [0] * 6)[:6]
+        self.life = " ".join(words[6:8])
         if width and height:
             self.resize(width, height)
         self.screen.restore(

@@ -18,8 +18,13 @@ from pyte import modes as mo
 ALTERNATE_MODES = {47, 1047, 1049}
 # Zero-width characters that are not combining marks: pyte 0.8.2's draw() stops at the
 # first one and drops the rest of the text (``A❤️ BCD`` → ``A❤``). tmux keeps them in
-# the previous cell, as it does combining marks.
-ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff\U000e0100-\U000e01ef]")
+# the previous cell, as it does combining marks — which it keeps as sent, where pyte
+# would NFC-normalise them (``e`` + U+0301 → ``é``): the common blocks of combining marks
+# take the same path so a cell holds what tmux's cell holds.
+ZERO_WIDTH = re.compile(
+    "[\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff\U000e0100-\U000e01ef"
+    "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 MOUSE_MODES = (1000, 1002, 1003, 1005, 1006, 1015)
 
