@@ -57,3 +57,17 @@ def test_session_name_with_newline_is_refused() -> None:
 def test_socket_flags_are_exclusive() -> None:
     result = tuimux("-L", "a", "-S", "/tmp/b")
     assert result.returncode == 2
+
+
+def test_colors_option_sets_textual_color_system(tmux_server: TmuxServer) -> None:
+    # A bad --tmux makes the run stop right after the option is applied.
+    probe = (
+        "import os, sys; from tuimux.cli import main; "
+        "rc = main(['--colors', '16', '--tmux', '/nonexistent/tmux']); "
+        "print(os.environ.get('TEXTUAL_COLOR_SYSTEM'), rc)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=30
+    )
+    assert result.stdout.split() == ["standard", "1"]
+    assert tuimux("--colors", "bogus").returncode == 2

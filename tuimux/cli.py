@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tuimux",
         description="Attach to tmux through control mode and show its panes as native widgets.",
-        epilog="Keys: the prefix is C-b, then tmux's defaults (d detach, %% and \" split, "
+        epilog="Keys: the prefix is C-b, then tmux's defaults (d detach, % and \" split, "
         "c new window, n/p/0-9 windows, o and arrows panes, x kill pane, z zoom).",
     )
     socket = parser.add_mutually_exclusive_group()
@@ -27,9 +28,20 @@ def parser() -> argparse.ArgumentParser:
         "-t", dest="session", metavar="SESSION", help="session to attach (created if missing)"
     )
     parser.add_argument("--tmux", default="tmux", metavar="PATH", help="the tmux binary")
+    parser.add_argument(
+        "--colors",
+        choices=sorted(COLOR_SYSTEMS),
+        default=None,
+        help="colours of the terminal tuimux runs in (default: from COLORTERM/TERM; "
+        "mosh never sets COLORTERM, so use --colors truecolor there if your terminal has it)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version=f"tuimux {__version__}")
     return parser
+
+
+# --colors value → Textual's TEXTUAL_COLOR_SYSTEM, which it reads once at import.
+COLOR_SYSTEMS = {"auto": "auto", "truecolor": "truecolor", "256": "256", "16": "standard"}
 
 
 def _refuse(message: str) -> int:
@@ -65,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     session = args.session
     if session is not None and (not session or any(c in session for c in "\n\r\0")):
         return _refuse("a session name must be non-empty and on one line.")
+    if args.colors is not None:
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS[args.colors]
     target = Target(
         tmux=args.tmux,
         socket_name=args.socket_name,

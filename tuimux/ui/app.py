@@ -41,7 +41,9 @@ class TuimuxApp(App[int], inherit_bindings=False):
     """
 
     def __init__(self, client: TmuxClient) -> None:
-        super().__init__()
+        # ANSI colours stay ANSI: a pane's red is the user's terminal red, as in tmux,
+        # not Textual's theme colour.
+        super().__init__(ansi_color=True)
         self.client = client
         self.mirror: SessionMirror | None = None
         self.error: str | None = None
