@@ -208,3 +208,65 @@ async def test_names_with_control_characters_are_drawn_inert(tmux_server: TmuxSe
         text = app.status_bar.render().plain
         assert "evil" in text
         assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in text)
+
+
+async def test_click_reaches_an_application_that_asked_for_the_mouse(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    from tests.terminal.test_keys import RECORDER
+
+    program = tmp_path / "recorder.py"
+    program.write_text(
+        "import sys; sys.stdout.write('\\x1b[?1000h\\x1b[?1006h'); sys.stdout.flush()\n" + RECORDER
+    )
+    output = tmp_path / "received"
+    output.write_bytes(b"")
+    tmux_server.new_session(
+        "s", width=100, height=30, command=f"exec {sys.executable} {program} {output}"
+    )
+    tmux_server.wait_for(output.with_name("received.ready").exists)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        pane_id = tmux_server.display("s:", "#{pane_id}")
+        view = app.window_view.panes[pane_id]
+        await eventually(lambda: 1006 in view.terminal.screen.mouse_modes)
+        await pilot.click(f"#pane-{pane_id.lstrip('%')}", offset=(7, 3))
+        await eventually(lambda: output.read_bytes() == b"\x1b[<0;8;4M\x1b[<0;8;4m")
+
+
+async def test_wheel_scrolls_through_copy_mode_and_shows_it(tmux_server: TmuxServer) -> None:
+    from textual.events import MouseScrollDown, MouseScrollUp
+
+    tmux_server.new_session("s", width=60, height=12)
+    tmux_server.run("send-keys", "-t", "s:", "seq 1 200", "Enter")
+    tmux_server.wait_for(lambda: "200" in tmux_server.capture("s:"))
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 13)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        pane_id = tmux_server.display("s:", "#{pane_id}")
+        view = app.window_view.panes[pane_id]
+
+        def shown() -> list[str]:
+            return [view._render_row(y, -1).text.rstrip() for y in range(12)]
+
+        def tmux_view() -> list[str]:
+            position = int(tmux_server.display(pane_id, "#{scroll_position}") or 0)
+            text = tmux_server.run(
+                "capture-pane", "-p", "-t", pane_id, "-S", str(-position), "-E", str(11 - position)
+            )
+            return [line.rstrip() for line in text.split("\n")[:12]]
+
+        for _ in range(3):
+            view.post_message(MouseScrollUp(view, 5, 5, 0, 0, 0, False, False, False))
+            await pilot.pause()
+        await eventually(lambda: tmux_server.display(pane_id, "#{scroll_position}") == "9")
+        await eventually(lambda: shown() == tmux_view())
+        assert shown()[0] != tmux_server.capture(pane_id).split("\n")[0].rstrip()
+        for _ in range(3):
+            view.post_message(MouseScrollDown(view, 5, 5, 0, 0, 0, False, False, False))
+            await pilot.pause()
+        await eventually(lambda: tmux_server.display(pane_id, "#{pane_in_mode}") == "0")
+        await eventually(
+            lambda: shown() == [l.rstrip() for l in tmux_server.capture(pane_id).split("\n")[:12]]
+        )

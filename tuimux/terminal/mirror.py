@@ -25,9 +25,16 @@ from tuimux.model import (
     refresh,
 )
 from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
+from tuimux.terminal.mouse import send_bytes_args
 from tuimux.terminal.pane import PaneTerminal
+from tuimux.terminal.screen import PaneScreen
 
 log = logging.getLogger(__name__)
+
+MODE_FORMAT = (
+    "#{pane_in_mode} #{scroll_position} #{pane_width} #{pane_height} "
+    "#{copy_cursor_x} #{copy_cursor_y}"
+)
 
 
 class MirrorListener(Protocol):
@@ -86,6 +93,8 @@ class SessionMirror:
         if isinstance(event, ev.SubscriptionChanged) and event.name == PANES_SUBSCRIPTION:
             self._pane_life_changed(event.pane_id, event.value)
             return
+        if isinstance(event, ev.PaneModeChanged) and event.pane_id in self.terminals:
+            self._spawn(self.refresh_mode_view(event.pane_id))
         if isinstance(event, ev.SessionChanged):
             self.model.session_id = event.session_id
         stale = self.model.apply(event)
@@ -156,6 +165,46 @@ class SessionMirror:
         if terminal is not None and await terminal.resync(self.client):
             self.listener.pane_replaced(pane_id)
 
+    async def refresh_mode_view(self, pane_id: str) -> None:
+        """Re-read what tmux's copy/view mode shows for a pane (tmux sends none of it).
+
+        ``scroll_position`` says how far the mode is scrolled up; the capture of exactly
+        that range, with the copy cursor, is what a tmux client would draw.
+        """
+        terminal = self.terminals.get(pane_id)
+        if terminal is None:
+            return
+        try:
+            state = await self.client.command("display-message", "-p", "-t", pane_id, MODE_FORMAT)
+            fields = [int(f) if f.isdigit() else 0 for f in " ".join(state.text).split()]
+            in_mode, position, width, height, cursor_x, cursor_y = (fields + [0] * 6)[:6]
+            if not in_mode:
+                terminal.mode_screen = None
+            else:
+                capture = await self.client.command(
+                    "capture-pane",
+                    "-p",
+                    "-e",
+                    "-N",
+                    "-q",
+                    "-t",
+                    pane_id,
+                    "-S",
+                    str(-position),
+                    "-E",
+                    str(height - 1 - position),
+                )
+                screen = PaneScreen(max(width, 1), max(height, 1))
+                screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
+                terminal.mode_screen = screen
+        except TuimuxError as error:
+            log.debug("mode view of %s failed: %s", pane_id, error)
+            return
+        pane = self.model.panes.get(pane_id)
+        if pane is not None:
+            pane.in_mode = bool(in_mode)
+        self.listener.pane_replaced(pane_id)
+
     def flush(self) -> list[str]:
         """Feed every pane's waiting output; return the panes whose screens changed."""
         self._output_signalled = False
@@ -168,6 +217,37 @@ class SessionMirror:
         argvs = [argv for item in coalesce(inputs) for argv in send_keys_args(pane_id, item)]
         if argvs:
             self.fire([build(*argv) for argv in argvs])
+            self._after_mode_input(pane_id)
+
+    def send_bytes(self, pane_id: str, data: bytes) -> None:
+        """Raw bytes for the pane's application (mouse reports), as hex."""
+        self.fire([build(*send_bytes_args(pane_id, data))])
+        self._after_mode_input(pane_id)
+
+    def scroll(self, pane_id: str, lines: int) -> None:
+        """Wheel without mouse reporting: scroll through tmux's copy mode, as tmux's own
+        ``mouse on`` bindings do (``copy-mode -e`` leaves it again at the bottom)."""
+        pane = self.model.panes.get(pane_id)
+        if lines > 0:
+            commands = (
+                []
+                if pane is not None and pane.in_mode
+                else [build("copy-mode", "-e", "-t", pane_id)]
+            )
+            commands.append(build("send-keys", "-X", "-N", str(lines), "-t", pane_id, "scroll-up"))
+        elif pane is not None and pane.in_mode:
+            commands = [build("send-keys", "-X", "-N", str(-lines), "-t", pane_id, "scroll-down")]
+        else:
+            return
+        if pane is not None:
+            pane.in_mode = True
+        self.fire(commands)
+        self._spawn(self.refresh_mode_view(pane_id))
+
+    def _after_mode_input(self, pane_id: str) -> None:
+        pane = self.model.panes.get(pane_id)
+        if pane is not None and pane.in_mode:
+            self._spawn(self.refresh_mode_view(pane_id))
 
     def fire(self, built: Sequence[str]) -> None:
         """Send commands without waiting; failures are logged, never raised."""

@@ -22,20 +22,44 @@ from tuimux.terminal.stream import PaneStream
 
 log = logging.getLogger(__name__)
 
-STATE_FORMAT = " ".join(
-    (
-        "#{cursor_x}",
-        "#{cursor_y}",
-        "#{alternate_on}",
-        "#{cursor_flag}",
-        "#{pane_width}",
-        "#{pane_height}",
-        # Last, and in the same form as the model's pane subscription, so a respawn
-        # after this snapshot is noticed however the two race.
-        "#{pane_pid}",
-        "#{pane_dead}",
-    )
+# The pane state tmux keeps beside the grid (formats that exist in tmux 3.2+; 3.3a has
+# no bracket_paste_flag). Modes are restored so the emulator behaves as tmux's does from
+# the first byte on: the mouse modes decide what a click sends.
+STATE_FIELDS = (
+    "cursor_x",
+    "cursor_y",
+    "alternate_on",
+    "cursor_flag",
+    "pane_width",
+    "pane_height",
+    "scroll_region_upper",
+    "scroll_region_lower",
+    "insert_flag",
+    "wrap_flag",
+    "origin_flag",
+    "keypad_cursor_flag",
+    "mouse_standard_flag",
+    "mouse_button_flag",
+    "mouse_any_flag",
+    "mouse_utf8_flag",
+    "mouse_sgr_flag",
+    # In the same form as the model's pane subscription, so a respawn after this
+    # snapshot is noticed however the two race.
+    "pane_pid",
+    "pane_dead",
 )
+STATE_FORMAT = " ".join(f"#{{{name}}}" for name in STATE_FIELDS)
+# state field → the private mode it stands for
+PRIVATE_MODE_FLAGS = {
+    "wrap_flag": 7,
+    "origin_flag": 6,
+    "keypad_cursor_flag": 1,
+    "mouse_standard_flag": 1000,
+    "mouse_button_flag": 1002,
+    "mouse_any_flag": 1003,
+    "mouse_utf8_flag": 1005,
+    "mouse_sgr_flag": 1006,
+}
 
 
 def snapshot_commands(pane_id: str) -> list[list[str]]:
@@ -62,10 +86,19 @@ class PaneTerminal:
         self.pending: list[bytes] = []
         self.synced = False
         self.life = ""  # "pid dead" when last captured
+        # tmux draws copy and view mode itself and sends none of it to control clients;
+        # while the pane is in a mode this holds tmux's view of it, re-read after each
+        # key or wheel step (see SessionMirror.refresh_mode_view).
+        self.mode_screen: PaneScreen | None = None
         self._syncing = False
         self._begun = False
         self._resync_again = False
         self._again_task: asyncio.Future[bool] | None = None
+
+    @property
+    def shown(self) -> PaneScreen:
+        """The screen to draw: the mode view while in a mode, else the live screen."""
+        return self.mode_screen if self.mode_screen is not None else self.screen
 
     @property
     def size(self) -> tuple[int, int]:
@@ -125,17 +158,26 @@ class PaneTerminal:
 
     def _apply(self, capture: tuple[bytes, ...], state: str, partial: tuple[bytes, ...]) -> None:
         words = state.split()
-        fields = [int(f) if f.isdigit() else 0 for f in words]
-        cursor_x, cursor_y, alternate, cursor_flag, width, height = (fields + [0] * 6)[:6]
-        self.life = " ".join(words[6:8])
+        values = {
+            name: int(word) if word.isdigit() else 0
+            for name, word in zip(STATE_FIELDS, words, strict=False)
+        }
+        self.life = f"{values.get('pane_pid', 0)} {values.get('pane_dead', 0)}"
+        width, height = values.get("pane_width", 0), values.get("pane_height", 0)
         if width and height:
             self.resize(width, height)
         self.screen.restore(
             b"\n".join(capture),
-            cursor_x,
-            cursor_y,
-            alternate=bool(alternate),
-            cursor_visible=bool(cursor_flag),
+            values.get("cursor_x", 0),
+            values.get("cursor_y", 0),
+            alternate=bool(values.get("alternate_on")),
+            cursor_visible=bool(values.get("cursor_flag", 1)),
+            private_modes={mode for name, mode in PRIVATE_MODE_FLAGS.items() if values.get(name)},
+            insert=bool(values.get("insert_flag")),
+            scroll_region=(
+                values.get("scroll_region_upper", 0),
+                values.get("scroll_region_lower", self.screen.lines - 1),
+            ),
         )
         pending = unescape_pending(partial)
         if pending:

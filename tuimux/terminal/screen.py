@@ -127,6 +127,9 @@ class PaneScreen(pyte.Screen):
         *,
         alternate: bool = False,
         cursor_visible: bool = True,
+        private_modes: set[int] | None = None,
+        insert: bool = False,
+        scroll_region: tuple[int, int] | None = None,
     ) -> None:
         """Replace the screen with tmux's ``capture-pane -p -e`` and set the cursor.
 
@@ -146,8 +149,17 @@ class PaneScreen(pyte.Screen):
         for row, line in enumerate(lines[: self.lines]):
             self.cursor.x, self.cursor.y = 0, row
             stream.feed(line)
-        self.set_mode(mo.DECAWM)
         self.select_graphic_rendition(0)
-        self.cursor_position(cursor_y + 1, cursor_x + 1)
+        modes = {7} if private_modes is None else private_modes
+        self.mode.difference_update({mo.DECAWM, mo.DECOM, mo.DECTCEM, mo.IRM})
+        self.mode.update(mode << 5 for mode in modes)
+        if insert:
+            self.mode.add(mo.IRM)
+        if scroll_region is not None and scroll_region != (0, self.lines - 1):
+            top, bottom = scroll_region
+            if 0 <= top < bottom < self.lines:
+                self.margins = pyte.screens.Margins(top, bottom)
+        self.cursor.x = min(max(cursor_x, 0), self.columns - 1)
+        self.cursor.y = min(max(cursor_y, 0), self.lines - 1)
         self.cursor.hidden = not cursor_visible
         self.dirty.update(range(self.lines))

@@ -18,6 +18,7 @@ from tuimux.control.command import build, escape_format
 from tuimux.errors import TuimuxError
 from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
+from tuimux.terminal.mouse import encode_mouse
 from tuimux.terminal.paste import paste_commands
 from tuimux.ui.dialogs import Confirm, Prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
@@ -29,6 +30,7 @@ from tuimux.ui.window_view import WindowView
 log = logging.getLogger(__name__)
 
 FRAME_SECONDS = 1 / 60
+WHEEL_LINES = 3  # what tmux's own WheelUpPane binding scrolls
 
 
 class TuimuxApp(App[int], inherit_bindings=False):
@@ -181,9 +183,24 @@ class TuimuxApp(App[int], inherit_bindings=False):
         if self.mirror is not None:
             self.mirror.resize(message.width, message.height)
 
-    def on_pane_view_selected(self, message: PaneView.Selected) -> None:
-        if self.mirror is not None:
-            self.mirror.fire([build("select-pane", "-t", message.pane_id)])
+    def on_pane_view_mouse(self, message: PaneView.Mouse) -> None:
+        """Like tmux with ``mouse on``: a click selects the pane; the application gets
+        the mouse when it asked for it; otherwise the wheel scrolls through copy mode."""
+        if self.mirror is None:
+            return
+        mouse, pane_id = message.mouse, message.pane_id
+        if mouse.action == "press" and pane_id != self._active_pane():
+            self.mirror.fire([build("select-pane", "-t", pane_id)])
+        terminal = self.mirror.terminals.get(pane_id)
+        pane = self.mirror.model.panes.get(pane_id)
+        in_mode = pane is not None and pane.in_mode
+        if terminal is not None and not in_mode:
+            data = encode_mouse(mouse, terminal.screen.mouse_modes)
+            if data is not None:
+                self.mirror.send_bytes(pane_id, data)
+                return
+        if mouse.action in ("wheel-up", "wheel-down"):
+            self.mirror.scroll(pane_id, WHEEL_LINES if mouse.action == "wheel-up" else -WHEEL_LINES)
 
     def _active_pane(self) -> str | None:
         if self.mirror is None or self.mirror.model.current is None:

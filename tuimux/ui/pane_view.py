@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.events import MouseDown
+from textual.events import (
+    MouseDown,
+    MouseEvent,
+    MouseMove,
+    MouseScrollDown,
+    MouseScrollUp,
+    MouseUp,
+)
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tuimux.control.escape import printable
+from tuimux.terminal.mouse import Action, MouseInput
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.style import CURSOR, MODE_BADGE, UNREVERSE, cell_style
 
@@ -30,12 +38,13 @@ class PaneView(Widget):
     }
     """
 
-    class Selected(Message):
-        """The user clicked this pane."""
+    class Mouse(Message):
+        """A mouse event over this pane, in the pane's own cells."""
 
-        def __init__(self, pane_id: str) -> None:
+        def __init__(self, pane_id: str, mouse: MouseInput) -> None:
             super().__init__()
             self.pane_id = pane_id
+            self.mouse = mouse
 
     def __init__(self, terminal: PaneTerminal) -> None:
         super().__init__(id=f"pane-{terminal.pane_id.lstrip('%')}")
@@ -70,7 +79,7 @@ class PaneView(Widget):
 
     def screen_changed(self, everything: bool = False) -> None:
         """Drop cached rows pyte touched (or all of them) and ask for a repaint."""
-        screen = self.terminal.screen
+        screen = self.terminal.shown
         if everything:
             self._cache.clear()
         else:
@@ -83,10 +92,10 @@ class PaneView(Widget):
     def _invalidate_cursor(self) -> None:
         if self._cursor_row is not None:
             self._cache.pop(self._cursor_row, None)
-        self._cache.pop(self.terminal.screen.cursor.y, None)
+        self._cache.pop(self.terminal.shown.cursor.y, None)
 
     def render_line(self, y: int) -> Strip:
-        screen = self.terminal.screen
+        screen = self.terminal.shown
         width = self.size.width
         if y >= screen.lines:
             return Strip.blank(width)
@@ -106,7 +115,7 @@ class PaneView(Widget):
         return strip
 
     def _render_row(self, y: int, cursor_x: int) -> Strip:
-        screen = self.terminal.screen
+        screen = self.terminal.shown
         row = screen.buffer[y]
         segments: list[Segment] = []
         text: list[str] = []
@@ -136,5 +145,32 @@ class PaneView(Widget):
             segments.append(Segment(printable("".join(text)), style))
         return Strip(segments)
 
+    # -- mouse: every event goes up as a MouseInput in pane cells ----------------------
+
+    def _mouse(self, action: Action, event: MouseEvent) -> None:
+        event.stop()
+        self.post_message(
+            self.Mouse(
+                self.pane_id,
+                MouseInput(
+                    action, event.button, event.x, event.y, event.shift, event.meta, event.ctrl
+                ),
+            )
+        )
+
     def on_mouse_down(self, event: MouseDown) -> None:
-        self.post_message(self.Selected(self.pane_id))
+        self.capture_mouse()
+        self._mouse("press", event)
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        self.release_mouse()
+        self._mouse("release", event)
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        self._mouse("motion", event)
+
+    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        self._mouse("wheel-up", event)
+
+    def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
+        self._mouse("wheel-down", event)
