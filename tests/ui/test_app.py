@@ -268,5 +268,7 @@ async def test_wheel_scrolls_through_copy_mode_and_shows_it(tmux_server: TmuxSer
             await pilot.pause()
         await eventually(lambda: tmux_server.display(pane_id, "#{pane_in_mode}") == "0")
         await eventually(
-            lambda: shown() == [l.rstrip() for l in tmux_server.capture(pane_id).split("\n")[:12]]
+            lambda: (
+                shown() == [line.rstrip() for line in tmux_server.capture(pane_id).split("\n")[:12]]
+            )
         )
