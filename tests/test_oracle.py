@@ -93,6 +93,9 @@ def programs(tmp: Path) -> dict[str, tuple[str, list[str]]]:
         "scroll-region": (SCROLL_REGION + "; exec sleep 600", []),
         "alternate": (ALTERNATE + "; exec sleep 600", []),
         "colours": (COLOURS + "; exec sleep 600", []),
+        # remain-on-exit is set for this one: tmux writes "Pane is dead" into the grid
+        # itself, with no %output at all.
+        "dead": ("printf 'last words\\n'; exit 3", []),
     }
 
 
@@ -149,7 +152,18 @@ def differences(server: TmuxServer, app: TuimuxApp, pane: str) -> list[str]:
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize(
     "program",
-    ["ls", "vim", "less", "top", "python", "unicode", "scroll-region", "alternate", "colours"],
+    [
+        "ls",
+        "vim",
+        "less",
+        "top",
+        "python",
+        "unicode",
+        "scroll-region",
+        "alternate",
+        "colours",
+        "dead",
+    ],
 )
 async def test_screen_equals_tmux(
     tmux_server: TmuxServer, tmp_path: Path, program: str, size: tuple[int, int]
@@ -157,6 +171,8 @@ async def test_screen_equals_tmux(
     width, height = size
     command, keys = programs(tmp_path)[program]
     tmux_server.new_session("o", width=width, height=height)
+    if program == "dead":
+        tmux_server.run("set-option", "-g", "remain-on-exit", "on")
     target = Target(socket_name=tmux_server.socket_name, session="o", env=tmux_server.env)
     app = TuimuxApp(await connect_local(target, width, height))
     async with app.run_test(size=(width, height + 1)) as pilot:
