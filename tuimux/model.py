@@ -34,6 +34,7 @@ PANE_FORMAT = "\t".join(
         "#{pane_active}",
         "#{pane_in_mode}",
         "#{pane_dead}",
+        "#{pane_index}",
         "#{pane_title}",
     )
 )
@@ -58,6 +59,7 @@ class Pane:
     top: int = 0
     in_mode: bool = False
     dead: bool = False
+    index: int = 0
     title: str = ""
 
 
@@ -131,11 +133,18 @@ class SessionModel:
                 self.active_window = window_id
         self.panes = {}
         for line in pane_lines:
-            fields = line.split("\t", 5)
-            if len(fields) != 6:
+            fields = line.split("\t", 6)
+            if len(fields) != 7:
                 continue
-            pane_id, window_id, active, in_mode, dead, title = fields
-            pane = Pane(pane_id, window_id, in_mode=in_mode == "1", dead=dead == "1", title=title)
+            pane_id, window_id, active, in_mode, dead, index, title = fields
+            pane = Pane(
+                pane_id,
+                window_id,
+                in_mode=in_mode == "1",
+                dead=dead == "1",
+                index=_int(index),
+                title=title,
+            )
             self.panes[pane_id] = pane
             owner = self.windows.get(window_id)
             if owner is not None and active == "1":

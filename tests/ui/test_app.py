@@ -272,3 +272,25 @@ async def test_wheel_scrolls_through_copy_mode_and_shows_it(tmux_server: TmuxSer
                 shown() == [line.rstrip() for line in tmux_server.capture(pane_id).split("\n")[:12]]
             )
         )
+
+
+async def test_display_panes_numbers_and_selects(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run("split-window", "-h", "-t", "s:")
+    tmux_server.run("select-pane", "-t", "s:.1")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: len(app.window_view.panes) == 2)
+        await pilot.press("ctrl+b", "q")
+        by_index = {
+            int(line.split()[1]): line.split()[0]
+            for line in tmux_server.run(
+                "list-panes", "-t", "s:", "-F", "#{pane_id} #{pane_index}"
+            ).splitlines()
+        }
+        for index, pane_id in by_index.items():
+            view = app.window_view.panes[pane_id]
+            assert f" {index} " in view.render_line(view.size.height // 2).text
+        await pilot.press("0")
+        await eventually(lambda: tmux_server.display("s:", "#{pane_index}") == "0")
+        assert all(view.number is None for view in app.window_view.panes.values())

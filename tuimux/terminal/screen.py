@@ -1,79 +1,99 @@
-"""The pane emulator: pyte's Screen with the defects that matter to a tmux client fixed.
+"""The pane emulator: pyte's Screen made to agree with tmux, cell for cell.
 
-pyte 0.8.2 answers DA/DSR queries (tmux already answered the application, so a second
-answer would be typed into the pane) and has no alternate screen (``?1049h`` only sets a
-bit). This subclass never answers, keeps a real alternate buffer, and can be restored
-from tmux's own ``capture-pane -e`` without scrolling.
+tmux has already emulated the pane; this screen only mirrors it, so wherever pyte 0.8.2
+and tmux 3.3a disagree, tmux wins (its ``input.c`` and ``screen-write.c`` are the
+reference, and the tests compare with a real tmux). What pyte gets wrong:
+
+* no alternate screen: ``?47/?1047/?1049 h`` only set a bit in ``Screen.set_mode``;
+* ``Screen.draw`` stops at the first zero-width character that is not a combining mark
+  (VS16, ZWJ, Indic signs, Hangul jamo) or at a control character, dropping the rest of
+  the run; it splits a wide character over the right margin (tmux wraps it first) and
+  leaves half a wide character behind when the other half is overwritten;
+* it answers DA/DSR through ``write_process_input`` although tmux already answered;
+* ``?3 h`` resizes the screen to 132 columns and ``?5 h`` reverses it (tmux only homes and
+  clears for DECCOLM, ignores DECSCNM, and the pane's size is tmux's to decide); mouse
+  tracking modes pile up (tmux keeps one of 1000/1002/1003);
+* DECSC pushes onto a list that grows with every ``ESC 7``; DECRC restores cursor
+  visibility and autowrap and clamps into the scroll region (tmux has one slot and
+  restores position, attributes, charsets and origin mode only);
+* ``CSI 3 J`` clears the screen (tmux clears only history, which stays in tmux); erasing
+  copies bold, underline and reverse into the blanks (tmux keeps only the background);
+  an erase mode pyte does not know raises ``UnboundLocalError``; ``CSI r`` does not home
+  the cursor; CUU/CUD above or below the scroll region jump into it; BS and CUB from the
+  pending-wrap column move one column too far; VPA under DECOM without margins asserts;
+* REP, SU/SD and CBT are missing.
 """
 
 from __future__ import annotations
 
 import copy
-import re
+from collections.abc import Collection
 from typing import Any
 
 import pyte
 from pyte import modes as mo
+from pyte.charsets import LAT1_MAP
+from pyte.screens import Char, Cursor, Margins, StaticDefaultDict, wcwidth
 
-ALTERNATE_MODES = {47, 1047, 1049}
-# Zero-width characters that are not combining marks: pyte 0.8.2's draw() stops at the
-# first one and drops the rest of the text (``A❤️ BCD`` → ``A❤``). tmux keeps them in
-# the previous cell, as it does combining marks — which it keeps as sent, where pyte
-# would NFC-normalise them (``e`` + U+0301 → ``é``): the common blocks of combining marks
-# take the same path so a cell holds what tmux's cell holds.
-ZERO_WIDTH = re.compile(
-    "[\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff\U000e0100-\U000e01ef"
-    "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-MOUSE_MODES = (1000, 1002, 1003, 1005, 1006, 1015)
+from tuimux.terminal.stream import PaneStream
+
+ALTERNATE_MODES = frozenset({47, 1047, 1049})
+MOUSE_TRACKING = (1000, 1002, 1003)
+MOUSE_MODES = (*MOUSE_TRACKING, 1005, 1006)
+# The private modes tmux 3.3a acts on (input_csi_dispatch_sm_private); tmux ignores the
+# rest, DECSCNM (5) included, so they must not reach pyte either.
+PRIVATE_MODES = frozenset({1, 3, 6, 7, 12, 25, 1004, 1005, 1006, 2004, 2026})
+CURSOR_SHAPES = range(7)  # DECSCUSR 0 (default) … 6 (steady bar); tmux ignores others
+MAX_CELL_BYTES = 21  # a tmux cell holds at most UTF8_SIZE bytes; more marks are dropped
+ZWJ = "\u200d"
+BLANK = Char(" ")
+_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
+
+
+class _Cells(dict[str, Char]):
+    """The cells of one set of attributes, by character.
+
+    ``Char._replace`` is the slowest step of pyte's ``draw``; drawing looks cells up here
+    instead and builds each (attributes, character) pair once.
+    """
+
+    __slots__ = ("attrs",)
+
+    def __init__(self, attrs: Char) -> None:
+        super().__init__()
+        self.attrs = attrs
+
+    def __missing__(self, char: str) -> Char:
+        if len(self) >= 1024:
+            self.clear()
+        cell: Char = self.attrs._replace(data=char)
+        self[char] = cell
+        return cell
 
 
 class PaneScreen(pyte.Screen):
+    """One pane's screen, fed by a :class:`PaneStream` or restored from ``capture-pane``."""
+
     def __init__(self, columns: int, lines: int) -> None:
-        super().__init__(columns, lines)
+        self.title = ""
+        self.icon_name = ""
         self.alternate = False
         self.cursor_shape = 0
-        self._primary: tuple[Any, Any] | None = None
+        # The character REP repeats; the stream clears it after any control, as tmux
+        # clears INPUT_LAST.
+        self.repeat_char = ""
+        self._joining = False
+        self._primary: dict[int, Any] | None = None
+        self._primary_size = (lines, columns)
+        self._alternate_cursor: tuple[int, int, Char] | None = None
+        self._cells: dict[Char, _Cells] = {}
+        super().__init__(columns, lines)
 
-    def draw(self, data: str) -> None:
-        if ZERO_WIDTH.search(data) is None:
-            super().draw(data)
-            return
-        start = 0
-        for match in ZERO_WIDTH.finditer(data):
-            if match.start() > start:
-                super().draw(data[start : match.start()])
-            self._attach_to_previous(match.group())
-            start = match.end()
-        if start < len(data):
-            super().draw(data[start:])
-
-    def _attach_to_previous(self, mark: str) -> None:
-        row = self.buffer[self.cursor.y]
-        x = min(self.cursor.x, self.columns) - 1
-        if x > 0 and row[x].data == "":
-            x -= 1  # the right half of a wide character
-        if x >= 0:
-            row[x] = row[x]._replace(data=row[x].data + mark)
-            self.dirty.add(self.cursor.y)
-
-    def set_title(self, param: str) -> None:
-        super().set_title(_CONTROL.sub("", param))
-
-    def set_icon_name(self, param: str) -> None:
-        super().set_icon_name(_CONTROL.sub("", param))
-
-    def set_cursor_shape(self, shape: int) -> None:
-        """DECSCUSR (``CSI n SP q``): 0/1 blinking block … 6 steady bar."""
-        self.cursor_shape = min(max(shape, 0), 6)
-
-    def write_process_input(self, data: str) -> None:
-        """Never answer a query: tmux already did, for the application."""
+    # -- state the UI reads --------------------------------------------------------------
 
     @property
     def cursor_visible(self) -> bool:
-        return not self.cursor.hidden
+        return mo.DECTCEM in self.mode
 
     @property
     def mouse_modes(self) -> set[int]:
@@ -83,41 +103,393 @@ class PaneScreen(pyte.Screen):
     def bracketed_paste(self) -> bool:
         return (2004 << 5) in self.mode
 
+    def write_process_input(self, data: str) -> None:
+        """Never answer: tmux answered the application already; a second answer would be
+        typed into the pane."""
+
+    def report_device_attributes(self, mode: int = 0, **kwargs: bool) -> None:
+        """DA: tmux answered (pyte would reply ``CSI ? 6 c``)."""
+
+    def report_device_status(self, mode: int = 0, **kwargs: bool) -> None:
+        """DSR/CPR: tmux answered (pyte would reply, and asserts under DECOM)."""
+
+    def set_title(self, param: str) -> None:
+        """OSC 0/2. Titles are drawn by the UI: no control character may reach it."""
+        self.title = param.translate(_CONTROLS)
+
+    def set_icon_name(self, param: str) -> None:
+        self.icon_name = param.translate(_CONTROLS)
+
+    def set_cursor_shape(self, shape: int) -> None:
+        """DECSCUSR (``CSI n SP q``)."""
+        if shape in CURSOR_SHAPES:
+            self.cursor_shape = shape
+
+    # -- printing ------------------------------------------------------------------------
+
+    def draw(self, data: str) -> None:
+        """Print text as tmux's ``screen_write_cell`` does (see the module docstring)."""
+        if not data:
+            return
+        charset = self.g1_charset if self.charset else self.g0_charset
+        if charset is not LAT1_MAP:
+            data = data.translate(charset)
+        if data.isascii() and data.isprintable() and not self._joining:
+            if mo.IRM in self.mode:
+                self._draw_each(data)
+            else:
+                self._draw_ascii(data)
+        else:
+            self._draw_each(data)
+        self.repeat_char = data[-1]
+        self.dirty.add(self.cursor.y)
+
+    def _draw_ascii(self, data: str) -> None:
+        """Narrow characters only: whole runs go into a row with one ``dict.update``."""
+        cursor, columns, buffer = self.cursor, self.columns, self.buffer
+        cells = self._cells_for(cursor.attrs)
+        wrap = mo.DECAWM in self.mode
+        start, end = 0, len(data)
+        while start < end:
+            if cursor.x >= columns:
+                if wrap:
+                    self.dirty.add(cursor.y)
+                    self.carriage_return()
+                    self.linefeed()
+                else:  # every further character lands in the last column
+                    cursor.x, start = columns - 1, end - 1
+            x = cursor.x
+            count = min(columns - x, end - start)
+            line = buffer[cursor.y]
+            self._split_wide(line, x, x + count)
+            chunk = map(cells.__getitem__, data[start : start + count])
+            line.update(zip(range(x, x + count), chunk, strict=False))
+            cursor.x = x + count
+            start += count
+
+    def _draw_each(self, data: str) -> None:
+        cursor, columns = self.cursor, self.columns
+        cells = self._cells_for(cursor.attrs)
+        wrap = mo.DECAWM in self.mode
+        for char in data:
+            if char == ZWJ:
+                # tmux 3.3a drops the joiner and joins the next non-ASCII character to
+                # the previous cell (so an emoji ZWJ sequence takes one cell).
+                self._joining = True
+                continue
+            width = 1 if " " <= char <= "~" else wcwidth(char)
+            if self._joining:
+                self._joining = False
+                if char > "\x7f" and width >= 0 and self._combine(ZWJ + char):
+                    continue
+            if width <= 0:
+                if width == 0:
+                    self._combine(char)
+                continue  # a control character: tmux never prints one
+            if cursor.x > columns - width:
+                if wrap:
+                    self.dirty.add(cursor.y)
+                    self.carriage_return()
+                    self.linefeed()
+                elif width == 1:
+                    cursor.x = columns - 1
+                if cursor.x > columns - width:
+                    continue  # a wide character that cannot fit is dropped
+            if mo.IRM in self.mode:
+                self.insert_characters(width)
+            x = cursor.x
+            line = self.buffer[cursor.y]
+            self._split_wide(line, x, x + width)
+            line[x] = cells[char]
+            if width == 2:
+                line[x + 1] = cells[""]
+            cursor.x = x + width
+
+    def _combine(self, mark: str) -> bool:
+        """Append a zero-width character to the cell before the cursor.
+
+        As tmux's ``screen_write_combine``: nothing to join at column 0, the left half of
+        a wide character takes it, and a cell never grows past what tmux can hold.
+        """
+        x = min(self.cursor.x, self.columns) - 1
+        if x < 0:
+            return False
+        line = self.buffer[self.cursor.y]
+        if x > 0 and line[x].data == "":
+            x -= 1
+        cell = line[x]
+        data = cell.data + mark
+        if len(data.encode()) > MAX_CELL_BYTES:
+            return False
+        line[x] = cell._replace(data=data)
+        return True
+
+    @staticmethod
+    def _split_wide(line: dict[int, Char], start: int, end: int) -> None:
+        """Blank the halves of wide characters that writing columns [start, end) cuts."""
+        left = line.get(start)
+        if start > 0 and left is not None and left.data == "":
+            line[start - 1] = BLANK
+        right = line.get(end)
+        if right is not None and right.data == "":
+            line[end] = BLANK
+
+    def _cells_for(self, attrs: Char) -> _Cells:
+        cells = self._cells.get(attrs)
+        if cells is None:
+            if len(self._cells) >= 256:
+                self._cells.clear()
+            cells = self._cells[attrs] = _Cells(attrs)
+        return cells
+
+    def repeat_last(self, count: int | None = None) -> None:
+        """REP (``CSI n b``): tmux repeats the last character up to the right margin only."""
+        count = min(count or 1, self.columns - self.cursor.x)
+        if self.repeat_char and count > 0:
+            self.draw(self.repeat_char * count)
+
+    # -- modes -----------------------------------------------------------------------------
+
     def set_mode(self, *modes: int, **kwargs: Any) -> None:
-        if kwargs.get("private") and ALTERNATE_MODES.intersection(modes):
-            self._enter_alternate(save_cursor=1049 in modes)
-            modes = tuple(mode for mode in modes if mode not in ALTERNATE_MODES)
+        if kwargs.get("private"):
+            modes = self._private_modes(modes, True)
         super().set_mode(*modes, **kwargs)
 
     def reset_mode(self, *modes: int, **kwargs: Any) -> None:
-        if kwargs.get("private") and ALTERNATE_MODES.intersection(modes):
-            self._leave_alternate(restore_cursor=1049 in modes)
-            modes = tuple(mode for mode in modes if mode not in ALTERNATE_MODES)
+        if kwargs.get("private"):
+            modes = self._private_modes(modes, False)
         super().reset_mode(*modes, **kwargs)
 
+    def _private_modes(self, modes: tuple[int, ...], on: bool) -> tuple[int, ...]:
+        """Act on the private modes pyte gets wrong; return those pyte may set itself."""
+        rest: list[int] = []
+        for mode in modes:
+            if mode in ALTERNATE_MODES:
+                if on:
+                    self._enter_alternate(save_cursor=mode == 1049)
+                else:
+                    self._leave_alternate(restore_cursor=mode == 1049)
+            elif mode in MOUSE_TRACKING or (mode == 1001 and not on):
+                self.mode.difference_update(m << 5 for m in MOUSE_TRACKING)
+                if on:
+                    rest.append(mode)
+            elif mode == 3:  # DECCOLM: tmux homes and clears; the size stays tmux's
+                self.cursor_position()
+                self.erase_in_display(2)
+            elif mode in PRIVATE_MODES:
+                rest.append(mode)
+        return tuple(rest)
+
     def _enter_alternate(self, save_cursor: bool) -> None:
+        """tmux's ``screen_alternate_on``: keep the primary rows, start on a clear screen."""
         if self.alternate:
             return
-        self._primary = (
-            copy.deepcopy(self.buffer),
-            copy.copy(self.cursor) if save_cursor else None,
-        )
-        self.alternate = True
+        if save_cursor:
+            self._alternate_cursor = (self.cursor.x, self.cursor.y, self.cursor.attrs)
+        self._primary = dict(self.buffer)  # the rows themselves: the buffer drops them
+        self._primary_size = (self.lines, self.columns)
         self.buffer.clear()
+        self.alternate = True
         self.dirty.update(range(self.lines))
 
     def _leave_alternate(self, restore_cursor: bool) -> None:
-        if not self.alternate:
-            return
-        self.alternate = False
-        self.buffer.clear()
-        if self._primary is not None:
-            buffer, cursor = self._primary
-            self.buffer.update(buffer)
-            if restore_cursor and cursor is not None:
-                self.cursor = cursor
+        """tmux's ``screen_alternate_off``; the 1049 cursor comes back even if not in alt."""
+        if restore_cursor and self._alternate_cursor is not None:
+            self.cursor.x, self.cursor.y, self.cursor.attrs = self._alternate_cursor
+        if self.alternate:
+            self.alternate = False
+            self.buffer.clear()
+            for y, row in (self._primary or {}).items():
+                if y < self.lines:
+                    self.buffer[y] = row
+            if self._primary_size[1] > self.columns:
+                for row in self.buffer.values():
+                    for x in [x for x in row if x >= self.columns]:
+                        del row[x]
             self._primary = None
-        self.dirty.update(range(self.lines))
+            self.dirty.update(range(self.lines))
+        self.cursor.x = min(self.cursor.x, self.columns - 1)
+        self.cursor.y = min(self.cursor.y, self.lines - 1)
+
+    # -- cursor ----------------------------------------------------------------------------
+
+    def save_cursor(self) -> None:
+        """DECSC into tmux's single slot (pyte's list grows with every ``ESC 7``)."""
+        super().save_cursor()
+        del self.savepoints[:-1]
+
+    def restore_cursor(self) -> None:
+        """DECRC as tmux's ``input_restore_state``: the slot stays for the next DECRC."""
+        if not self.savepoints:
+            self.mode.discard(mo.DECOM)
+            self.cursor.x = self.cursor.y = 0
+            self.cursor.attrs = BLANK
+            return
+        saved = self.savepoints[-1]
+        self.g0_charset, self.g1_charset = saved.g0_charset, saved.g1_charset
+        self.charset = saved.charset
+        if saved.origin:
+            self.mode.add(mo.DECOM)
+        else:
+            self.mode.discard(mo.DECOM)
+        cursor = copy.copy(saved.cursor)
+        cursor.hidden = mo.DECTCEM not in self.mode
+        cursor.x = min(cursor.x, self.columns - 1)
+        cursor.y = min(cursor.y, self.lines - 1)
+        self.cursor = cursor
+
+    def tab(self) -> None:
+        """HT; tmux does not move from the last column or the pending-wrap column."""
+        if self.cursor.x < self.columns - 1:
+            super().tab()
+
+    def backspace(self) -> None:
+        self.cursor_back()
+
+    def cursor_back(self, count: int | None = None) -> None:
+        """CUB/BS: from the pending-wrap column tmux counts from the margin itself."""
+        self.cursor.x = min(max(self.cursor.x - (count or 1), 0), self.columns - 1)
+
+    def cursor_up(self, count: int | None = None) -> None:
+        """CUU stops at the top margin, or at row 0 when already above the region."""
+        top = self.margins.top if self.margins else 0
+        if self.cursor.y < top:
+            top = 0
+        self.cursor.y = max(self.cursor.y - (count or 1), top)
+
+    def cursor_down(self, count: int | None = None) -> None:
+        bottom = self.margins.bottom if self.margins else self.lines - 1
+        if self.cursor.y > bottom:
+            bottom = self.lines - 1
+        self.cursor.y = min(self.cursor.y + (count or 1), bottom)
+
+    def cursor_to_line(self, line: int | None = None) -> None:
+        """VPA; pyte asserts that scroll margins exist whenever DECOM is set."""
+        self.cursor.y = (line or 1) - 1
+        if mo.DECOM in self.mode and self.margins is not None:
+            self.cursor.y += self.margins.top
+        self.ensure_vbounds()
+
+    def back_tab(self, count: int | None = None) -> None:
+        """CBT (``CSI n Z``), as tmux: back to the previous tab stop, ``count`` times."""
+        x = min(self.cursor.x, self.columns - 1)
+        for _ in range(min(count or 1, self.columns)):
+            x = max((stop for stop in self.tabstops if stop < x), default=0)
+            if x == 0:
+                break
+        self.cursor.x = x
+
+    def set_margins(self, top: int | None = None, bottom: int | None = None) -> None:
+        """DECSTBM: 0 means the default, and tmux always homes the cursor; pyte's own
+        calls (no arguments, from ``resize``) only drop the margins."""
+        if top is None and bottom is None:
+            self.margins = None
+            return
+        upper = min((top or 1) - 1, self.lines - 1)
+        lower = min((bottom or self.lines) - 1, self.lines - 1)
+        if upper >= lower:
+            return
+        self.margins = None if (upper, lower) == (0, self.lines - 1) else Margins(upper, lower)
+        self.cursor.x = self.cursor.y = 0
+
+    # -- erasing and scrolling -----------------------------------------------------------
+
+    def _blank(self) -> Char:
+        """What erasing leaves: a space in the current background colour, nothing else."""
+        bg = self.cursor.attrs.bg
+        return BLANK if bg == "default" else BLANK._replace(bg=bg)
+
+    def erase_in_line(self, how: int = 0, private: bool = False) -> None:
+        x, y, columns = self.cursor.x, self.cursor.y, self.columns
+        if how == 2:
+            self.buffer[y] = StaticDefaultDict(self._blank())
+        elif how in (0, 1):
+            start, end = (x, columns) if how == 0 else (0, min(x + 1, columns))
+            line, blank = self.buffer[y], self._blank()
+            self._split_wide(line, start, end)
+            line.update(dict.fromkeys(range(start, end), blank))
+        else:
+            return
+        self.dirty.add(y)
+
+    def erase_in_display(self, how: int = 0, *args: Any, **kwargs: Any) -> None:
+        """ED; 3 clears only tmux's history, which tuimux never holds."""
+        y = self.cursor.y
+        if how == 0:
+            self.erase_in_line(0)
+            rows = range(y + 1, self.lines)
+        elif how == 1:
+            self.erase_in_line(1)
+            rows = range(y)
+        elif how == 2:
+            rows = range(self.lines)
+        else:
+            return
+        blank = self._blank()
+        for row in rows:
+            self.buffer[row] = StaticDefaultDict(blank)
+        self.dirty.update(rows)
+
+    def erase_characters(self, count: int | None = None) -> None:
+        x = self.cursor.x
+        end = min(x + (count or 1), self.columns)
+        line = self.buffer[self.cursor.y]
+        self._split_wide(line, x, end)
+        line.update(dict.fromkeys(range(x, end), self._blank()))
+        self.dirty.add(self.cursor.y)
+
+    def scroll_up(self, count: int | None = None) -> None:
+        """SU (``CSI n S``): the scroll region moves up; the cursor stays."""
+        top, bottom = self.margins or Margins(0, self.lines - 1)
+        count = min(count or 1, bottom - top + 1)
+        for y in range(top, bottom + 1):
+            source = y + count
+            if source <= bottom and source in self.buffer:
+                self.buffer[y] = self.buffer.pop(source)
+            else:
+                self.buffer.pop(y, None)
+        self.dirty.update(range(top, bottom + 1))
+
+    def scroll_down(self, count: int | None = None) -> None:
+        """SD (``CSI n T``): the scroll region moves down; the cursor stays."""
+        top, bottom = self.margins or Margins(0, self.lines - 1)
+        count = min(count or 1, bottom - top + 1)
+        for y in range(bottom, top - 1, -1):
+            source = y - count
+            if source >= top and source in self.buffer:
+                self.buffer[y] = self.buffer.pop(source)
+            else:
+                self.buffer.pop(y, None)
+        self.dirty.update(range(top, bottom + 1))
+
+    # -- whole-screen changes ------------------------------------------------------------
+
+    def reset(self) -> None:
+        """RIS. Unlike pyte, keep the title: tmux keeps the pane title over a reset."""
+        title, icon_name = self.title, self.icon_name
+        super().reset()
+        self.title, self.icon_name = title, icon_name
+        self.savepoints.clear()
+        self.repeat_char = ""
+        self._joining = False
+
+    def resize(self, lines: int | None = None, columns: int | None = None) -> None:
+        """Take tmux's new size (tmux reflows; the pane is re-read from ``capture-pane``).
+
+        pyte's resize deletes lines through the scroll region, goes through the DECSC slot
+        and can leave the cursor below the screen; tmux also resets the region and tabs.
+        """
+        saved = list(self.savepoints)
+        old_columns = self.columns
+        self.margins = None
+        super().resize(lines, columns)
+        self.savepoints[:] = saved
+        for y in [y for y in self.buffer if y >= self.lines]:
+            del self.buffer[y]
+        self.cursor.x = min(self.cursor.x, self.columns)
+        self.cursor.y = min(self.cursor.y, self.lines - 1)
+        if self.columns != old_columns:
+            self.tabstops = set(range(8, self.columns, 8))
 
     def restore(
         self,
@@ -127,39 +499,48 @@ class PaneScreen(pyte.Screen):
         *,
         alternate: bool = False,
         cursor_visible: bool = True,
-        private_modes: set[int] | None = None,
+        private_modes: Collection[int] | None = None,
         insert: bool = False,
         scroll_region: tuple[int, int] | None = None,
     ) -> None:
-        """Replace the screen with tmux's ``capture-pane -p -e`` and set the cursor.
+        """Replace the screen with tmux's ``capture-pane -p -e -N`` and set the cursor.
 
-        SGR state carries across lines in a capture, so one stream reads it all; each line
-        is placed at its own row with autowrap off, so nothing can scroll.
+        The capture's SGR (and SO/SI for line drawing) state carries from one line to the
+        next, so one stream reads it all; each line is placed at its own row with autowrap
+        off, never by a linefeed, so nothing can scroll. tmux's pending-wrap column
+        (``cursor_x`` equal to the width) is kept.
+
+        The rest is tmux's pane state (``display -p``): ``private_modes`` are the private
+        modes that are on (``wrap_flag`` → 7, ``mouse_sgr_flag`` → 1006, …; autowrap is
+        off unless 7 is there; None means a freshly reset terminal), ``insert`` is IRM,
+        ``scroll_region`` the 0-based top and bottom rows.
         """
-        from tuimux.terminal.stream import PaneStream
-
         self.reset()
         self.alternate = alternate
-        self._primary = None
+        self._primary, self._alternate_cursor = None, None
+        self.mode.discard(mo.DECAWM)
         stream = PaneStream(self)
-        self.reset_mode(mo.DECAWM)
-        lines = capture.split(b"\n")
-        if lines and lines[-1] == b"":
-            lines.pop()
-        for row, line in enumerate(lines[: self.lines]):
-            self.cursor.x, self.cursor.y = 0, row
+        for y, line in enumerate(capture.split(b"\n")[: self.lines]):
+            self.cursor.x, self.cursor.y = 0, y
             stream.feed(line)
-        self.select_graphic_rendition(0)
-        modes = {7} if private_modes is None else private_modes
-        self.mode.difference_update({mo.DECAWM, mo.DECOM, mo.DECTCEM, mo.IRM})
-        self.mode.update(mode << 5 for mode in modes)
+        self.mode = {
+            mode << 5
+            for mode in ({7} if private_modes is None else private_modes)
+            if mode in PRIVATE_MODES and mode != 3
+        }
+        if cursor_visible:
+            self.mode.add(mo.DECTCEM)
         if insert:
             self.mode.add(mo.IRM)
-        if scroll_region is not None and scroll_region != (0, self.lines - 1):
+        self.margins = None
+        if scroll_region is not None:
             top, bottom = scroll_region
-            if 0 <= top < bottom < self.lines:
-                self.margins = pyte.screens.Margins(top, bottom)
-        self.cursor.x = min(max(cursor_x, 0), self.columns - 1)
+            if 0 <= top < bottom < self.lines and (top, bottom) != (0, self.lines - 1):
+                self.margins = Margins(top, bottom)
+        self.cursor = Cursor(min(max(cursor_x, 0), self.columns), 0)
         self.cursor.y = min(max(cursor_y, 0), self.lines - 1)
         self.cursor.hidden = not cursor_visible
+        self.charset = 0
+        self.repeat_char = ""
+        self._joining = False
         self.dirty.update(range(self.lines))

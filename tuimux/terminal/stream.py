@@ -1,214 +1,427 @@
-"""Bytes of one pane into its screen; never raises, whatever the pane printed.
+"""Bytes of one pane into its :class:`~tuimux.terminal.screen.PaneScreen`, parsed as tmux does.
 
-One stream per pane, kept for the pane's life: its incremental UTF-8 decoder joins
-characters tmux split across two ``%output`` lines. The escape-sequence parser replaces
-pyte 0.8.2's (``Stream._parser_fsm``) to fix what a tmux client meets:
+One stream per pane, kept for the pane's life: its incremental UTF-8 decoder
+(``errors="replace"``) joins characters tmux split across two ``%output`` lines.
 
-* colon sub-parameters (``CSI 4:3 m``, ``CSI 38:2::r:g:b m``) — tmux's own
-  ``capture-pane -e`` emits them — were printed as text;
-* ``CSI ? … n`` and other private forms raised ``TypeError``; a Unicode digit in a
-  parameter raised ``ValueError``; ``CSI > …`` and ``CSI = …`` queries are ignored;
-* DCS, APC, PM and SOS strings (``ESC P … ESC \\``) were drawn as text;
-* parameters, parameter counts and OSC payloads grew without bound.
+The parser replaces pyte 0.8.2's ``Stream._parser_fsm`` and follows tmux 3.3a's
+``input.c`` state tables instead, because pyte:
 
-The dispatch (which screen method each final byte calls) is pyte's own tables.
+* prints colon sub-parameters (``CSI 4:3 m``, ``CSI 38:2::r:g:b m``) as text — and tmux's
+  own ``capture-pane -e`` emits them — and reads ``58;5;n`` (underline colour, also in
+  captures) as blink and italics;
+* raises ``TypeError`` on ``CSI ? 6 n``, ``CSI ? u`` and every other private form but
+  ``h``/``l``, ``ValueError`` on a Unicode digit in a parameter, and ``TypeError`` when a
+  sequence has more parameters than the screen method takes (``CSI 1;2;3 H``);
+* lets parameters, parameter counts and OSC payloads grow without bound, where tmux
+  ignores a sequence past 63 parameter bytes, 23 parameters or a value above INT_MAX;
+* draws DCS, APC, PM, SOS and ``ESC k`` strings as text, and ends an OSC at C1 ST;
+* ignores ``ESC ( 0`` and SO/SI in UTF-8 mode (tmux draws line drawing, and its
+  captures use SO/SI for it), lets ``ESC % @`` switch the decoder to Latin-1, treats
+  U+0080-U+009F as C1 controls (tmux, reading bytes, does not), and maps NEL to a plain
+  linefeed.
+
+Everything tmux ignores is ignored here, silently: the bytes are the pane's, never
+instructions to tuimux, and ``feed`` never raises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
-from typing import Any
+import logging
+import re
+from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pyte
 from pyte import control as ctrl
 
-MAX_PARAMS = 32
-MAX_PARAM = 9999
-MAX_STRING = 4096
+if TYPE_CHECKING:
+    from tuimux.terminal.screen import PaneScreen
 
-ParserGenerator = Generator[bool | None, str, None]
+log = logging.getLogger(__name__)
 
-_C0_IN_CSI = "\x07\x08\x09\x0a\x0b\x0c\x0d"
-_STRING_INTRODUCERS = "P_^X"  # DCS, APC, PM, SOS: skipped up to their terminator
-_DIGITS = "0123456789"
+MAX_PARAM_BYTES = 63  # tmux: param_buf[64]
+MAX_PARAMS = 23  # tmux: param_list[24], and a full list is refused
+MAX_INTERMEDIATES = 3  # tmux: interm_buf[4]
+MAX_PARAM = 9999  # a bigger count means the same to a screen this size: the margin
+INT_MAX = 2**31 - 1  # tmux ignores a sequence with a larger value
+MAX_STRING = 4096  # an OSC payload keeps this many characters; the rest is dropped
+
+# A parameter: a number (0 when missing) or a colon group (-1 for an empty field).
+Param = int | tuple[int, ...]
+Step = bool | re.Pattern[str] | None
+Parser = Generator[Step, str, None]
+Sub = Generator[Step, str, str | None]
+
+ESC, BEL, CAN, SUB = ctrl.ESC, ctrl.BEL, ctrl.CAN, ctrl.SUB
+# When the parser yields one of these patterns, ``feed`` sends a whole run of matching
+# characters at once instead of one character per generator step.
+TEXT = re.compile("[^\x00-\x1f\x7f-\x9f]+")  # ground state: drawn, never parsed
+STRING = re.compile("[^\x00-\x1f]+")  # OSC, APC, PM, SOS, ESC k: payload characters
+DCS_BODY = re.compile("[^\x1b]+")  # a DCS ends only at ESC \
+
+C0 = {
+    ctrl.BEL: "bell",
+    ctrl.BS: "backspace",
+    ctrl.HT: "tab",
+    ctrl.LF: "linefeed",
+    ctrl.VT: "linefeed",
+    ctrl.FF: "linefeed",
+    ctrl.CR: "carriage_return",
+    ctrl.SO: "shift_out",
+    ctrl.SI: "shift_in",
+}
+ESCAPES = {
+    "c": "reset",
+    "D": "index",
+    "E": "next_line",  # not a screen method: CR then index, as tmux's NEL
+    "M": "reverse_index",
+    "H": "set_tab_stop",
+    "7": "save_cursor",
+    "8": "restore_cursor",
+}
+# tmux's input_csi_table, less what only answers queries (c, n, t, DECRQM): the screen
+# method and how many parameters it takes.
+CSI = {
+    "@": ("insert_characters", 1),
+    "A": ("cursor_up", 1),
+    "B": ("cursor_down", 1),
+    "C": ("cursor_forward", 1),
+    "D": ("cursor_back", 1),
+    "E": ("cursor_down1", 1),
+    "F": ("cursor_up1", 1),
+    "G": ("cursor_to_column", 1),
+    "`": ("cursor_to_column", 1),
+    "H": ("cursor_position", 2),
+    "f": ("cursor_position", 2),
+    "J": ("erase_in_display", 1),
+    "K": ("erase_in_line", 1),
+    "L": ("insert_lines", 1),
+    "M": ("delete_lines", 1),
+    "P": ("delete_characters", 1),
+    "S": ("scroll_up", 1),
+    "T": ("scroll_down", 1),
+    "X": ("erase_characters", 1),
+    "Z": ("back_tab", 1),
+    "b": ("repeat_last", 1),
+    "d": ("cursor_to_line", 1),
+    "g": ("clear_tab_stop", 1),
+    "r": ("set_margins", 2),
+    "s": ("save_cursor", 0),
+    "u": ("restore_cursor", 0),
+}
 
 
-def sgr_arguments(params: list[list[int]]) -> list[int]:
-    """Flatten SGR parameters, turning colon forms into the ``;`` forms pyte knows.
+def parse_params(raw: str) -> list[Param] | None:
+    """tmux's ``input_split``: the parameters, or None when tmux ignores the sequence."""
+    if not raw:
+        return []
+    fields = raw.split(";")
+    if len(fields) > MAX_PARAMS:
+        return None
+    params: list[Param] = []
+    for field in fields:
+        if ":" in field:
+            group = tuple(int(sub) if sub else -1 for sub in field.split(":"))
+            params.append(group if max(group) <= INT_MAX else ())
+        elif field:
+            value = int(field)
+            if value > INT_MAX:
+                return None
+            params.append(min(value, MAX_PARAM))
+        else:
+            params.append(0)
+    return params
 
-    ``4:n`` is underline style n (0 = off); ``38:2:[cs]:r:g:b`` and ``38:5:n`` are colours
-    (the colour-space id is optional); ``58`` (underline colour) has no pyte equivalent.
+
+def sgr_arguments(params: Sequence[Param]) -> list[int]:
+    """tmux's ``input_csi_dispatch_sgr``, as arguments pyte's SGR handles correctly.
+
+    ``4:n`` is an underline style (0 off), ``21`` a double underline, ``38``/``48``
+    colours in either ``;`` or ``:`` form (an out-of-range colour leaves the cell as
+    tmux leaves it), ``58`` an underline colour pyte cannot show.
     """
     out: list[int] = []
-    for group in params:
-        head, subs = group[0], group[1:]
-        if not subs:
-            out.append(head)
-        elif head == 4:
-            out.append(4 if subs[0] else 24)
-        elif head in (38, 48) and subs[0] == 2 and len(subs) >= 4:
-            out += [head, 2, *subs[-3:]]
-        elif head in (38, 48) and subs[0] == 5 and len(subs) >= 2:
-            out += [head, 5, subs[1]]
-        elif head != 58:
-            out.append(head)
+    i = 0
+    while i < len(params):
+        param = params[i]
+        i += 1
+        if isinstance(param, tuple):
+            out += _sgr_colon(param)
+        elif param in (38, 48, 58):
+            kind = params[i] if i < len(params) else -1
+            i += 1
+            if kind == 2:
+                rgb = [p if isinstance(p, int) else -1 for p in params[i : i + 3]]
+                if len(rgb) == 3 and all(0 <= c <= 255 for c in rgb):
+                    out += _colour(param, 2, *rgb)
+                    i += 3
+            elif kind == 5:
+                index = params[i] if i < len(params) else -1
+                out += _colour(param, 5, index if isinstance(index, int) else -1)
+                i += 1
+        elif param == 21:
+            out.append(4)
+        elif param == 6:
+            out.append(5)
+        else:
+            out.append(param)
     return out
 
 
+def _sgr_colon(group: tuple[int, ...]) -> list[int]:
+    """tmux's ``input_csi_dispatch_sgr_colon``; fields past the seventh void the group."""
+    if not group or len(group) > 7:
+        return []
+    head, n = group[0], len(group)
+    if head == 4:
+        if n != 2 or not 0 <= group[1] <= 5:
+            return []
+        return [4 if group[1] else 24]
+    if n < 3 or head not in (38, 48, 58):
+        return []
+    if group[1] == 2:
+        start = 2 if n == 5 else 3
+        rgb = group[start : start + 3]
+        if len(rgb) == 3 and all(0 <= c <= 255 for c in rgb):
+            return _colour(head, 2, *rgb)
+    elif group[1] == 5:
+        return _colour(head, 5, group[2])
+    return []
+
+
+def _colour(which: int, kind: int, *values: int) -> list[int]:
+    if which == 58:
+        return []  # underline colour: pyte has no such attribute
+    if kind == 5 and not 0 <= values[0] <= 255:
+        return [39 if which == 38 else 49]  # tmux falls back to the default colour
+    return [which, kind, *values]
+
+
 class PaneStream(pyte.ByteStream):
+    """Parses a pane's output into its screen."""
+
+    _text_pattern = TEXT
+
+    def __init__(self, screen: PaneScreen) -> None:
+        self._step: Step = True  # what the parser last yielded (pyte keeps only a bool)
+        super().__init__(screen)
+
     def feed(self, data: bytes) -> None:  # type: ignore[override]
-        try:
-            super().feed(data)
-        except Exception:
-            # A screen method choked on something: drop the sequence, keep the stream.
-            self._initialize_parser()
+        """Decode and parse ``data``; never raises.
 
-    def _send_to_parser(self, data: str) -> bool | None:
-        try:
-            assert self._parser is not None
-            return self._parser.send(data)
-        except Exception:
-            self._initialize_parser()
-            return self._taking_plain_text
+        pyte's ``Stream.feed`` hands only ground-state text to the screen in runs; this
+        loop also hands string payloads to the parser in runs (when it yields a pattern),
+        so a 10 MB OSC costs a regex scan, not ten million generator steps. Should a
+        screen method still fail, the parser restarts at the next character.
+        """
+        text = self.utf8_decoder.decode(data)
+        assert self.listener is not None and self._parser is not None
+        draw, parser = self.listener.draw, self._parser
+        step = self._step
+        offset, length = 0, len(text)
+        while offset < length:
+            try:
+                if step is True:
+                    match = TEXT.match(text, offset)
+                    if match is not None:
+                        offset = match.end()
+                        draw(match.group())
+                        continue
+                elif step:
+                    match = step.match(text, offset)
+                    if match is not None:
+                        offset = match.end()
+                        step = parser.send(match.group())
+                        continue
+                offset += 1
+                step = parser.send(text[offset - 1])
+            except Exception:
+                log.exception("pane output could not be parsed; parser restarted")
+                self._initialize_parser()
+                parser, step = self._parser, True
+        self._step = step
 
-    def _parser_fsm(self) -> ParserGenerator:
-        listener: Any = self.listener
-        draw: Callable[[str], None] = listener.draw
-        debug = listener.debug
+    # -- the parser ----------------------------------------------------------------------
 
-        def table(mapping: dict[str, str]) -> dict[str, Callable[..., None]]:
-            return {event: getattr(listener, attr) for event, attr in mapping.items()}
+    def _parser_fsm(self) -> Parser:  # type: ignore[override]
+        """The top level: C0 controls and ESC; it yields True while text may be drawn.
 
-        basic = table(self.basic)
-        sharp = table(self.sharp)
-        escape = table(self.escape)
-        csi = table(self.csi)
-        sgr = listener.select_graphic_rendition
+        pyte's generator yields only True or None; this one also yields a pattern while
+        inside a string (hence the type override), which ``feed`` understands.
+        """
+        screen: Any = self.listener
+        self._c0 = {char: getattr(screen, name) for char, name in C0.items()}
+        self._csi = {final: (getattr(screen, name), n) for final, (name, n) in CSI.items()}
 
+        def next_line() -> None:
+            screen.carriage_return()
+            screen.index()
+
+        self._escapes: dict[str, Callable[[], None]] = {
+            final: next_line if name == "next_line" else getattr(screen, name)
+            for final, name in ESCAPES.items()
+        }
+        c0 = self._c0
+        pending: str | None = None
         while True:
-            char = yield True
-            if char == ctrl.ESC:
-                char = yield None
-                if char == "[":
-                    char = ctrl.CSI_C1
-                elif char == "]":
-                    char = ctrl.OSC_C1
-                elif char in _STRING_INTRODUCERS:
-                    yield from self._skip_string()
-                    continue
-                elif char == "#":
-                    sharp.get((yield None), debug)()
-                    continue
-                elif char == "%":
-                    self.select_other_charset((yield None))
-                    continue
-                elif char in "()":
-                    code = yield None
-                    if not self.use_utf8:
-                        listener.define_charset(code, mode=char)
-                    continue
-                else:
-                    escape.get(char, debug)()
-                    continue
+            char = pending if pending is not None else (yield True)
+            pending = None
+            if char in c0:
+                c0[char]()
+            elif char == ESC:
+                pending = yield from self._escape()
+            elif char >= " " and not "\x7f" <= char <= "\x9f":
+                screen.draw(char)  # only after a parser restart: text is drawn by feed
+            screen.repeat_char = ""  # tmux clears INPUT_LAST after any control
 
-            if char in basic:
-                if char in (ctrl.SI, ctrl.SO) and self.use_utf8:
-                    continue
-                basic[char]()
-            elif char == ctrl.CSI_C1:
-                params: list[list[int]] = []
-                group: list[int] = []
-                current = ""
-                prefix = ""
-                intermediates = ""
-                broken = False
-                while True:
-                    char = yield None
-                    if char in _DIGITS:
-                        if len(current) < 6:
-                            current += char
-                    elif char in ";:":
-                        group.append(min(int(current or 0), MAX_PARAM))
-                        current = ""
-                        if char == ";":
-                            if len(params) < MAX_PARAMS:
-                                params.append(group)
-                            group = []
-                    elif char in "?<=>" and not params and not group and not current:
-                        prefix = char
-                    elif char in _C0_IN_CSI:
-                        basic[char]()
-                    elif char in (ctrl.CAN, ctrl.SUB):
-                        draw(char)
-                        break
-                    elif char == ctrl.ESC:
-                        break  # a new sequence aborts this one (xterm does the same)
-                    elif " " <= char <= "/":
-                        intermediates += char[: 2 - len(intermediates)]
-                    elif "@" <= char <= "~":
-                        group.append(min(int(current or 0), MAX_PARAM))
-                        if len(params) < MAX_PARAMS:
-                            params.append(group)
-                        if not broken:
-                            self._dispatch_csi(char, prefix, intermediates, params, csi, sgr)
-                        break
-                    else:
-                        broken = True  # ignore the sequence up to its final byte
-            elif char == ctrl.OSC_C1:
-                payload = yield from self._read_string()
-                code, _, text = payload.partition(";")
-                if code in ("0", "1"):
-                    listener.set_icon_name(text)
-                if code in ("0", "2"):
-                    listener.set_title(text)
-            elif char not in (ctrl.NUL, ctrl.DEL):
-                draw(char)
-
-    def _dispatch_csi(
-        self,
-        final: str,
-        prefix: str,
-        intermediates: str,
-        params: list[list[int]],
-        csi: dict[str, Callable[..., None]],
-        sgr: Callable[..., None],
-    ) -> None:
-        listener: Any = self.listener
-        if intermediates:
-            if intermediates == " " and final == "q" and hasattr(listener, "set_cursor_shape"):
-                listener.set_cursor_shape(params[0][0] if params else 0)
-            return  # DECSCUSR aside, intermediates mean sequences pyte cannot act on
-        if prefix == "?":
-            if final in "hl":
-                flat = [group[0] for group in params]
-                (listener.set_mode if final == "h" else listener.reset_mode)(*flat, private=True)
-            return  # private queries (DECRQM, ?6n, …): tmux already answered them
-        if prefix:
-            return  # CSI > c, CSI = c, … are queries or settings meant for the terminal
-        if final == "m":
-            sgr(*sgr_arguments(params))
-            return
-        handler = csi.get(final)
-        if handler is not None:
-            handler(*(group[0] for group in params))
-
-    def _read_string(self) -> Generator[None, str, str]:
-        """An OSC payload up to BEL or ST, of which only the first MAX_STRING are kept."""
-        kept: list[str] = []
-        size = 0
+    def _escape(self) -> Sub:
+        """After ESC (tmux's esc_enter and esc_intermediate states)."""
+        intermediates = ""
         while True:
             char = yield None
-            if char == ctrl.ESC:
-                char += yield None
-                if char == ctrl.ST_C0:
-                    break
-                continue  # ESC followed by anything else: tolerated like xterm
-            if char in (ctrl.BEL, ctrl.ST_C1):
-                break
-            if size < MAX_STRING:
-                kept.append(char)
-                size += 1
-        return "".join(kept)
+            if not intermediates:
+                if char == "[":
+                    return (yield from self._control_sequence())
+                if char == "]":
+                    return (yield from self._osc())
+                if char == "P":
+                    return (yield from self._dcs())
+                if char in "_^Xk":  # APC, PM, SOS, screen's window name: ignored
+                    return (yield from self._string())
+            if char == ESC:
+                intermediates = ""
+            elif char in (CAN, SUB):
+                return None
+            elif char < " ":
+                if char in self._c0:
+                    self._c0[char]()
+            elif char <= "/":
+                if len(intermediates) <= MAX_INTERMEDIATES:
+                    intermediates += char
+            elif char <= "~":
+                if len(intermediates) <= MAX_INTERMEDIATES:
+                    self._dispatch_escape(intermediates, char)
+                return None
 
-    def _skip_string(self) -> Generator[None, str, None]:
-        yield from self._read_string()
+    def _dispatch_escape(self, intermediates: str, final: str) -> None:
+        screen: Any = self.listener
+        if not intermediates:
+            handler = self._escapes.get(final)
+            if handler is not None:
+                handler()
+        elif intermediates in "()" and final in "0B":
+            screen.define_charset(final, intermediates)
+        elif intermediates == "#" and final == "8":
+            screen.alignment_display()
+
+    def _control_sequence(self) -> Sub:
+        """CSI (tmux's csi_enter, csi_parameter, csi_intermediate and csi_ignore)."""
+        raw = intermediates = prefix = ""
+        ignore = False
+        char = yield None
+        if "<" <= char <= "?":
+            prefix, char = char, (yield None)
+        while True:
+            if "0" <= char <= ";":
+                if intermediates or len(raw) >= MAX_PARAM_BYTES:
+                    ignore = True
+                else:
+                    raw += char
+            elif "@" <= char <= "~":
+                if not ignore:
+                    self._dispatch_csi(prefix, intermediates, char, raw)
+                return None
+            elif " " <= char <= "/":
+                if len(intermediates) < MAX_INTERMEDIATES:
+                    intermediates += char
+                else:
+                    ignore = True
+            elif "<" <= char <= "?":
+                ignore = True
+            elif char == ESC:
+                return ESC
+            elif char in (CAN, SUB):
+                return None
+            elif char < " " and char in self._c0:
+                self._c0[char]()
+            # DEL and anything past ASCII are skipped, as tmux skips bytes >= 0x7f here.
+            char = yield None
+
+    def _dispatch_csi(self, prefix: str, intermediates: str, final: str, raw: str) -> None:
+        screen: Any = self.listener
+        params = parse_params(raw)
+        if params is None:
+            return
+        if prefix or intermediates:
+            numbers = [p for p in params if isinstance(p, int)]
+            if prefix == "?" and not intermediates and final in "hl":
+                switch = screen.set_mode if final == "h" else screen.reset_mode
+                switch(*numbers, private=True)
+            elif not prefix and intermediates == " " and final == "q":
+                screen.set_cursor_shape(numbers[0] if numbers else 0)
+            return  # everything else with a prefix is a query or meant for the terminal
+        if final == "m":
+            arguments = sgr_arguments(params)
+            if arguments or not params:
+                screen.select_graphic_rendition(*arguments)
+            return
+        if any(isinstance(p, tuple) for p in params):
+            return  # tmux reads a colon parameter as invalid outside SGR
+        if final in "hl":
+            modes = [p for p in params if p == 4]  # tmux's SM/RM know only IRM
+            if modes:
+                (screen.set_mode if final == "h" else screen.reset_mode)(*modes)
+            return
+        entry = self._csi.get(final)
+        if entry is not None:
+            handler, count = entry
+            if final == "r":  # a missing bound means the default, and still homes
+                params = [*params, 0, 0]
+            handler(*params[:count])
+
+    def _osc(self) -> Sub:
+        """OSC up to BEL or ESC (C0 dropped); keeps the first MAX_STRING characters."""
+        kept: list[str] = []
+        size = 0
+        end: str | None = None
+        while True:
+            chunk = yield STRING
+            if chunk == BEL or chunk in (CAN, SUB):
+                break
+            if chunk == ESC:
+                end = ESC  # ESC \ is ST; any other ESC ends the OSC and starts anew
+                break
+            if chunk >= " " and size < MAX_STRING:
+                kept.append(chunk[: MAX_STRING - size])
+                size += len(kept[-1])
+        code, _, text = "".join(kept).partition(";")
+        screen: Any = self.listener
+        if code in ("0", "2"):
+            screen.set_title(text)
+        if code in ("0", "1"):
+            screen.set_icon_name(text)
+        return end
+
+    def _dcs(self) -> Sub:
+        """DCS: ignored; tmux ends it only at ESC \\ (other ESCs belong to the body)."""
+        while True:
+            char = yield None
+            if char == ESC:
+                return ESC
+            if char in (CAN, SUB):
+                return None
+            if "@" <= char <= "~":
+                break
+        while True:
+            chunk = yield DCS_BODY
+            if chunk == ESC and (yield None) == "\\":
+                return None
+
+    def _string(self) -> Sub:
+        """APC, PM, SOS and ``ESC k``: ignored up to ESC (BEL does not end them in tmux)."""
+        while True:
+            chunk = yield STRING
+            if chunk == ESC:
+                return ESC
+            if chunk in (CAN, SUB):
+                return None

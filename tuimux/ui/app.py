@@ -30,7 +30,10 @@ from tuimux.ui.window_view import WindowView
 log = logging.getLogger(__name__)
 
 FRAME_SECONDS = 1 / 60
-WHEEL_LINES = 3  # what tmux's own WheelUpPane binding scrolls
+WHEEL_LINES = 3
+DISPLAY_PANES_SECONDS = (
+    1.0  # tmux's display-panes-time default  # what tmux's own WheelUpPane binding scrolls
+)
 
 
 class TuimuxApp(App[int], inherit_bindings=False):
@@ -55,6 +58,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
         self._frame_at = 0.0
         self._detaching = False
         self._typed: list[tuple[str, KeyInput]] = []
+        self._numbers_shown = False
 
     def compose(self) -> ComposeResult:
         yield self.window_view
@@ -149,6 +153,11 @@ class TuimuxApp(App[int], inherit_bindings=False):
                 await self.run_action(binding.action)
             self.structure_changed()
             return
+        if self._numbers_shown:
+            self._hide_numbers()
+            if message.character is not None and message.character.isdigit():
+                self._select_pane_by_index(int(message.character))
+                return
         if message.key == PREFIX_KEY:
             self._prefix = True
             self.structure_changed()
@@ -266,6 +275,28 @@ class TuimuxApp(App[int], inherit_bindings=False):
 
     def action_select_pane(self, direction: str) -> None:
         self._tmux("select-pane", direction, "-t", self._target()[2])
+
+    def action_display_panes(self) -> None:
+        """Number the panes for a second (tmux's display-panes-time); a digit picks one."""
+        if self.mirror is None:
+            return
+        panes = self.mirror.model.panes
+        for pane_id, view in self.window_view.panes.items():
+            view.show_number(panes[pane_id].index if pane_id in panes else None)
+        self._numbers_shown = True
+        self.set_timer(DISPLAY_PANES_SECONDS, self._hide_numbers)
+
+    def _hide_numbers(self) -> None:
+        self._numbers_shown = False
+        for view in self.window_view.panes.values():
+            view.show_number(None)
+
+    def _select_pane_by_index(self, index: int) -> None:
+        assert self.mirror is not None
+        for pane_id in self.window_view.panes:
+            pane = self.mirror.model.panes.get(pane_id)
+            if pane is not None and pane.index == index:
+                self._tmux("select-pane", "-t", pane_id)
 
     def action_zoom(self) -> None:
         self._tmux("resize-pane", "-Z", "-t", self._target()[2])

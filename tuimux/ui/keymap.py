@@ -29,6 +29,7 @@ PREFIX_BINDINGS: list[Binding] = [
     Binding("x", "kill_pane", "Kill pane", id="prefix.kill-pane"),
     Binding("&", "kill_window", "Kill window", id="prefix.kill-window"),
     Binding("z", "zoom", "Zoom pane", id="prefix.zoom"),
+    Binding("q", "display_panes", "Show pane numbers", id="prefix.display-panes"),
     Binding(",", "rename_window", "Rename window", id="prefix.rename-window"),
     Binding("[", "copy_mode", "Copy mode", id="prefix.copy-mode"),
     Binding(PREFIX_KEY, "send_prefix", "Send the prefix key", id="prefix.send-prefix"),

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from tuimux.control.escape import printable
 from tuimux.terminal.mouse import Action, MouseInput
 from tuimux.terminal.pane import PaneTerminal
-from tuimux.ui.style import CURSOR, MODE_BADGE, UNREVERSE, cell_style
+from tuimux.ui.style import CURSOR, MODE_BADGE, PANE_NUMBER, UNREVERSE, cell_style
 
 
 class PaneView(Widget):
@@ -51,6 +51,7 @@ class PaneView(Widget):
         self.terminal = terminal
         self.active = False
         self.mode_badge = ""
+        self.number: int | None = None
         self._cache: dict[int, Strip] = {}
         self._cursor_row: int | None = None
 
@@ -75,6 +76,12 @@ class PaneView(Widget):
         if badge != self.mode_badge:
             self.mode_badge = badge
             self._cache.pop(0, None)
+            self.refresh()
+
+    def show_number(self, number: int | None) -> None:
+        """``C-b q``: the pane's index in the middle of the pane, as display-panes does."""
+        if number != self.number:
+            self.number = number
             self.refresh()
 
     def screen_changed(self, everything: bool = False) -> None:
@@ -109,6 +116,16 @@ class PaneView(Widget):
             if not show_cursor:
                 self._cache[y] = cached
         strip = cached.crop_extend(0, width, None)
+        if self.number is not None and y == self.size.height // 2:
+            label = f" {self.number} "
+            left = max((width - len(label)) // 2, 0)
+            strip = Strip.join(
+                [
+                    strip.crop(0, left),
+                    Strip([Segment(label, PANE_NUMBER)]),
+                    strip.crop(left + len(label), width),
+                ]
+            )
         if y == 0 and self.mode_badge and width > len(self.mode_badge):
             badge = Strip([Segment(self.mode_badge, MODE_BADGE)])
             strip = Strip.join([strip.crop(0, width - len(self.mode_badge)), badge])

@@ -54,3 +54,4 @@ def cell_style(
 CURSOR = Style(reverse=True)
 UNREVERSE = Style(reverse=False)
 MODE_BADGE = Style(color="black", bgcolor="yellow")
+PANE_NUMBER = Style(color="white", bgcolor="blue", bold=True)
