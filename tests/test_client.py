@@ -130,7 +130,7 @@ async def test_utf8_split_across_output_lines_decodes_whole(tmux_server: TmuxSer
             pane,
             "-l",
             "--",
-            "python3 -c \"print('\\u00e9'*6000, end='')\"; sleep 30",
+            "python3 -c \"print('\\u00e9'*30000, end='')\"; sleep 30",
         )
         await client.command("send-keys", "-t", pane, "Enter")
         await recorder.wait_for(
@@ -145,7 +145,7 @@ async def test_utf8_split_across_output_lines_decodes_whole(tmux_server: TmuxSer
 
         from tests.helpers import eventually
 
-        await eventually(lambda: total() >= 6000)
+        await eventually(lambda: total() >= 30000)
         broken = 0
         for chunk in chunks:
             try:
@@ -153,13 +153,14 @@ async def test_utf8_split_across_output_lines_decodes_whole(tmux_server: TmuxSer
             except UnicodeDecodeError:
                 broken += 1
         assert broken > 0, "tmux did not split a character this time; the test proves nothing"
-        terminal = PaneTerminal(pane, 200, 50)
+        # Tall enough to hold all 30000 characters without scrolling (same width as tmux).
+        terminal = PaneTerminal(pane, 200, 200)
         for chunk in chunks:
             terminal.receive(chunk)
         terminal.feed_pending()
-        text = "".join(terminal.screen.buffer[y][x].data for y in range(50) for x in range(200))
+        text = "".join(terminal.screen.buffer[y][x].data for y in range(200) for x in range(200))
         assert "\ufffd" not in text
-        assert text.count("é") == 6000
+        assert text.count("é") == 30000
     finally:
         await client.detach()
 
