@@ -24,6 +24,7 @@ WINDOW_FORMAT = "\t".join(
         "#{window_raw_flags}",
         "#{window_layout}",
         "#{window_visible_layout}",
+        "#{pane-border-status}",
         "#{window_name}",
     )
 )
@@ -35,6 +36,10 @@ PANE_FORMAT = "\t".join(
         "#{pane_in_mode}",
         "#{pane_dead}",
         "#{pane_index}",
+        "#{pane_left}",
+        "#{pane_top}",
+        "#{pane_width}",
+        "#{pane_height}",
         "#{pane_title}",
     )
 )
@@ -47,6 +52,8 @@ FLAGS_SUBSCRIBE = f"{FLAGS_SUBSCRIPTION}:@*:#{{window_raw_flags}}"
 # notification: a new pid or a dead flag is the only sign, so it is watched too.
 PANES_SUBSCRIPTION = "tuimux-panes"
 PANES_SUBSCRIBE = f"{PANES_SUBSCRIPTION}:%*:#{{pane_pid}} #{{pane_dead}}"
+BORDERS_SUBSCRIPTION = "tuimux-borders"
+BORDERS_SUBSCRIBE = f"{BORDERS_SUBSCRIPTION}:@*:#{{pane-border-status}}"
 
 
 @dataclass
@@ -72,6 +79,9 @@ class Window:
     layout: Layout | None = None
     visible_layout: Layout | None = None
     active_pane: str | None = None
+    # tmux's pane-border-status: with "top" or "bottom" panes are a row shorter than
+    # their layout cells say, and tmux sends no %layout-change when it is switched.
+    border_status: str = "off"
 
     @property
     def zoomed(self) -> bool:
@@ -122,24 +132,30 @@ class SessionModel:
         self.windows = {}
         self.active_window = None
         for line in window_lines:
-            fields = line.split("\t", 6)
-            if len(fields) != 7:
+            fields = line.split("\t", 7)
+            if len(fields) != 8:
                 continue
-            window_id, index, active, flags, layout, visible, name = fields
+            window_id, index, active, flags, layout, visible, border_status, name = fields
             window = Window(window_id, _int(index), name, flags or old_flags.get(window_id, ""))
+            window.border_status = border_status or "off"
             self._set_layout(window, layout, visible)
             self.windows[window_id] = window
             if active == "1":
                 self.active_window = window_id
         self.panes = {}
         for line in pane_lines:
-            fields = line.split("\t", 6)
-            if len(fields) != 7:
+            fields = line.split("\t", 10)
+            if len(fields) != 11:
                 continue
-            pane_id, window_id, active, in_mode, dead, index, title = fields
+            pane_id, window_id, active, in_mode, dead, index, *geometry, title = fields
+            left, top, width, height = (_int(value) for value in geometry)
             pane = Pane(
                 pane_id,
                 window_id,
+                width,
+                height,
+                left,
+                top,
                 in_mode=in_mode == "1",
                 dead=dead == "1",
                 index=_int(index),
@@ -149,8 +165,6 @@ class SessionModel:
             owner = self.windows.get(window_id)
             if owner is not None and active == "1":
                 owner.active_pane = pane_id
-        for window in self.windows.values():
-            self._place_panes(window)
 
     def _set_layout(self, window: Window, layout: str, visible: str) -> bool:
         try:
@@ -186,6 +200,8 @@ class SessionModel:
                 return True
             if event.flags:
                 window.flags = event.flags
+            if window.border_status != "off":
+                return True  # the layout cells are not the panes: ask tmux
             self._place_panes(window)
             # A new pane (split) or a pane moved here: its title and state are unknown.
             return set(window.pane_ids) != known or any(
@@ -211,8 +227,12 @@ class SessionModel:
             return False
         if isinstance(event, ev.SubscriptionChanged):
             flagged = self.windows.get(event.window_id)
-            if event.name == FLAGS_SUBSCRIPTION and flagged is not None:
+            if flagged is None:
+                return False
+            if event.name == FLAGS_SUBSCRIPTION:
                 flagged.flags = event.value
+            elif event.name == BORDERS_SUBSCRIPTION:
+                return (event.value or "off") != flagged.border_status
             return False
         if isinstance(event, ev.SessionChanged):
             return True

@@ -94,9 +94,9 @@ _REPLACEMENTS = {
     "low_line": "underscore",
 }
 
-# A control byte → the tmux name that sends it. Letters and the ``@[\\]^_?`` forms are
-# the ones tmux 3.3a turns back into the byte; ``C-Space``, ``C-1`` and the like are
-# not all accepted (``C-3`` sends nothing), so bytes are always named this way.
+# A control byte → the tmux name that sends it. tmux 3.3a turns these spellings back
+# into the byte, but sends nothing for others (``C-3``, ``C-Enter``), so a
+# Ctrl key is always named by the byte it makes.
 _CONTROL_NAMES = {
     "\x00": "C-@",
     **{chr(code): "C-" + chr(code + 0x60) for code in range(0x01, 0x1B)},
@@ -110,8 +110,16 @@ _CONTROL_NAMES = {
 # What Ctrl does to a key xterm has no escape for (Xlib's XLookupString, which xterm
 # uses without modifyOtherKeys): '@'..'~' and space keep their low five bits, 2-8 and
 # '/' follow the VT220. Any other key is sent as if Ctrl were not held.
-_CTRL_DIGITS = {"2": "\x00", "3": "\x1b", "4": "\x1c", "5": "\x1d", "6": "\x1e", "7": "\x1f"}
-_CTRL_OTHER = {**_CTRL_DIGITS, "8": "\x7f", "/": "\x1f"}
+_CTRL_OTHER = {
+    "2": "\x00",
+    "3": "\x1b",
+    "4": "\x1c",
+    "5": "\x1d",
+    "6": "\x1e",
+    "7": "\x1f",
+    "8": "\x7f",
+    "/": "\x1f",
+}
 
 
 def _is_text(text: str) -> bool:
@@ -259,7 +267,9 @@ def encode_key(key: str, character: str | None) -> KeyInput | None:
         control_name = _ctrl_name(char)
         if control_name is not None:
             return KeyName(_add_meta(control_name) if alt else control_name)
-    if alt:
+    # tmux 3.3a types ``M-X`` out as text when wcwidth() calls X invalid (unassigned
+    # code points, U+2028/9): the character alone is the closest it can send.
+    if alt and unicodedata.category(char) not in ("Cn", "Zl", "Zp"):
         return KeyName("M-" + char)
     return Literal(char)
 

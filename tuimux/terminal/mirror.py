@@ -18,6 +18,7 @@ from tuimux.control import events as ev
 from tuimux.control.command import build
 from tuimux.errors import TuimuxError
 from tuimux.model import (
+    BORDERS_SUBSCRIBE,
     FLAGS_SUBSCRIBE,
     PANES_SUBSCRIBE,
     PANES_SUBSCRIPTION,
@@ -70,6 +71,7 @@ class SessionMirror:
             [
                 build("refresh-client", "-B", FLAGS_SUBSCRIBE),
                 build("refresh-client", "-B", PANES_SUBSCRIBE),
+                build("refresh-client", "-B", BORDERS_SUBSCRIBE),
             ]
         )
         await refresh(self.client, self.model, self.client.session_id)

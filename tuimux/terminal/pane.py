@@ -40,7 +40,7 @@ STATE_FIELDS = (
     "keypad_cursor_flag",
     "mouse_standard_flag",
     "mouse_button_flag",
-    "mouse_any_flag",
+    "mouse_all_flag",
     "mouse_utf8_flag",
     "mouse_sgr_flag",
     # In the same form as the model's pane subscription, so a respawn after this
@@ -56,7 +56,8 @@ PRIVATE_MODE_FLAGS = {
     "keypad_cursor_flag": 1,
     "mouse_standard_flag": 1000,
     "mouse_button_flag": 1002,
-    "mouse_any_flag": 1003,
+    # mouse_any_flag means "some mouse mode is on"; 1003 is mouse_all_flag (tmux 2.5+).
+    "mouse_all_flag": 1003,
     "mouse_utf8_flag": 1005,
     "mouse_sgr_flag": 1006,
 }

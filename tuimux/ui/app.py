@@ -107,7 +107,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
             return
         model = self.mirror.model
         in_mode = {pane.pane_id for pane in model.panes.values() if pane.in_mode}
-        self.window_view.show(model.current, self.mirror.terminals, in_mode)
+        self.window_view.show(model.current, self.mirror.terminals, model.panes, in_mode)
         self.status_bar.update(model, prefix=self._prefix)
 
     def output_ready(self) -> None:

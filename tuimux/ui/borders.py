@@ -13,7 +13,8 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tuimux.control.layout import Layout
+from tuimux.control.escape import printable
+from tuimux.model import Pane
 
 # (up, down, left, right) → character
 _BOX = {
@@ -50,27 +51,44 @@ class BorderView(Widget):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[Strip] = []
-        self._drawn: tuple[Layout | None, Layout | None, int] | None = None
+        self._drawn: tuple[object, ...] | None = None
 
-    def draw(self, layout: Layout | None, active: Layout | None) -> None:
-        """Recompute the border strips for a window layout and its active pane cell."""
-        drawn = (layout, active, hash(self.rich_style))
+    def draw(
+        self,
+        size: tuple[int, int] | None,
+        panes: list[Pane],
+        active_id: str | None,
+        border_status: str = "off",
+    ) -> None:
+        """Recompute the border strips from the window size and its panes' rectangles.
+
+        Pane rectangles, not layout cells, decide what is a border: with
+        ``pane-border-status`` tmux shortens panes and draws their titles in the freed
+        row (``index "title"`` two cells in, as its default pane-border-format does).
+        """
+        rects = tuple(
+            (p.pane_id, p.left, p.top, p.width, p.height, p.index, p.title) for p in panes
+        )
+        drawn = (size, rects, active_id, border_status, hash(self.rich_style))
         if drawn == self._drawn:
-            return  # most notifications change neither
+            return  # most notifications change nothing here
         self._drawn = drawn
-        if layout is None:
+        if size is None or (len(panes) < 2 and border_status == "off"):
             self._rows = []
             self.refresh()
             return
-        width, height = layout.width, layout.height
+        width, height = size
         covered = [[False] * width for _ in range(height)]
-        for cell in layout.panes():
-            for y in range(max(cell.y, 0), min(cell.y + cell.height, height)):
+        active = None
+        for pane in panes:
+            if pane.pane_id == active_id:
+                active = pane
+            for y in range(max(pane.top, 0), min(pane.top + pane.height, height)):
                 row = covered[y]
-                for x in range(max(cell.x, 0), min(cell.x + cell.width, width)):
+                for x in range(max(pane.left, 0), min(pane.left + pane.width, width)):
                     row[x] = True
         normal = self.rich_style
-        highlight = Style(color="green") if active is not None else normal
+        highlight = Style(color="green")
 
         def border(x: int, y: int) -> bool:
             return 0 <= x < width and 0 <= y < height and not covered[y][x]
@@ -79,22 +97,36 @@ class BorderView(Widget):
             if active is None:
                 return False
             return (
-                active.x - 1 <= x <= active.x + active.width
-                and active.y - 1 <= y <= active.y + active.height
+                active.left - 1 <= x <= active.left + active.width
+                and active.top - 1 <= y <= active.top + active.height
             )
 
-        rows: list[Strip] = []
+        grid: list[list[Segment]] = []
         for y in range(height):
-            segments = []
+            row_segments = []
             for x in range(width):
                 if covered[y][x]:
-                    segments.append(Segment(" ", normal))
+                    row_segments.append(Segment(" ", normal))
                     continue
                 key = (border(x, y - 1), border(x, y + 1), border(x - 1, y), border(x + 1, y))
                 char = _BOX.get(key, " ")
-                segments.append(Segment(char, highlight if touches_active(x, y) else normal))
-            rows.append(Strip(Segment.simplify(segments)))
-        self._rows = rows
+                style = highlight if touches_active(x, y) else normal
+                row_segments.append(Segment(char, style))
+            grid.append(row_segments)
+        if border_status in ("top", "bottom"):
+            for pane in panes:
+                y = pane.top - 1 if border_status == "top" else pane.top + pane.height
+                if not 0 <= y < height:
+                    continue
+                style = highlight if pane.pane_id == active_id else normal
+                number = Segment(str(pane.index), style + Style(reverse=True))
+                label = [number, *(Segment(ch, style) for ch in f' "{printable(pane.title)}"')]
+                room = max(pane.width - 4, 0)
+                for offset, segment in enumerate(label[:room]):
+                    x = pane.left + 2 + offset
+                    if x < width:
+                        grid[y][x] = segment
+        self._rows = [Strip(Segment.simplify(row)) for row in grid]
         self.refresh()
 
     def render_line(self, y: int) -> Strip:

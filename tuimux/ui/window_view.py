@@ -11,7 +11,7 @@ from textual.events import Key, Paste, Resize
 from textual.message import Message
 from textual.widget import Widget
 
-from tuimux.model import Window
+from tuimux.model import Pane, Window
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.borders import BorderView
 from tuimux.ui.pane_view import PaneView
@@ -56,37 +56,41 @@ class WindowView(Widget, can_focus=True):
         self,
         window: Window | None,
         terminals: dict[str, PaneTerminal],
+        panes: dict[str, Pane],
         in_mode: set[str] | None = None,
     ) -> None:
-        """Place the window's visible panes; create or remove PaneViews as needed."""
+        """Place the window's visible panes where tmux has them; create or drop views."""
         self.window_id = window.window_id if window is not None else None
         layout = window.visible_layout if window is not None else None
-        cells = {cell.pane_id: cell for cell in layout.panes()} if layout is not None else {}
+        visible = [
+            panes[pane_id]
+            for pane_id in (layout.pane_ids() if layout is not None else [])
+            if pane_id in panes and pane_id in terminals
+        ]
+        wanted = {pane.pane_id for pane in visible}
         for pane_id in list(self.panes):
-            if pane_id not in cells or pane_id not in terminals:
+            if pane_id not in wanted:
                 self.panes.pop(pane_id).remove()
         new: list[PaneView] = []
-        active_cell = None
-        for cell_id, cell in cells.items():
-            if cell_id is None or cell_id not in terminals:
-                continue
-            pane_id = cell_id
-            view = self.panes.get(pane_id)
-            if view is None or view.terminal is not terminals[pane_id]:
+        for pane in visible:
+            view = self.panes.get(pane.pane_id)
+            if view is None or view.terminal is not terminals[pane.pane_id]:
                 if view is not None:
                     view.remove()
-                view = PaneView(terminals[pane_id])
-                self.panes[pane_id] = view
+                view = PaneView(terminals[pane.pane_id])
+                self.panes[pane.pane_id] = view
                 new.append(view)
-            view.place(cell.x, cell.y, cell.width, cell.height)
-            active = window is not None and window.active_pane == pane_id
-            view.set_active(active)
-            view.set_mode(pane_id in (in_mode or set()))
-            if active:
-                active_cell = cell
+            view.place(pane.left, pane.top, pane.width, pane.height)
+            view.set_active(window is not None and window.active_pane == pane.pane_id)
+            view.set_mode(pane.pane_id in (in_mode or set()))
         if new:
             self.mount_all(new)
-        self.borders.draw(layout if len(cells) > 1 else None, active_cell)
+        self.borders.draw(
+            (layout.width, layout.height) if layout is not None else None,
+            visible,
+            window.active_pane if window is not None else None,
+            window.border_status if window is not None else "off",
+        )
 
     def on_key(self, event: Key) -> None:
         event.stop()
