@@ -294,3 +294,31 @@ async def test_display_panes_numbers_and_selects(tmux_server: TmuxServer) -> Non
         await pilot.press("0")
         await eventually(lambda: tmux_server.display("s:", "#{pane_index}") == "0")
         assert all(view.number is None for view in app.window_view.panes.values())
+
+
+async def test_pane_border_status_places_panes_and_draws_titles(tmux_server: TmuxServer) -> None:
+    from tests.helpers import pane_geometry
+
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run("split-window", "-h", "-t", "s:")
+    tmux_server.run("select-pane", "-t", "s:.0", "-T", "left-title")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)):
+        await eventually(lambda: len(app.window_view.panes) == 2)
+        # Switched on after attaching: tmux sends no %layout-change for it.
+        tmux_server.run("set-option", "-w", "-t", "s:", "pane-border-status", "top")
+
+        def placed() -> dict[str, tuple[int, int, int, int]]:
+            return {
+                pane_id: (view.region.x, view.region.y, view.region.width, view.region.height)
+                for pane_id, view in app.window_view.panes.items()
+            }
+
+        await eventually(lambda: placed() == pane_geometry(tmux_server, "s:"), 5)
+        assert all(top == 1 for _, top, _, _ in placed().values())
+        border_row = app.window_view.borders.render_line(0).text
+        assert '0 "left-title"' in border_row
+        for pane_id, (_, _, width, height) in pane_geometry(tmux_server, "s:").items():
+            await eventually(
+                lambda p=pane_id, s=(width, height): app.window_view.panes[p].terminal.size == s
+            )
