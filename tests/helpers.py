@@ -54,12 +54,20 @@ class Recorder:
         return await asyncio.wait_for(future, timeout)
 
 
-async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait for a condition of tuimux's own state that notifications will make true."""
+async def eventually(
+    condition: Callable[[], bool],
+    timeout: float = 10.0,
+    detail: Callable[[], object] | None = None,
+) -> None:
+    """Wait for a condition of tuimux's own state that notifications will make true.
+
+    ``detail`` is called on failure to say what the state was (for CI logs).
+    """
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
+            extra = f": {detail()!r}" if detail is not None else ""
+            raise AssertionError(f"condition not reached in time{extra}")
         await asyncio.sleep(0.02)
 
 

@@ -34,10 +34,16 @@ async def test_attach_shows_the_pane_exactly_and_typing_runs(tmux_server: TmuxSe
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
         pane_id = tmux_server.display("s:", "#{pane_id}")
-        await eventually(lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id))
+        await eventually(
+            lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id),
+            detail=lambda: (shown_lines(app, pane_id), tmux_lines(tmux_server, pane_id)),
+        )
         await pilot.press(*"echo typed-$((6*7))", "enter")
         await eventually(lambda: "typed-42" in tmux_server.capture(pane_id))
-        await eventually(lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id))
+        await eventually(
+            lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id),
+            detail=lambda: (shown_lines(app, pane_id), tmux_lines(tmux_server, pane_id)),
+        )
         assert any("typed-42" in line for line in shown_lines(app, pane_id))
 
 
@@ -56,7 +62,10 @@ async def test_prefix_split_shows_both_panes_and_detach_keeps_session(
             pane_id, width = line.split()
             view = app.window_view.panes[pane_id]
             await eventually(lambda v=view, w=int(width): v.size.width == w)
-            await eventually(lambda p=pane_id: shown_lines(app, p) == tmux_lines(tmux_server, p))
+            await eventually(
+                lambda p=pane_id: shown_lines(app, p) == tmux_lines(tmux_server, p),
+                detail=lambda p=pane_id: (shown_lines(app, p), tmux_lines(tmux_server, p)),
+            )
         await pilot.press("ctrl+b", "d")
         await asyncio.wait_for(_until_exit(app), 10)
     assert app.return_code == 0
@@ -230,7 +239,10 @@ async def test_click_reaches_an_application_that_asked_for_the_mouse(
         await eventually(lambda: bool(app.window_view.panes))
         pane_id = tmux_server.display("s:", "#{pane_id}")
         view = app.window_view.panes[pane_id]
-        await eventually(lambda: {1000, 1006} <= view.terminal.screen.mouse_modes)
+        await eventually(
+            lambda: {1000, 1006} <= view.terminal.screen.mouse_modes,
+            detail=lambda: view.terminal.screen.mouse_modes,
+        )
         await pilot.click(f"#pane-{pane_id.lstrip('%')}", offset=(7, 3))
         await eventually(lambda: output.read_bytes() == b"\x1b[<0;8;4M\x1b[<0;8;4m")
 
