@@ -139,6 +139,7 @@ class TmuxClient:
         self, built: Sequence[str], *, on_begin: Callable[[], None] | None = None
     ) -> list[asyncio.Future[ev.Reply]]:
         """Queue already-built commands as one line; futures resolve in order."""
+        line = join(*built)  # refuses an empty group: a blank line would detach us
         loop = asyncio.get_running_loop()
         futures: list[asyncio.Future[ev.Reply]] = [loop.create_future() for _ in built]
         if self.closed:
@@ -148,7 +149,7 @@ class TmuxClient:
             return futures
         carries = [c.startswith("refresh-client ") and " -A " in f" {c} " for c in built]
         self._pending.append(_Pending(list(built), futures, on_begin, 0, carries))
-        self._write_line(join(*built))
+        self._write_line(line)
         return futures
 
     def _write_line(self, line: str) -> None:

@@ -1,4 +1,9 @@
-"""Quoting round-trips through tmux's real command parser, and unsafe input is refused."""
+"""Quoting round-trips through tmux's real command parser, and unsafe input is refused.
+
+The oracle is tmux 3.3a itself: built lines are parsed by ``source-file`` (the parser a
+control client's stdin also goes through) and by a real ``tmux -C`` client, and what the
+commands stored is read back byte for byte.
+"""
 
 from __future__ import annotations
 
@@ -15,63 +20,92 @@ from tuimux.errors import CommandError
 
 NASTY = [
     "it's",
-    "''",
     "'",
+    "''",
+    "'a'",
+    "a'",
+    "'''x'''",
     'a"b',
+    '"',
+    '"\'"',
     "$HOME",
     "${HOME}",
+    "$_",
+    "a$HOME",
+    "$",
     "~",
     "~root",
+    "~/x",
+    "a~",
     "#{session_name}",
-    "#(touch /nonexistent)",
+    "#(touch /nonexistent-canary)",
+    "#",
+    "# comment",
     "a;b",
+    "a;",
+    ";",
     " ; ",
     "\\;",
-    "x;",
-    ";",
+    "x \\; y",
     "\\",
     "x\\",
-    "é😀中文",
-    "\t\x1b[31m",
-    "",
-    " ",
-    "-x",
-    "--",
+    "\\\\",
+    "\\'",
+    "\\n\\t\\033\\u00e9",
     "{",
     "}",
+    "{ display -p x }",
     "%if 1",
+    "%endif",
+    "%hidden X=1",
     "%0:pause",
+    "%-1",
     "%3",
     "$1",
     "@2",
+    "$1:@2.%3",
+    "q:0",
+    "-x",
+    "--",
+    "-",
+    "a=b",
+    "X=1",
+    "é😀中文",
+    "👨‍👩‍👧",
+    "\t",
+    "\t\x1b[31m",
+    "\x1b]52;c;aGk=\x07",
+    "\x7f\x01\x08\x0b\x0c\x1f",
+    "\x85\u2028\u2029",
+    " ",
     "a b  c",
-    "\x7f\x01",
+    " lead",
+    "trail ",
+    "",
 ]
 
+# Everything a command line may carry: all of Unicode but line breaks, NUL and lone
+# surrogates (which cannot be encoded as UTF-8 at all).
 line_text = st.text(
-    alphabet=st.characters(blacklist_characters="\n\r\x00", blacklist_categories=("Cs",)),
-    max_size=40,
+    alphabet=st.characters(blacklist_characters="\n\r\x00", blacklist_categories=["Cs"]),
+    max_size=30,
 )
+# Bare-word runs mixed with single characters tmux's parser treats specially: this probes
+# exactly where quote() may leave a word bare, which generic text almost never reaches.
+parser_words = st.lists(
+    st.one_of(
+        st.text(alphabet="aZ_0.:@-", min_size=1, max_size=3),
+        st.sampled_from(list("$%~#{};'\"\\ \t!&|<>()[]")),
+    ),
+    min_size=1,
+    max_size=5,
+).map("".join)
+bare_words = st.from_regex(r"[A-Za-z0-9_./=,+:@-]{1,12}|[%@$][0-9]{1,4}", fullmatch=True)
 
-
-def round_trip(server: TmuxServer, tmp_path: Path, values: list[str]) -> list[bytes]:
-    """Send ``set-buffer -b bN -- VALUE`` lines through source-file; read the bytes back."""
-    script = tmp_path / "commands.conf"
-    script.write_text(
-        "".join(build("set-buffer", "-b", f"b{i}", "--", v) + "\n" for i, v in enumerate(values)),
-        encoding="utf-8",
-    )
-    server.run("source-file", str(script))
-    out = []
-    for i in range(len(values)):
-        result = subprocess.run(
-            [*server.argv, "save-buffer", "-b", f"b{i}", "-"],
-            capture_output=True,
-            env=server.env,
-            timeout=10,
-        )
-        out.append(result.stdout)
-    return out
+# Each hypothesis example sends one batch, so a test is a few seconds, not minutes.
+BATCHED = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.fixture
@@ -80,86 +114,288 @@ def server(tmux_server: TmuxServer) -> TmuxServer:
     return tmux_server
 
 
-def test_nasty_arguments_arrive_unchanged(server: TmuxServer, tmp_path: Path) -> None:
-    values = [v for v in NASTY if v]  # tmux refuses an empty buffer; checked below
-    assert round_trip(server, tmp_path, values) == [v.encode() for v in values]
+def store_lines(values: list[str], *, buffers: bool = True) -> list[str]:
+    """Commands that keep each argument verbatim: a user option and a paste buffer.
+
+    set-buffer ignores empty data, so the empty string is checked through the option.
+    """
+    lines = []
+    for i, value in enumerate(values):
+        lines.append(build("set-option", "-g", f"@tuimux_v{i}", value))
+        if buffers and value:
+            lines.append(build("set-buffer", "-b", f"b{i}", "--", value))
+    return lines
 
 
-def test_empty_argument_stays_an_argument(server: TmuxServer) -> None:
-    assert quote("") == "''"
-    assert build("display-message", "-p", "") == "display-message -p ''"
+def source(server: TmuxServer, path: Path, lines: list[str]) -> str:
+    path.write_bytes("".join(line + "\n" for line in lines).encode("utf-8"))
+    return server.run("source-file", str(path))
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(st.lists(line_text.filter(bool), min_size=1, max_size=8))
-def test_any_line_text_round_trips(server: TmuxServer, tmp_path: Path, values: list[str]) -> None:
-    assert round_trip(server, tmp_path, values) == [v.encode() for v in values]
+def read_back(
+    server: TmuxServer, tmp_path: Path, values: list[str], *, buffers: bool = True
+) -> list[tuple[bytes, bytes | None]]:
+    """Per value: (option bytes from display -p, buffer bytes from save-buffer or None).
 
-
-def test_data_with_line_breaks_round_trips(server: TmuxServer, tmp_path: Path) -> None:
-    text = 'one\ntwo\r\nthree $HOME \\ "q" \x1b[0m\t~ #{x} ;'
-    script = tmp_path / "data.conf"
-    script.write_text(f"{build('set-buffer', '-b', 'd', '--')} {quote_data(text)}\n")
-    assert "\n" not in quote_data(text)
-    server.run("source-file", str(script))
-    saved = subprocess.run(
-        [*server.argv, "save-buffer", "-b", "d", "-"], capture_output=True, env=server.env
+    Values never hold a newline, so display's output splits into one line per value.
+    save-buffer is the most exact oracle but costs a client round trip per buffer.
+    """
+    files = [tmp_path / f"out{i}" if buffers and value else None for i, value in enumerate(values)]
+    lines = [build("display-message", "-p", f"#{{@tuimux_v{i}}}") for i in range(len(values))]
+    lines += [
+        build("save-buffer", "-b", f"b{i}", str(file))
+        for i, file in enumerate(files)
+        if file is not None
+    ]
+    script = tmp_path / "read.conf"
+    script.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    shown = subprocess.run(
+        [*server.argv, "source-file", str(script)], capture_output=True, env=server.env, timeout=20
     )
-    assert saved.stdout == text.encode()
+    assert shown.returncode == 0, shown.stderr
+    options = shown.stdout.split(b"\n")
+    assert len(options) == len(values) + 1
+    return [
+        (option, None if file is None else file.read_bytes())
+        for option, file in zip(options, files, strict=False)
+    ]
+
+
+def expected(values: list[str], *, buffers: bool = True) -> list[tuple[bytes, bytes | None]]:
+    return [(value.encode(), value.encode() if buffers and value else None) for value in values]
+
+
+class ControlClient:
+    """A ``tmux -C`` client on pipes, as tuimux runs it, kept attached between lines.
+
+    It must stay attached while ``#(...)`` jobs run: tmux kills a client's format jobs
+    when that client exits, so a one-shot ``tmux source-file`` can hide an injection.
+    """
+
+    def __init__(self, server: TmuxServer) -> None:
+        self.process = subprocess.Popen(
+            [*server.argv, "-C", "attach-session", "-t", "q"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=server.env,
+        )
+
+    def run(self, lines: list[str]) -> list[str]:
+        """Send lines; return how each of this client's blocks ended (%end or %error)."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        self.process.stdin.flush()
+        endings: list[str] = []
+        while len(endings) < len(lines):
+            reply = self.process.stdout.readline()
+            assert reply, "tmux -C exited early"
+            fields = reply.split()
+            # FLAGS 1 marks this client's commands; the attach block has 0.
+            if fields and fields[0] in (b"%end", b"%error") and fields[-1] == b"1":
+                endings.append(fields[0].decode())
+        return endings
+
+    def __enter__(self) -> ControlClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()  # end of input detaches a control client
+        self.process.wait(timeout=10)
+
+
+def test_nasty_arguments_arrive_unchanged_via_source_file(
+    server: TmuxServer, tmp_path: Path
+) -> None:
+    source(server, tmp_path / "store.conf", store_lines(NASTY))
+    assert read_back(server, tmp_path, NASTY) == expected(NASTY)
+
+
+def test_nasty_arguments_arrive_unchanged_via_control_mode(
+    server: TmuxServer, tmp_path: Path
+) -> None:
+    """The real channel: one line each on a ``tmux -C`` client's stdin (over a pipe)."""
+    with ControlClient(server) as client:
+        assert client.run(store_lines(NASTY)) == ["%end"] * len(store_lines(NASTY))
+    assert read_back(server, tmp_path, NASTY) == expected(NASTY)
+
+
+# Every ASCII character except line breaks, alone and at the start, middle and end of
+# otherwise plain words: wherever a character is special to tmux's parser, this finds it.
+ASCII_PROBES = [
+    probe
+    for char in map(chr, range(1, 128))
+    if char not in "\n\r"
+    for probe in (char, char * 2, char + "a", char + "0", "a" + char, "x" + char + "y_1")
+]
+
+
+def test_every_ascii_character_in_every_position_round_trips(
+    server: TmuxServer, tmp_path: Path
+) -> None:
+    # Options only: 750 save-buffer round trips would take seconds.
+    source(server, tmp_path / "store.conf", store_lines(ASCII_PROBES, buffers=False))
+    found = read_back(server, tmp_path, ASCII_PROBES, buffers=False)
+    assert found == expected(ASCII_PROBES, buffers=False)
+
+
+@BATCHED
+@given(st.lists(st.one_of(line_text, parser_words, bare_words), min_size=1, max_size=12))
+def test_any_line_text_round_trips(server: TmuxServer, tmp_path: Path, values: list[str]) -> None:
+    source(server, tmp_path / "store.conf", store_lines(values))
+    assert read_back(server, tmp_path, values) == expected(values)
+
+
+def test_empty_argument_is_still_an_argument(server: TmuxServer, tmp_path: Path) -> None:
+    assert quote("") == "''"
+    # Without the '' tmux would answer "empty value"; with it the option becomes empty and
+    # the next word is not swallowed.
+    line = join(build("set-option", "-g", "@e", ""), build("set-option", "-g", "@f", "after"))
+    server.run("set-option", "-g", "@e", "before")
+    source(server, tmp_path / "empty.conf", [line])
+    assert server.run("show-options", "-gv", "@e") == "\n"
+    assert server.run("show-options", "-gv", "@f") == "after\n"
+
+
+def test_plain_words_stay_bare_for_readable_logs() -> None:
+    assert (
+        build("send-keys", "-t", "%3", "-l", "--", "hello_world-1.2")
+        == "send-keys -t %3 -l -- hello_world-1.2"
+    )
+    assert build("refresh-client", "-C", "@2:80x24") == "refresh-client -C @2:80x24"
+    assert build("select-window", "-t", "$1") == "select-window -t $1"
+    # Special only somewhere in a word, so the whole class is quoted.
+    for word in ("%0:pause", "$HOME", "~", "#x", "{", "a b", "x;"):
+        assert quote(word).startswith("'"), word
+
+
+def test_single_quote_is_escaped_outside_quotes() -> None:
+    """sh's idiom: no double quotes, which would expand $ and a leading ~."""
+    assert quote("it's") == "'it'\\''s'"
+
+
+def test_quote_data_carries_line_breaks_literally(server: TmuxServer, tmp_path: Path) -> None:
+    texts = [
+        'one\ntwo\r\nthree $HOME \\ "q" \x1b[0m\t~ #{x} ;',
+        "~",
+        "~/x",
+        "$_",
+        "${HOME}",
+        "\\u00e9\\n",
+        "'it's'",
+        "é😀\x7f\x01\x1f",
+        "end\\",
+    ]
+    lines = []
+    for i, text in enumerate(texts):
+        assert "\n" not in quote_data(text) and "\r" not in quote_data(text)
+        lines.append(f"{build('set-buffer', '-b', f'd{i}', '--')} {quote_data(text)}")
+        lines.append(build("save-buffer", "-b", f"d{i}", str(tmp_path / f"d{i}")))
+    source(server, tmp_path / "data.conf", lines)
+    assert [(tmp_path / f"d{i}").read_bytes() for i in range(len(texts))] == [
+        text.encode() for text in texts
+    ]
+
+
+def names(server: TmuxServer) -> tuple[set[str], set[str], set[str]]:
+    windows = server.run("list-windows", "-a", "-F", "#{window_name}").splitlines()
+    sessions = server.run("list-sessions", "-F", "#{session_name}").splitlines()
+    titles = server.run("list-panes", "-a", "-F", "#{pane_title}").splitlines()
+    return set(windows), set(sessions), set(titles)
+
+
+def rename_everything(name: str) -> list[list[str]]:
+    """Every measured format-expanding name argument, given ``name`` (+ a marker each)."""
+    return [
+        ["new-window", "-d", "-t", "q:", "-n", escape_format(name + " nw")],
+        ["new-session", "-d", "-s", escape_format(name + " ns"), "-n", escape_format(name + " nn")],
+        ["rename-window", "-t", "q:0", "--", escape_format(name + " rw")],
+        ["new-session", "-d", "-s", "tmp"],
+        ["rename-session", "-t", "tmp", "--", escape_format(name + " rs")],
+        ["select-pane", "-t", "q:0.0", "-T", escape_format(name + " pt")],
+    ]
 
 
 def test_format_expanding_names_run_nothing(server: TmuxServer, tmp_path: Path) -> None:
-    """Names go through escape_format + quote; the oracle is the same name given to tmux
-    as argv (no parser), because tmux 3.3a itself stores '$' as '\\$' in some names."""
     canary = tmp_path / "canary"
-    name = f"evil #(touch {canary}) #{{session_name}} $HOME ;x"
-    script = tmp_path / "names.conf"
-    script.write_text(
-        build("new-window", "-d", "-t", "q:", "-n", escape_format(name + "w"))
-        + "\n"
-        + build("new-session", "-d", "-s", escape_format(name + "s"))
-        + "\n"
-        + build("rename-window", "-t", "q:0", "--", escape_format(name + "r"))
-        + "\n"
-    )
-    server.run("source-file", str(script))
-    assert not canary.exists()
-    parsed = set(server.run("list-windows", "-a", "-F", "#{window_name}").splitlines())
-    parsed |= set(server.run("list-sessions", "-F", "#{session_name}").splitlines())
+    name = f"evil #(touch {canary}) #{{session_name}} #S 'q' \"d\" ;x ~ {{ }} é😀"
+    control = tmp_path / "control"
+    with ControlClient(server) as client:
+        lines = [build(*argv) for argv in rename_everything(name)]
+        assert client.run(lines) == ["%end"] * len(lines)
+        # Positive control: the same kind of line without escape_format runs its #(...).
+        # Its job starts after any the lines above started, so once it has run they
+        # would have too.
+        unescaped = build("new-window", "-d", "-t", "q:", "-n", f"#(touch {control})")
+        assert client.run([unescaped]) == ["%end"]
+        server.wait_for(control.exists)
+        assert not canary.exists()
 
-    other = TmuxServer(server.socket_name + "-argv")
+    windows, sessions, titles = names(server)
+    assert {name + " nw", name + " nn", name + " rw"} <= windows
+    # tmux turns ':' and '.' into '_' in session names (session_check_name).
+    session_name = name.replace(":", "_").replace(".", "_")
+    assert {session_name + " ns", session_name + " rs"} <= sessions
+    assert name + " pt" in titles
+
+
+def test_names_match_argv_even_where_tmux_escapes_them(server: TmuxServer, tmp_path: Path) -> None:
+    """tmux 3.3a shows '$', '\\' and control characters in names vis-escaped; the parsed
+    names must still be exactly those tmux makes from the same text given as argv."""
+    name = "x $HOME ${HOME} ~ \\ \\' \t\x1b \x7f#(true) ##"
+    source(server, tmp_path / "names.conf", [build(*argv) for argv in rename_everything(name)])
+    parsed = names(server)
+
+    direct = TmuxServer(server.socket_name + "-argv")
     try:
-        other.new_session("q")
-        other.run("new-window", "-d", "-t", "q:", "-n", escape_format(name + "w"))
-        other.run("new-session", "-d", "-s", escape_format(name + "s"))
-        other.run("rename-window", "-t", "q:0", escape_format(name + "r"))
-        direct = set(other.run("list-windows", "-a", "-F", "#{window_name}").splitlines())
-        direct |= set(other.run("list-sessions", "-F", "#{session_name}").splitlines())
+        direct.new_session("q")
+        for argv in rename_everything(name):
+            direct.run(*argv)
+        assert parsed == names(direct)
     finally:
-        other.kill()
-    assert parsed == direct
-    assert any(n.startswith("evil #(touch") for n in parsed)
-    assert not canary.exists()
+        direct.kill()
+    assert any(window.startswith("x \\$HOME") for window in parsed[0])
 
 
-@pytest.mark.parametrize("bad", ["a\nb", "a\rb", "a\0b", "\n"])
+@pytest.mark.parametrize("bad", ["a\nb", "a\rb", "a\0b", "\n", "x\r\n"])
 def test_line_breaks_and_nul_are_refused(bad: str) -> None:
     with pytest.raises(CommandError):
         quote(bad)
     with pytest.raises(CommandError):
-        build("send-keys", "-l", "--", bad)
-
-
-@pytest.mark.parametrize("name", ["", "Send-keys", "send keys", "x;y", "-t"])
-def test_command_names_are_checked(name: str) -> None:
+        build("send-keys", "-l", "--", "ok", bad)
     with pytest.raises(CommandError):
-        build(name)
+        join(build("list-windows"), f"display-message -p x{bad}kill-server")
+
+
+def test_quote_data_refuses_only_nul() -> None:
+    with pytest.raises(CommandError):
+        quote_data("a\0b")
+    assert quote_data("a\nb") == '"a\\012b"'
+
+
+@pytest.mark.parametrize("name", ["", "Send-keys", "send keys", "x;y", "-t", "a=b", "kill-", "é"])
+def test_bad_command_names_are_refused(name: str) -> None:
+    with pytest.raises(CommandError):
+        build(name, "x")
+
+
+def test_build_needs_a_command() -> None:
+    with pytest.raises(CommandError):
+        build()
 
 
 def test_join_makes_one_line_group() -> None:
     line = join(build("display-message", "-p", "a;b"), build("list-windows"))
     assert line == "display-message -p 'a;b' ; list-windows"
+
+
+@pytest.mark.parametrize("commands", [(), ("",), (build("list-windows"), "  ")])
+def test_join_refuses_empty_commands(commands: tuple[str, ...]) -> None:
+    """A blank line sent to ``tmux -C`` detaches the client."""
     with pytest.raises(CommandError):
-        join("display-message -p x\nkill-server")
+        join(*commands)
+
+
+def test_escape_format_doubles_every_hash() -> None:
+    assert escape_format("a#b##c#(x)#{y}") == "a##b####c##(x)##{y}"
+    assert escape_format("plain") == "plain"

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from tuimux.control.escape import printable
 from tuimux.terminal.mouse import Action, MouseInput
 from tuimux.terminal.pane import PaneTerminal
-from tuimux.ui.style import CURSOR, MODE_BADGE, PANE_NUMBER, UNREVERSE, cell_style
+from tuimux.ui.style import MODE_BADGE, PANE_NUMBER, cell_style, cursor_style
 
 
 class PaneView(Widget):
@@ -152,7 +152,7 @@ class PaneView(Widget):
                 char.blink,
             )
             if x == cursor_x:
-                cell = cell + (UNREVERSE if char.reverse else CURSOR)
+                cell = cell + cursor_style(screen.cursor_shape, char.reverse)
             if cell is not style:
                 if text:
                     segments.append(Segment(printable("".join(text)), style))
