@@ -1,68 +1,231 @@
-"""The pane emulator: restored from tmux's capture, never answering queries, never raising."""
+"""The pane emulator: each pyte 0.8.2 defect shown on stock pyte, then fixed, then tmux.
+
+The oracle tests at the end run a real tmux: what a pane prints, fed to PaneStream, must
+give tmux's own screen, and ``restore`` from ``capture-pane -e -N`` must give it too.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+from pathlib import Path
 
 import pyte
-from hypothesis import given
-from hypothesis import strategies as st
+import pytest
 
 from tests.conftest import TmuxServer
-from tuimux.terminal.screen import PaneScreen
+from tuimux.terminal.screen import MAX_CELL_BYTES, PaneScreen
 from tuimux.terminal.stream import PaneStream
 
 
-def text_lines(screen: PaneScreen) -> list[str]:
+def stock(data: bytes, columns: int = 10, lines: int = 3) -> pyte.Screen:
+    screen = pyte.Screen(columns, lines)
+    with contextlib.suppress(Exception):  # stock pyte raises on some of these
+        pyte.ByteStream(screen).feed(data)
+    return screen
+
+
+def ours(data: bytes | str, columns: int = 10, lines: int = 3) -> PaneScreen:
+    screen = PaneScreen(columns, lines)
+    PaneStream(screen).feed(data.encode() if isinstance(data, str) else data)
+    return screen
+
+
+def rows(screen: pyte.Screen) -> list[str]:
     return [
         "".join(screen.buffer[y][x].data for x in range(screen.columns)).rstrip()
         for y in range(screen.lines)
     ]
 
 
-def test_queries_are_never_answered() -> None:
-    answers: list[str] = []
-    stock = pyte.Screen(20, 5)
-    stock.write_process_input = answers.append  # type: ignore[method-assign]
-    pyte.ByteStream(stock).feed(b"\x1b[c\x1b[6n\x1b[5n")
-    assert answers, "stock pyte answers DA/DSR: the trap this test guards against"
-    # The pane emulator's hook is a no-op; the mirror test proves nothing goes upstream.
-    assert PaneScreen.write_process_input is not pyte.Screen.write_process_input
-    screen = PaneScreen(20, 5)
-    PaneStream(screen).feed(b"x\x1b[c\x1b[6n\x1b[5n\x1b[>cy")
-    assert text_lines(screen)[0] == "xy"
-
-
 def test_alternate_screen_restores_primary_and_cursor() -> None:
-    stock = pyte.Screen(20, 3)
-    pyte.ByteStream(stock).feed(b"primary\x1b[?1049hALT\x1b[?1049l")
-    assert stock.display[0].startswith("primaryALT")  # pyte 0.8.2 has no alternate screen
-    screen = PaneScreen(20, 3)
-    PaneStream(screen).feed(b"primary\x1b[?1049h")
-    assert screen.alternate and text_lines(screen) == ["", "", ""]
-    PaneStream(screen).feed(b"ALT")
+    data = b"primary\x1b[?1049hALT\x1b[?1049l"
+    assert rows(stock(data, 20))[0] == "primaryALT"  # pyte: 1049 is only a mode bit
+    screen = ours(b"\x1b[31mprimary\x1b[?1049h", 20)
+    assert screen.alternate and rows(screen) == ["", "", ""]
+    PaneStream(screen).feed(b"\x1b[0;1HALT")
     PaneStream(screen).feed(b"\x1b[?1049l")
-    assert not screen.alternate
-    assert text_lines(screen)[0] == "primary"
-    assert (screen.cursor.x, screen.cursor.y) == (7, 0)
+    assert not screen.alternate and rows(screen)[0] == "primary"
+    assert (screen.cursor.x, screen.cursor.y, screen.cursor.attrs.fg) == (7, 0, "red")
 
 
-def test_private_query_does_not_crash_and_parsing_continues() -> None:
-    screen = PaneScreen(20, 2)
-    stream = PaneStream(screen)
-    stream.feed("a\x1b[?6nb\x1b[\u0663mc".encode())
-    stream.feed(b"d")
-    assert "".join(text_lines(screen)).endswith("d")
-    assert "a" in text_lines(screen)[0]
+@pytest.mark.parametrize("mode", [47, 1047])
+def test_other_alternate_modes_switch_buffers_without_the_cursor(mode: int) -> None:
+    screen = ours(f"one\x1b[?{mode}hxy\x1b[?{mode}l".encode())
+    assert rows(screen) == ["one", "", ""] and screen.cursor.x == 5
+    PaneStream(screen).feed(f"\x1b[?{mode}h".encode())
+    assert rows(screen) == ["", "", ""]  # the alternate screen is cleared on entry
 
 
-@given(st.lists(st.binary(max_size=64), max_size=20))
-def test_any_bytes_never_raise(chunks: list[bytes]) -> None:
-    screen = PaneScreen(10, 4)
-    stream = PaneStream(screen)
-    for chunk in chunks:
-        stream.feed(chunk)
-    assert 0 <= screen.cursor.y < 4
+def test_zero_width_characters_keep_the_rest_of_the_run() -> None:
+    vs16 = "A\u2764\ufe0f BCD"
+    assert rows(stock(vs16.encode()))[0] == "A\u2764"  # pyte drops everything after VS16
+    screen = ours(vs16)
+    assert rows(screen)[0] == vs16 and screen.buffer[0][1].data == "\u2764\ufe0f"
+    indic = "\u0939\u093f\u0902\u0926\u0940 ok"  # U+0902 is zero width but not combining
+    assert rows(stock(indic.encode()))[0] == "\u0939"
+    assert rows(ours(indic))[0].endswith(" ok")
+    assert rows(stock(b"a\xc2\x85bc"))[0] == "a"  # a C1 control ends pyte's run too
+    assert rows(ours(b"a\xc2\x85bc"))[0] == "abc"
+
+
+def test_zero_width_joiner_is_read_as_tmux_does() -> None:
+    assert rows(stock("x\u200dyz".encode()))[0] == "x"
+    assert rows(ours("x\u200dyz"))[0] == "xyz"  # tmux 3.3a drops a ZWJ before ASCII
+    joined = ours("x\u200dy\u4e2dz")  # the flag outlives ASCII: the next non-ASCII joins
+    assert [joined.buffer[0][x].data for x in range(3)] == ["x", "y\u200d\u4e2d", "z"]
+    family = ours("\U0001f468\u200d\U0001f469|")
+    assert family.buffer[0][0].data == "\U0001f468\u200d\U0001f469"  # one wide cell
+    assert family.buffer[0][2].data == "|"
+
+
+def test_combining_marks_stop_at_a_cell_size() -> None:
+    screen = ours("\re\u0301" + "\u0301" * 10_000 + "x")
+    assert screen.buffer[0][0].data.startswith("e\u0301")
+    assert len(screen.buffer[0][0].data.encode()) <= MAX_CELL_BYTES
+    assert rows(screen)[0].endswith("x")
+    assert rows(ours("\u0301abc"))[0] == "abc"  # nothing to combine with at column 0
+
+
+def test_wide_character_at_the_margin_wraps_first() -> None:
+    data = "123456789\u4e2dZ".encode()
+    assert rows(stock(data)) == ["123456789\u4e2d", "Z", ""]  # half a character
+    assert rows(ours(data)) == ["123456789", "\u4e2dZ", ""]
+
+
+def test_overwriting_half_a_wide_character_blanks_the_other_half() -> None:
+    data = "\u4e2dx\rA".encode()
+    assert [c.data for c in stock(data).buffer[0].values()][:3] == ["A", "", "x"]
+    assert [ours(data).buffer[0][x].data for x in range(3)] == ["A", " ", "x"]
+    assert [ours("ab\u4e2d\ra\u4e2d").buffer[0][x].data for x in range(4)] == [
+        "a",
+        "\u4e2d",
+        "",
+        " ",
+    ]
+
+
+def test_queries_are_never_answered() -> None:
+    queries = b"\x1b[c\x1b[6n\x1b[5n\x1b[?6n\x1b[>c"
+    answers: list[str] = []
+    screen = pyte.Screen(20, 5)
+    screen.write_process_input = answers.append  # type: ignore[method-assign]
+    with contextlib.suppress(TypeError):
+        pyte.ByteStream(screen).feed(queries)
+    assert answers == ["\x1b[?6c", "\x1b[1;1R", "\x1b[0n"]  # the trap
+    ours_screen = PaneScreen(20, 5)
+    asked: list[object] = []
+    for name in ("report_device_attributes", "report_device_status", "write_process_input"):
+        setattr(ours_screen, name, lambda *args, **kwargs: asked.append(args))
+    PaneStream(ours_screen).feed(b"x" + queries + b"y")
+    assert asked == [] and rows(ours_screen)[0] == "xy"  # not even asked
+    assert PaneScreen.write_process_input is not pyte.Screen.write_process_input
+
+
+def test_mouse_paste_cursor_modes() -> None:
+    screen = ours(b"\x1b[?1000h\x1b[?1006h\x1b[?1002h\x1b[?2004h\x1b[?25l\x1b[5 q")
+    assert screen.mouse_modes == {1002, 1006}  # tmux keeps one tracking mode
+    assert screen.bracketed_paste and not screen.cursor_visible and screen.cursor_shape == 5
+    PaneStream(screen).feed(b"\x1b[?1001l\x1b[?2004l\x1b[?25h\x1b[9 q")
+    assert screen.mouse_modes == {1006} and not screen.bracketed_paste
+    assert screen.cursor_visible and screen.cursor_shape == 5
+
+
+def test_pane_size_and_colours_are_not_the_panes_to_change() -> None:
+    assert stock(b"\x1b[?3h").columns == 132
+    assert ours(b"abc\x1b[?3hd").columns == 10
+    assert rows(ours(b"abc\x1b[?3hd"))[0] == "d"  # tmux homes and clears
+    assert stock(b"\x1b[?5hx").buffer[0][0].reverse
+    assert not ours(b"\x1b[?5hx").buffer[0][0].reverse  # DECSCNM: tmux ignores it
+    assert rows(ours(b"\x1b[20ha\nb"))[1] == " b"  # and LNM
+
+
+def test_saved_cursor_is_one_slot() -> None:
+    assert len(stock(b"\x1b7" * 1000).savepoints) == 1000
+    screen = ours(b"ab" + b"\x1b7" * 1000 + b"\x1b[?25l\x1b[?7l\x1b[3;3H\x1b8X\x1b[3;3H\x1b8Y")
+    assert len(screen.savepoints) == 1 and rows(screen)[0] == "abY"
+    assert not screen.cursor_visible and screen.cursor.hidden  # DECRC keeps visibility
+    assert pyte.modes.DECAWM not in screen.mode  # and autowrap
+
+
+def test_erasing() -> None:
+    assert rows(stock(b"abc\x1b[3Jd"))[0] == "   d"
+    assert rows(ours(b"abc\x1b[3Jd"))[0] == "abcd"  # ED 3 is tmux's history only
+    assert stock(b"\x1b[4;44mab\x1b[2J").buffer[0][0].underscore
+    cell = ours(b"\x1b[4;44mab\x1b[2J").buffer[1][0]
+    assert (cell.data, cell.bg, cell.underscore) == (" ", "blue", False)
+    cell = ours(b"\x1b[1;7;41mab\x1b[1K\x1b[3X").buffer[0][0]
+    assert (cell.bg, cell.bold, cell.reverse) == ("red", False, False)
+    assert rows(stock(b"ab\x1b[5Kc"))[0] == "ab"  # UnboundLocalError ends the feed
+    assert rows(ours(b"ab\x1b[5Kc\x1b[7Jd"))[0] == "abcd"
+
+
+def test_cursor_movement_as_tmux() -> None:
+    assert rows(stock(b"0123456789\x08X"))[0] == "01234567X9"
+    assert rows(ours(b"0123456789\x08X"))[0] == "012345678X"
+    assert rows(ours(b"0123456789\tZ"))[1] == "Z"  # no tab from the pending-wrap column
+    assert rows(ours(b"ab\x1b[rX"))[0] == "Xb"  # DECSTBM homes the cursor
+    assert ours(b"\n\n\n\n\x1b[4;5r\x1b[2;1H\x1b[3AX", lines=6).cursor.y == 0
+    assert rows(ours(b"ab\x1bEc"))[1] == "c"  # NEL is CR LF
+    assert ours(b"\x1b[?6h\x1b[5d").cursor.y == 2  # pyte asserts here
+    assert ours(b"\x1b[99999;99999H").cursor.x == 9
+
+
+def test_sequences_pyte_lacks() -> None:
+    assert rows(stock(b"ab\x1b[3bc"))[0] == "abc"
+    assert rows(ours(b"ab\x1b[3bc\x1b[1m\x1b[2b"))[0] == "abbbbc"  # REP, not after SGR
+    assert rows(ours(b"a\x1b[99999999b"))[0] == "a" * 10
+    assert rows(ours(b"1\r\n2\r\n3\x1b[S")) == ["2", "3", ""]
+    assert rows(ours(b"1\r\n2\r\n3\x1b[2T")) == ["", "", "1"]
+    assert rows(ours(b"\t\tab\x1b[2Zc", 20))[0] == " " * 8 + "c" + " " * 7 + "ab"
+    assert rows(ours(b"ab\x1b[s\x1b[2;5Hxy\x1b[uZ"))[0] == "abZ"
+
+
+def test_title_is_clean_and_survives_a_reset() -> None:
+    screen = ours("\x1b]2;a\x05b\u009bc\x1b]0;\x1b\\\x1b]2;x\x7fy\x07\x1bc".encode())
+    assert screen.title == "xy"
+
+
+def test_resize_keeps_the_cursor_on_screen() -> None:
+    screen = ours(b"\x1b7\x1b[3;4r\x1b[20;20H", 30, 20)
+    screen.resize(5, 8)
+    assert (screen.cursor.x, screen.cursor.y) == (7, 4) and len(screen.savepoints) == 1
+    assert all(y < 5 for y in screen.buffer) and screen.margins is None
+
+
+# -- restore() from capture-pane ---------------------------------------------------------
+
+
+def test_restore_of_a_full_screen_does_not_scroll() -> None:
+    screen = PaneScreen(5, 3)
+    screen.restore(b"aaaaa\nbbbbb\nccccc\n", 5, 2)
+    assert rows(screen) == ["aaaaa", "bbbbb", "ccccc"]
+    assert (screen.cursor.x, screen.cursor.y) == (5, 2)  # tmux's pending wrap is kept
+    PaneStream(screen).feed(b"d")
+    assert rows(screen) == ["bbbbb", "ccccc", "d"]
+
+
+def test_restore_carries_attributes_across_lines_and_sets_modes() -> None:
+    screen = PaneScreen(10, 3)
+    screen.restore(
+        b"\x1b[31m\x1b[4:3mred\n\x1b[38:2::1:2:3mrgb\x0eqq\n\x0fz",
+        1,
+        1,
+        alternate=True,
+        cursor_visible=False,
+        private_modes={1002, 1006, 6},
+        insert=True,
+        scroll_region=(1, 2),
+    )
+    assert rows(screen) == ["red", "rgb\u2500\u2500", "z"]
+    assert screen.buffer[1][0].fg == "010203" and screen.buffer[1][0].underscore
+    assert screen.buffer[0][0].fg == "red" and screen.buffer[2][0].fg == "010203"
+    assert screen.alternate and not screen.cursor_visible and screen.mouse_modes == {1002, 1006}
+    assert pyte.modes.DECAWM not in screen.mode and pyte.modes.IRM in screen.mode
+    assert screen.margins == (1, 2) and screen.cursor.attrs == PaneScreen(1, 1).cursor.attrs
+
+
+# -- tmux as the oracle --------------------------------------------------------------------
 
 
 def capture_bytes(server: TmuxServer, target: str, *flags: str) -> bytes:
@@ -74,28 +237,102 @@ def capture_bytes(server: TmuxServer, target: str, *flags: str) -> bytes:
     ).stdout
 
 
+def restored(server: TmuxServer, target: str, width: int, height: int) -> PaneScreen:
+    x, y = (int(v) for v in server.display(target, "#{cursor_x} #{cursor_y}").split())
+    screen = PaneScreen(width, height)
+    screen.restore(capture_bytes(server, target, "-e", "-N"), x, y)
+    return screen
+
+
 def test_restore_from_capture_equals_tmux(tmux_server: TmuxServer) -> None:
     script = (
         "printf '\\033[1;31mbold red\\033[0m plain \\033[38;5;200mc256\\033[0m "
         "\\033[48;2;1;2;3mtrue\\033[0m \\033[4munder\\033[24m \\033[7mrev\\033[0m\\n'; "
-        "printf 'wide 中文 e\\314\\201 tab\\there\\n'; seq 1 30; sleep 30"
+        "printf '\\033[4:3mcurly\\033[0m \\033[58;5;3m\\033[21mdouble\\033[0m "
+        "\\033(0lqqk\\033(B wide \\344\\270\\255\\346\\226\\207 e\\314\\201|\\n'; "
+        "printf '\\033[44m\\033[Kblue to the end\\033[0m\\n'; seq 1 10; exec sleep 30"
     )
     tmux_server.new_session("s", width=60, height=20, command=script)
-    tmux_server.wait_for(lambda: "30" in tmux_server.capture("s:"))
-    capture = capture_bytes(tmux_server, "s:", "-e", "-N")
-    cursor_x, cursor_y = (
-        int(v) for v in tmux_server.display("s:", "#{cursor_x} #{cursor_y}").split()
-    )
-    screen = PaneScreen(60, 20)
-    screen.restore(capture, cursor_x, cursor_y)
-    plain = capture_bytes(tmux_server, "s:").decode().split("\n")[:20]
-    assert text_lines(screen) == [line.rstrip() for line in plain]
-    assert (screen.cursor.x, screen.cursor.y) == (cursor_x, cursor_y)
+    tmux_server.wait_for(lambda: "sleep" in tmux_server.display("s:", "#{pane_current_command}"))
+    screen = restored(tmux_server, "s:", 60, 20)
+    plain = capture_bytes(tmux_server, "s:", "-N").decode().split("\n")[:20]
+    assert rows(screen)[2:] == [line.rstrip() for line in plain][2:]
+    assert rows(screen)[1].replace("\u250c\u2500\u2500\u2510", "lqqk") == plain[1].rstrip()
+    first, second, third = screen.buffer[0], screen.buffer[1], screen.buffer[2]
+    assert first[0].bold and first[0].fg == "red" and not first[8].bold
+    assert first[15].fg == "ff00d7"  # 256-colour 200
+    assert first[20].bg == "010203" and first[25].underscore and first[31].reverse
+    assert second[0].underscore and second[6].underscore and not second[6].blink
+    # tmux 3.3a's capture leaves out the blank cells EL coloured, so only "blue …" is.
+    assert third[0].bg == "blue" and third[14].bg == "blue"
 
 
-def test_restore_of_a_full_screen_does_not_scroll() -> None:
-    screen = PaneScreen(5, 3)
-    screen.restore(b"aaaaa\nbbbbb\nccccc\n", 4, 2)
-    assert text_lines(screen) == ["aaaaa", "bbbbb", "ccccc"]
-    screen.restore(b"\x1b[31mred\n\x1b[0mx\n", 0, 0)
-    assert screen.buffer[0][0].fg == "red" and screen.buffer[1][0].fg == "default"
+CASES = {
+    "wide-at-margin": "123456789\u4e2dZ",
+    "combining": "\r\u0301abc e\u0301\u0301 \u4e2d\u0301x",
+    "vs16-zwj": "A\u2764\ufe0f B\r\nx\u200dy|\r\n\U0001f468\u200d\U0001f469|",
+    "c1-and-latin1": "a\u009b31mb\x1b%@\u00e9",
+    "rep-and-int-max": "ab\x1b[99999999bc\x1b[2147483648@|\x1b[2147483647@|",
+    "too-many-params": "ab\x1b[3Dc\x1b[" + ";".join(["1"] * 24) + "mZ\x1b[" + "1" * 64 + "CQ",
+    "pending-wrap": "0123456789\bX\r\n0123456789\x1b[DY\r\n0123456789\tZ",
+    "margins": "ab\x1b[rX\n\n\n\n\x1b[4;5r\x1b[2;1H\x1b[3AY\x1b[r",
+    "nel-irm-lnm": "ab\x1bE\x1b[2@X\x1b[4hQ\x1b[4l\r\n\x1b[20ha\nb",
+    "erase": "abc\x1b[3Jd\x1b[2;1H\x1b[4;44mxy\x1b[1K\x1b[0m\x1b[5Ke",
+    "deccolm-decscnm": "abc\x1b[?3hd\x1b[?5he",
+    "su-sd-cbt": "1\r\n2\r\n3\x1b[S\x1b[2;1Hx\x1b[T\t\tab\x1b[2Zc",
+    "save-restore": "ab\x1b[s\x1b[2;5Hxy\x1b[uZ\x1b7\x1b[4;4Hq\x1b8W\x1b8V",
+    "strings": "a\x1bPq#0\x1b\x1b\\b\x1b_x\x07y\x1b\\c\x1b^y\x1b\\d\x1bXz\x1b\\e\x1bkt\x1b\\f",
+    "osc-ended-by-esc": "\x1b]2;t\x1b[31mR\x1b]0;u\x07S",
+    "csi-odd-bytes": "\x1b[3\r1mX\x1b[\u0663mY\x1b[1\x7f;4mZ\x1b[?1;2$pW",
+    "colon-sgr": "\x1b[4:3mU\x1b[38:2::255:0:0mR\x1b[38:2:1:2:3mG\x1b[58:5:3m\x1b[0;4:0mN",
+    "semicolon-sgr": "\x1b[58;5;3mw\x1b[38;2;300;0;0mx\x1b[38;5;999my\x1b[21;6mz",
+    "alternate": "primary\x1b[?1049hALT\x1b[?1049l\r\n\x1b[?47hother",
+}
+
+
+def test_fed_screen_equals_tmux(tmux_server: TmuxServer, tmp_path: Path) -> None:
+    """What a pane prints, fed to PaneStream, gives tmux's screen: text, cursor, cells."""
+    width, height = 20, 6
+    tmux_server.new_session("o", width=width, height=height, command="exec sleep 60")
+    for name, text in CASES.items():
+        path = tmp_path / name
+        path.write_bytes(text.encode())
+        command = f"stty -opost; cat {path}; exec sleep 60"
+        tmux_server.run("new-window", "-d", "-n", name, "-t", "o:", command)
+
+    def settled() -> bool:
+        commands = tmux_server.run("list-panes", "-s", "-t", "o", "-F", "#{pane_current_command}")
+        return all(line == "sleep" for line in commands.split())
+
+    tmux_server.wait_for(settled)
+    problems: list[str] = []
+    for name, text in CASES.items():
+        target = f"o:{name}"
+        screen = ours(text, width, height)
+        plain = capture_bytes(tmux_server, target, "-N").decode().split("\n")[:height]
+        if rows(screen) != [line.rstrip() for line in plain]:
+            problems.append(f"{name}: text {rows(screen)} != tmux {plain}")
+        state = tmux_server.display(target, "#{cursor_x} #{cursor_y} #{alternate_on}")
+        mine = f"{screen.cursor.x} {screen.cursor.y} {int(screen.alternate)}"
+        if mine != state:
+            problems.append(f"{name}: cursor and alternate {mine} != tmux {state}")
+        reference = restored(tmux_server, target, width, height)
+        for row in range(height):
+            got = [screen.buffer[row][col] for col in range(width)]
+            want = [reference.buffer[row][col] for col in range(width)]
+            if got != want:
+                problems.append(f"{name}: row {row} cells {got} != tmux {want}")
+    assert not problems, "\n".join(problems)
+
+
+def test_modes_equal_tmux(tmux_server: TmuxServer, tmp_path: Path) -> None:
+    text = "\x1b[?1000h\x1b[?1006h\x1b[?1002h\x1b[?25l\x1b7\x1b[?25h\x1b[?25l\x1b8\x1b[?7l"
+    (tmp_path / "modes").write_bytes(text.encode())
+    tmux_server.new_session("m", 20, 5, f"stty -opost; cat {tmp_path / 'modes'}; exec sleep 60")
+    tmux_server.wait_for(lambda: "sleep" in tmux_server.display("m:", "#{pane_current_command}"))
+    flags = "#{mouse_standard_flag}#{mouse_button_flag}#{mouse_sgr_flag}#{cursor_flag}#{wrap_flag}"
+    screen = ours(text)
+    mine = f"{int(1000 in screen.mouse_modes)}{int(1002 in screen.mouse_modes)}"
+    mine += f"{int(1006 in screen.mouse_modes)}{int(screen.cursor_visible)}"
+    mine += str(int(pyte.modes.DECAWM in screen.mode))
+    assert mine == tmux_server.display("m:", flags)

@@ -1,27 +1,17 @@
 """The pane emulator: pyte's Screen made to agree with tmux, cell for cell.
 
-tmux has already emulated the pane; this screen only mirrors it, so wherever pyte 0.8.2
-and tmux 3.3a disagree, tmux wins (its ``input.c`` and ``screen-write.c`` are the
-reference, and the tests compare with a real tmux). What pyte gets wrong:
-
-* no alternate screen: ``?47/?1047/?1049 h`` only set a bit in ``Screen.set_mode``;
-* ``Screen.draw`` stops at the first zero-width character that is not a combining mark
-  (VS16, ZWJ, Indic signs, Hangul jamo) or at a control character, dropping the rest of
-  the run; it splits a wide character over the right margin (tmux wraps it first) and
-  leaves half a wide character behind when the other half is overwritten;
-* it answers DA/DSR through ``write_process_input`` although tmux already answered;
-* ``?3 h`` resizes the screen to 132 columns and ``?5 h`` reverses it (tmux only homes and
-  clears for DECCOLM, ignores DECSCNM, and the pane's size is tmux's to decide); mouse
-  tracking modes pile up (tmux keeps one of 1000/1002/1003);
-* DECSC pushes onto a list that grows with every ``ESC 7``; DECRC restores cursor
-  visibility and autowrap and clamps into the scroll region (tmux has one slot and
-  restores position, attributes, charsets and origin mode only);
-* ``CSI 3 J`` clears the screen (tmux clears only history, which stays in tmux); erasing
-  copies bold, underline and reverse into the blanks (tmux keeps only the background);
-  an erase mode pyte does not know raises ``UnboundLocalError``; ``CSI r`` does not home
-  the cursor; CUU/CUD above or below the scroll region jump into it; BS and CUB from the
-  pending-wrap column move one column too far; VPA under DECOM without margins asserts;
-* REP, SU/SD and CBT are missing.
+tmux has already emulated the pane; this screen only mirrors it, so where pyte 0.8.2 and
+tmux 3.3a disagree, tmux wins (``input.c`` and ``screen-write.c``; the tests compare
+with a real tmux). pyte has no alternate screen (``?1049h`` only sets a bit); its
+``draw`` drops the rest of a run at a zero-width non-combining character (VS16, ZWJ,
+Indic signs) or a control, splits a wide character over the margin and leaves half of
+one when the other half is overwritten; it answers DA/DSR; ``?3h`` resizes to 132
+columns and ``?5h`` reverses the screen; mouse modes pile up; DECSC is an unbounded
+stack and DECRC restores visibility and autowrap; ``CSI 3 J`` clears the screen; erasing
+copies bold, underline and reverse into blanks and raises on an unknown mode; ``CSI r``
+does not home; CUU/CUD outside the scroll region jump into it; BS and CUB from the
+pending-wrap column go one too far; VPA asserts under DECOM; REP, SU, SD and CBT are
+missing. Each is fixed below, where the method says what tmux does.
 """
 
 from __future__ import annotations
@@ -51,11 +41,7 @@ _CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 
 
 class _Cells(dict[str, Char]):
-    """The cells of one set of attributes, by character.
-
-    ``Char._replace`` is the slowest step of pyte's ``draw``; drawing looks cells up here
-    instead and builds each (attributes, character) pair once.
-    """
+    """Cells of one set of attributes by character (``Char._replace`` is slow)."""
 
     __slots__ = ("attrs",)
 
@@ -87,6 +73,7 @@ class PaneScreen(pyte.Screen):
         self._primary_size = (lines, columns)
         self._alternate_cursor: tuple[int, int, Char] | None = None
         self._cells: dict[Char, _Cells] = {}
+        self._renditions: dict[tuple[Char, tuple[int, ...]], Char] = {}
         super().__init__(columns, lines)
 
     # -- state the UI reads --------------------------------------------------------------
@@ -104,17 +91,10 @@ class PaneScreen(pyte.Screen):
         return (2004 << 5) in self.mode
 
     def write_process_input(self, data: str) -> None:
-        """Never answer: tmux answered the application already; a second answer would be
-        typed into the pane."""
-
-    def report_device_attributes(self, mode: int = 0, **kwargs: bool) -> None:
-        """DA: tmux answered (pyte would reply ``CSI ? 6 c``)."""
-
-    def report_device_status(self, mode: int = 0, **kwargs: bool) -> None:
-        """DSR/CPR: tmux answered (pyte would reply, and asserts under DECOM)."""
+        """Never answer DA/DSR: tmux answered the application already."""
 
     def set_title(self, param: str) -> None:
-        """OSC 0/2. Titles are drawn by the UI: no control character may reach it."""
+        """OSC 0/2; the UI draws titles, so no control character may stay."""
         self.title = param.translate(_CONTROLS)
 
     def set_icon_name(self, param: str) -> None:
@@ -134,11 +114,8 @@ class PaneScreen(pyte.Screen):
         charset = self.g1_charset if self.charset else self.g0_charset
         if charset is not LAT1_MAP:
             data = data.translate(charset)
-        if data.isascii() and data.isprintable() and not self._joining:
-            if mo.IRM in self.mode:
-                self._draw_each(data)
-            else:
-                self._draw_ascii(data)
+        if data.isascii() and data.isprintable() and mo.IRM not in self.mode:
+            self._draw_ascii(data)
         else:
             self._draw_each(data)
         self.repeat_char = data[-1]
@@ -173,15 +150,16 @@ class PaneScreen(pyte.Screen):
         wrap = mo.DECAWM in self.mode
         for char in data:
             if char == ZWJ:
-                # tmux 3.3a drops the joiner and joins the next non-ASCII character to
-                # the previous cell (so an emoji ZWJ sequence takes one cell).
+                # tmux 3.3a keeps no joiner: it joins the next non-ASCII character, joiner
+                # first, to the cell before the cursor (an emoji ZWJ sequence takes one
+                # cell) and drops it if it cannot. ASCII in between is printed as usual.
                 self._joining = True
                 continue
-            width = 1 if " " <= char <= "~" else wcwidth(char)
-            if self._joining:
+            if self._joining and char > "\x7f":
                 self._joining = False
-                if char > "\x7f" and width >= 0 and self._combine(ZWJ + char):
-                    continue
+                self._combine(ZWJ + char)
+                continue
+            width = 1 if " " <= char <= "~" else wcwidth(char)
             if width <= 0:
                 if width == 0:
                     self._combine(char)
@@ -205,24 +183,16 @@ class PaneScreen(pyte.Screen):
                 line[x + 1] = cells[""]
             cursor.x = x + width
 
-    def _combine(self, mark: str) -> bool:
-        """Append a zero-width character to the cell before the cursor.
-
-        As tmux's ``screen_write_combine``: nothing to join at column 0, the left half of
-        a wide character takes it, and a cell never grows past what tmux can hold.
-        """
+    def _combine(self, mark: str) -> None:
+        """tmux's ``screen_write_combine``: onto the cell before the cursor (the left half
+        of a wide one), never at column 0, never past what a tmux cell holds."""
         x = min(self.cursor.x, self.columns) - 1
-        if x < 0:
-            return False
         line = self.buffer[self.cursor.y]
         if x > 0 and line[x].data == "":
             x -= 1
-        cell = line[x]
-        data = cell.data + mark
-        if len(data.encode()) > MAX_CELL_BYTES:
-            return False
-        line[x] = cell._replace(data=data)
-        return True
+        data = line[x].data + mark
+        if x >= 0 and len(data.encode()) <= MAX_CELL_BYTES:
+            line[x] = line[x]._replace(data=data)
 
     @staticmethod
     def _split_wide(line: dict[int, Char], start: int, end: int) -> None:
@@ -241,6 +211,17 @@ class PaneScreen(pyte.Screen):
                 self._cells.clear()
             cells = self._cells[attrs] = _Cells(attrs)
         return cells
+
+    def select_graphic_rendition(self, *attrs: int) -> None:
+        """SGR, remembered: pyte rebuilds the attributes with ``_replace`` every time."""
+        key = (self.cursor.attrs, attrs)
+        known = self._renditions.get(key)
+        if known is None:
+            super().select_graphic_rendition(*attrs)
+            if len(self._renditions) >= 1024:
+                self._renditions.clear()
+            known = self._renditions[key] = self.cursor.attrs
+        self.cursor.attrs = known
 
     def repeat_last(self, count: int | None = None) -> None:
         """REP (``CSI n b``): tmux repeats the last character up to the right margin only."""
@@ -261,7 +242,7 @@ class PaneScreen(pyte.Screen):
         super().reset_mode(*modes, **kwargs)
 
     def _private_modes(self, modes: tuple[int, ...], on: bool) -> tuple[int, ...]:
-        """Act on the private modes pyte gets wrong; return those pyte may set itself."""
+        """Act on the modes pyte gets wrong; return those pyte may set (tmux's others)."""
         rest: list[int] = []
         for mode in modes:
             if mode in ALTERNATE_MODES:
@@ -440,27 +421,22 @@ class PaneScreen(pyte.Screen):
 
     def scroll_up(self, count: int | None = None) -> None:
         """SU (``CSI n S``): the scroll region moves up; the cursor stays."""
-        top, bottom = self.margins or Margins(0, self.lines - 1)
-        count = min(count or 1, bottom - top + 1)
-        for y in range(top, bottom + 1):
-            source = y + count
-            if source <= bottom and source in self.buffer:
-                self.buffer[y] = self.buffer.pop(source)
-            else:
-                self.buffer.pop(y, None)
-        self.dirty.update(range(top, bottom + 1))
+        self._scroll(count or 1)
 
     def scroll_down(self, count: int | None = None) -> None:
         """SD (``CSI n T``): the scroll region moves down; the cursor stays."""
+        self._scroll(-(count or 1))
+
+    def _scroll(self, count: int) -> None:
         top, bottom = self.margins or Margins(0, self.lines - 1)
-        count = min(count or 1, bottom - top + 1)
-        for y in range(bottom, top - 1, -1):
-            source = y - count
-            if source >= top and source in self.buffer:
-                self.buffer[y] = self.buffer.pop(source)
+        rows = range(top, bottom + 1)
+        count = max(min(count, len(rows)), -len(rows))
+        for y in rows if count > 0 else reversed(rows):
+            if y + count in rows and y + count in self.buffer:
+                self.buffer[y] = self.buffer.pop(y + count)
             else:
                 self.buffer.pop(y, None)
-        self.dirty.update(range(top, bottom + 1))
+        self.dirty.update(rows)
 
     # -- whole-screen changes ------------------------------------------------------------
 
@@ -474,11 +450,10 @@ class PaneScreen(pyte.Screen):
         self._joining = False
 
     def resize(self, lines: int | None = None, columns: int | None = None) -> None:
-        """Take tmux's new size (tmux reflows; the pane is re-read from ``capture-pane``).
+        """tmux's new size (tmux reflows; the pane is then re-read from ``capture-pane``).
 
-        pyte's resize deletes lines through the scroll region, goes through the DECSC slot
-        and can leave the cursor below the screen; tmux also resets the region and tabs.
-        """
+        pyte's deletes lines through the scroll region, uses the DECSC slot and can leave
+        the cursor off screen; tmux also resets the region and the tab stops."""
         saved = list(self.savepoints)
         old_columns = self.columns
         self.margins = None
@@ -486,9 +461,9 @@ class PaneScreen(pyte.Screen):
         self.savepoints[:] = saved
         for y in [y for y in self.buffer if y >= self.lines]:
             del self.buffer[y]
-        self.cursor.x = min(self.cursor.x, self.columns)
         self.cursor.y = min(self.cursor.y, self.lines - 1)
         if self.columns != old_columns:
+            self.cursor.x = min(self.cursor.x, self.columns - 1)
             self.tabstops = set(range(8, self.columns, 8))
 
     def restore(
@@ -505,14 +480,11 @@ class PaneScreen(pyte.Screen):
     ) -> None:
         """Replace the screen with tmux's ``capture-pane -p -e -N`` and set the cursor.
 
-        The capture's SGR (and SO/SI for line drawing) state carries from one line to the
-        next, so one stream reads it all; each line is placed at its own row with autowrap
-        off, never by a linefeed, so nothing can scroll. tmux's pending-wrap column
-        (``cursor_x`` equal to the width) is kept.
-
-        The rest is tmux's pane state (``display -p``): ``private_modes`` are the private
-        modes that are on (``wrap_flag`` → 7, ``mouse_sgr_flag`` → 1006, …; autowrap is
-        off unless 7 is there; None means a freshly reset terminal), ``insert`` is IRM,
+        SGR (and SO/SI for line drawing) state carries across the capture's lines, so one
+        stream reads it all; each line is put at its row with autowrap off, never by a
+        linefeed, so nothing scrolls. A ``cursor_x`` equal to the width (pending wrap) is
+        kept. The rest is tmux's pane state: ``private_modes`` are the private modes that
+        are on (``wrap_flag`` → 7 …; None: as after a reset), ``insert`` is IRM and
         ``scroll_region`` the 0-based top and bottom rows.
         """
         self.reset()
@@ -526,7 +498,7 @@ class PaneScreen(pyte.Screen):
         self.mode = {
             mode << 5
             for mode in ({7} if private_modes is None else private_modes)
-            if mode in PRIVATE_MODES and mode != 3
+            if (mode in PRIVATE_MODES or mode in MOUSE_TRACKING) and mode != 3
         }
         if cursor_visible:
             self.mode.add(mo.DECTCEM)

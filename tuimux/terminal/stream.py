@@ -3,25 +3,17 @@
 One stream per pane, kept for the pane's life: its incremental UTF-8 decoder
 (``errors="replace"``) joins characters tmux split across two ``%output`` lines.
 
-The parser replaces pyte 0.8.2's ``Stream._parser_fsm`` and follows tmux 3.3a's
-``input.c`` state tables instead, because pyte:
-
-* prints colon sub-parameters (``CSI 4:3 m``, ``CSI 38:2::r:g:b m``) as text — and tmux's
-  own ``capture-pane -e`` emits them — and reads ``58;5;n`` (underline colour, also in
-  captures) as blink and italics;
-* raises ``TypeError`` on ``CSI ? 6 n``, ``CSI ? u`` and every other private form but
-  ``h``/``l``, ``ValueError`` on a Unicode digit in a parameter, and ``TypeError`` when a
-  sequence has more parameters than the screen method takes (``CSI 1;2;3 H``);
-* lets parameters, parameter counts and OSC payloads grow without bound, where tmux
-  ignores a sequence past 63 parameter bytes, 23 parameters or a value above INT_MAX;
-* draws DCS, APC, PM, SOS and ``ESC k`` strings as text, and ends an OSC at C1 ST;
-* ignores ``ESC ( 0`` and SO/SI in UTF-8 mode (tmux draws line drawing, and its
-  captures use SO/SI for it), lets ``ESC % @`` switch the decoder to Latin-1, treats
-  U+0080-U+009F as C1 controls (tmux, reading bytes, does not), and maps NEL to a plain
-  linefeed.
-
-Everything tmux ignores is ignored here, silently: the bytes are the pane's, never
-instructions to tuimux, and ``feed`` never raises.
+The parser replaces pyte 0.8.2's ``Stream._parser_fsm`` with tmux 3.3a's ``input.c``
+states, because pyte prints colon SGR (``4:3``, ``38:2::r:g:b``, which tmux's own
+``capture-pane -e`` emits) as text and reads ``58;5;n`` as blink and italics; raises on
+``CSI ? 6 n`` and every private form but ``h``/``l``, on a Unicode digit in a parameter
+and on more parameters than a method takes (``CSI 1;2;3 H``); lets parameters and OSC
+payloads grow without bound (tmux ignores a sequence past 63 parameter bytes, 23
+parameters or INT_MAX); draws DCS, APC, PM, SOS and ``ESC k`` strings; ignores
+``ESC ( 0`` and SO/SI in UTF-8 (tmux draws line drawing, and its captures use SO/SI);
+lets ``ESC % @`` switch to Latin-1; reads U+0080-U+009F as C1 controls (tmux reads
+bytes); and takes NEL for a plain linefeed. What tmux ignores is ignored here: the bytes
+are the pane's, never instructions to tuimux, and ``feed`` never raises.
 """
 
 from __future__ import annotations
@@ -53,62 +45,37 @@ Parser = Generator[Step, str, None]
 Sub = Generator[Step, str, str | None]
 
 ESC, BEL, CAN, SUB = ctrl.ESC, ctrl.BEL, ctrl.CAN, ctrl.SUB
-# When the parser yields one of these patterns, ``feed`` sends a whole run of matching
-# characters at once instead of one character per generator step.
+# When the parser yields a pattern, ``feed`` sends a whole matching run at once.
 TEXT = re.compile("[^\x00-\x1f\x7f-\x9f]+")  # ground state: drawn, never parsed
 STRING = re.compile("[^\x00-\x1f]+")  # OSC, APC, PM, SOS, ESC k: payload characters
 DCS_BODY = re.compile("[^\x1b]+")  # a DCS ends only at ESC \
+# An ordinary CSI in one piece skips the generator (odd ones go through the parser).
+WHOLE_CSI = re.compile("\x1b\\[([<-?]?)([0-;]*)([ -/]*)([@-~])")
 
+# fmt: off
 C0 = {
-    ctrl.BEL: "bell",
-    ctrl.BS: "backspace",
-    ctrl.HT: "tab",
-    ctrl.LF: "linefeed",
-    ctrl.VT: "linefeed",
-    ctrl.FF: "linefeed",
-    ctrl.CR: "carriage_return",
-    ctrl.SO: "shift_out",
-    ctrl.SI: "shift_in",
+    ctrl.BEL: "bell", ctrl.BS: "backspace", ctrl.HT: "tab", ctrl.LF: "linefeed",
+    ctrl.VT: "linefeed", ctrl.FF: "linefeed", ctrl.CR: "carriage_return",
+    ctrl.SO: "shift_out", ctrl.SI: "shift_in",
 }
-ESCAPES = {
-    "c": "reset",
-    "D": "index",
-    "E": "next_line",  # not a screen method: CR then index, as tmux's NEL
-    "M": "reverse_index",
-    "H": "set_tab_stop",
-    "7": "save_cursor",
-    "8": "restore_cursor",
+ESCAPES = {  # "next_line" is CR then index, as tmux's NEL (pyte: a plain linefeed)
+    "c": "reset", "D": "index", "E": "next_line", "M": "reverse_index", "H": "set_tab_stop",
+    "7": "save_cursor", "8": "restore_cursor",
 }
-# tmux's input_csi_table, less what only answers queries (c, n, t, DECRQM): the screen
-# method and how many parameters it takes.
+# tmux's input_csi_table less what only answers queries (c, n, t, DECRQM) and what has a
+# prefix or intermediates: the screen method and how many parameters it takes.
 CSI = {
-    "@": ("insert_characters", 1),
-    "A": ("cursor_up", 1),
-    "B": ("cursor_down", 1),
-    "C": ("cursor_forward", 1),
-    "D": ("cursor_back", 1),
-    "E": ("cursor_down1", 1),
-    "F": ("cursor_up1", 1),
-    "G": ("cursor_to_column", 1),
-    "`": ("cursor_to_column", 1),
-    "H": ("cursor_position", 2),
-    "f": ("cursor_position", 2),
-    "J": ("erase_in_display", 1),
-    "K": ("erase_in_line", 1),
-    "L": ("insert_lines", 1),
-    "M": ("delete_lines", 1),
-    "P": ("delete_characters", 1),
-    "S": ("scroll_up", 1),
-    "T": ("scroll_down", 1),
-    "X": ("erase_characters", 1),
-    "Z": ("back_tab", 1),
-    "b": ("repeat_last", 1),
-    "d": ("cursor_to_line", 1),
-    "g": ("clear_tab_stop", 1),
-    "r": ("set_margins", 2),
-    "s": ("save_cursor", 0),
-    "u": ("restore_cursor", 0),
+    "@": ("insert_characters", 1), "A": ("cursor_up", 1), "B": ("cursor_down", 1),
+    "C": ("cursor_forward", 1), "D": ("cursor_back", 1), "E": ("cursor_down1", 1),
+    "F": ("cursor_up1", 1), "G": ("cursor_to_column", 1), "`": ("cursor_to_column", 1),
+    "H": ("cursor_position", 2), "f": ("cursor_position", 2), "J": ("erase_in_display", 1),
+    "K": ("erase_in_line", 1), "L": ("insert_lines", 1), "M": ("delete_lines", 1),
+    "P": ("delete_characters", 1), "S": ("scroll_up", 1), "T": ("scroll_down", 1),
+    "X": ("erase_characters", 1), "Z": ("back_tab", 1), "b": ("repeat_last", 1),
+    "d": ("cursor_to_line", 1), "g": ("clear_tab_stop", 1), "r": ("set_margins", 2),
+    "s": ("save_cursor", 0), "u": ("restore_cursor", 0),
 }
+# fmt: on
 
 
 def parse_params(raw: str) -> list[Param] | None:
@@ -134,12 +101,9 @@ def parse_params(raw: str) -> list[Param] | None:
 
 
 def sgr_arguments(params: Sequence[Param]) -> list[int]:
-    """tmux's ``input_csi_dispatch_sgr``, as arguments pyte's SGR handles correctly.
-
-    ``4:n`` is an underline style (0 off), ``21`` a double underline, ``38``/``48``
-    colours in either ``;`` or ``:`` form (an out-of-range colour leaves the cell as
-    tmux leaves it), ``58`` an underline colour pyte cannot show.
-    """
+    """tmux's ``input_csi_dispatch_sgr`` as arguments pyte's SGR reads right: ``4:n`` is
+    an underline style, ``21`` a double underline, ``38``/``48`` colours in ``;`` or ``:``
+    form (out of range as tmux does it), ``58`` an underline colour pyte cannot show."""
     out: list[int] = []
     i = 0
     while i < len(params):
@@ -204,19 +168,18 @@ class PaneStream(pyte.ByteStream):
 
     def __init__(self, screen: PaneScreen) -> None:
         self._step: Step = True  # what the parser last yielded (pyte keeps only a bool)
+        self._renditions: dict[str, tuple[int, ...] | None] = {}  # SGR parameters, parsed
         super().__init__(screen)
 
     def feed(self, data: bytes) -> None:  # type: ignore[override]
-        """Decode and parse ``data``; never raises.
-
-        pyte's ``Stream.feed`` hands only ground-state text to the screen in runs; this
-        loop also hands string payloads to the parser in runs (when it yields a pattern),
-        so a 10 MB OSC costs a regex scan, not ten million generator steps. Should a
-        screen method still fail, the parser restarts at the next character.
-        """
+        """Decode and parse ``data``; never raises (a failing screen method restarts the
+        parser at the next character). Besides pyte's runs of text, whole ordinary CSIs and
+        runs of string payload (when the parser yields a pattern) skip the generator, so a
+        10 MB OSC costs a regex scan, not ten million generator steps."""
         text = self.utf8_decoder.decode(data)
         assert self.listener is not None and self._parser is not None
-        draw, parser = self.listener.draw, self._parser
+        screen: Any = self.listener
+        draw, parser = screen.draw, self._parser
         step = self._step
         offset, length = 0, len(text)
         while offset < length:
@@ -226,6 +189,14 @@ class PaneStream(pyte.ByteStream):
                     if match is not None:
                         offset = match.end()
                         draw(match.group())
+                        continue
+                    match = WHOLE_CSI.match(text, offset)
+                    if match is not None:
+                        offset = match.end()
+                        prefix, raw, intermediates, final = match.groups()
+                        if len(raw) <= MAX_PARAM_BYTES and len(intermediates) <= MAX_INTERMEDIATES:
+                            self._dispatch_csi(prefix, intermediates, final, raw)
+                        screen.repeat_char = ""
                         continue
                 elif step:
                     match = step.match(text, offset)
@@ -244,11 +215,8 @@ class PaneStream(pyte.ByteStream):
     # -- the parser ----------------------------------------------------------------------
 
     def _parser_fsm(self) -> Parser:  # type: ignore[override]
-        """The top level: C0 controls and ESC; it yields True while text may be drawn.
-
-        pyte's generator yields only True or None; this one also yields a pattern while
-        inside a string (hence the type override), which ``feed`` understands.
-        """
+        """C0 and ESC. Yields True while text may be drawn, None for one character at a
+        time, or (unlike pyte's, hence the override) a pattern for a run of payload."""
         screen: Any = self.listener
         self._c0 = {char: getattr(screen, name) for char, name in C0.items()}
         self._csi = {final: (getattr(screen, name), n) for final, (name, n) in CSI.items()}
@@ -309,7 +277,7 @@ class PaneStream(pyte.ByteStream):
             handler = self._escapes.get(final)
             if handler is not None:
                 handler()
-        elif intermediates in "()" and final in "0B":
+        elif intermediates in ("(", ")") and final in "0B":
             screen.define_charset(final, intermediates)
         elif intermediates == "#" and final == "8":
             screen.alignment_display()
@@ -344,11 +312,22 @@ class PaneStream(pyte.ByteStream):
                 return None
             elif char < " " and char in self._c0:
                 self._c0[char]()
-            # DEL and anything past ASCII are skipped, as tmux skips bytes >= 0x7f here.
-            char = yield None
+            char = yield None  # DEL and non-ASCII are skipped, as tmux skips bytes >= 0x7f
 
     def _dispatch_csi(self, prefix: str, intermediates: str, final: str, raw: str) -> None:
         screen: Any = self.listener
+        if final == "m" and not prefix and not intermediates:
+            # SGR is most of what panes send, and few distinct ones: parse each once.
+            if raw not in self._renditions:
+                if len(self._renditions) >= 256:
+                    self._renditions.clear()
+                params = parse_params(raw)
+                arguments = None if params is None else tuple(sgr_arguments(params))
+                self._renditions[raw] = None if params and not arguments else arguments
+            arguments = self._renditions[raw]
+            if arguments is not None:
+                screen.select_graphic_rendition(*arguments)
+            return
         params = parse_params(raw)
         if params is None:
             return
@@ -360,11 +339,6 @@ class PaneStream(pyte.ByteStream):
             elif not prefix and intermediates == " " and final == "q":
                 screen.set_cursor_shape(numbers[0] if numbers else 0)
             return  # everything else with a prefix is a query or meant for the terminal
-        if final == "m":
-            arguments = sgr_arguments(params)
-            if arguments or not params:
-                screen.select_graphic_rendition(*arguments)
-            return
         if any(isinstance(p, tuple) for p in params):
             return  # tmux reads a colon parameter as invalid outside SGR
         if final in "hl":
