@@ -348,3 +348,26 @@ async def test_cursor_drawn_in_the_active_pane_with_its_shape(tmux_server: TmuxS
         segments = list(view.render_line(0))
         styled = [s for s in segments if s.style is not None and s.style.underline]
         assert styled and styled[0].text.startswith(" ")
+
+
+async def test_attach_during_alternate_screen_then_leave_it(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=60, height=10)
+    tmux_server.run("send-keys", "-t", "s:", "echo primary-marker", "Enter")
+    tmux_server.wait_for(lambda: "primary-marker\n" in tmux_server.capture("s:"))
+    tmux_server.run(
+        "send-keys", "-t", "s:", "printf '\\033[?1049hALT'; read x; printf '\\033[?1049l'", "Enter"
+    )
+    tmux_server.wait_for(lambda: tmux_server.display("s:", "#{alternate_on}") == "1")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 11)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        pane_id = tmux_server.display("s:", "#{pane_id}")
+        await eventually(lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id))
+        assert "ALT" in "".join(shown_lines(app, pane_id))
+        await pilot.press("enter")
+        await eventually(lambda: tmux_server.display("s:", "#{alternate_on}") == "0")
+        await eventually(
+            lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id),
+            detail=lambda: (shown_lines(app, pane_id), tmux_lines(tmux_server, pane_id)),
+        )
+        assert any("primary-marker" in line for line in shown_lines(app, pane_id))

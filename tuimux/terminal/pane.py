@@ -29,6 +29,8 @@ STATE_FIELDS = (
     "cursor_x",
     "cursor_y",
     "alternate_on",
+    "alternate_saved_x",
+    "alternate_saved_y",
     "cursor_flag",
     "pane_width",
     "pane_height",
@@ -68,6 +70,8 @@ def snapshot_commands(pane_id: str) -> list[list[str]]:
         ["capture-pane", "-p", "-e", "-N", "-q", "-t", pane_id],
         ["display-message", "-p", "-t", pane_id, STATE_FORMAT],
         ["capture-pane", "-p", "-P", "-C", "-q", "-t", pane_id],
+        # The primary screen tmux set aside while the alternate one is on (else unused).
+        ["capture-pane", "-p", "-e", "-N", "-a", "-q", "-t", pane_id],
     ]
 
 
@@ -143,10 +147,12 @@ class PaneTerminal:
             self.pending.clear()
 
         try:
-            capture, state, partial = await client.commands(
+            capture, state, partial, primary = await client.commands(
                 snapshot_commands(self.pane_id), on_begin=begun
             )
-            self._apply(capture.lines, state.text[0] if state.text else "", partial.lines)
+            self._apply(
+                capture.lines, state.text[0] if state.text else "", partial.lines, primary.lines
+            )
             return True
         except TuimuxError as error:
             log.debug("resync of %s failed: %s", self.pane_id, error)
@@ -157,7 +163,13 @@ class PaneTerminal:
                 self._resync_again = False
                 self._again_task = asyncio.ensure_future(self.resync(client))
 
-    def _apply(self, capture: tuple[bytes, ...], state: str, partial: tuple[bytes, ...]) -> None:
+    def _apply(
+        self,
+        capture: tuple[bytes, ...],
+        state: str,
+        partial: tuple[bytes, ...],
+        primary: tuple[bytes, ...] = (),
+    ) -> None:
         words = state.split()
         values = {
             name: int(word) if word.isdigit() else 0
@@ -173,13 +185,27 @@ class PaneTerminal:
             values.get("cursor_y", 0),
             alternate=bool(values.get("alternate_on")),
             cursor_visible=bool(values.get("cursor_flag", 1)),
-            private_modes={mode for name, mode in PRIVATE_MODE_FLAGS.items() if values.get(name)},
+            private_modes=(
+                {mode for name, mode in PRIVATE_MODE_FLAGS.items() if values.get(name)}
+                if values
+                else None
+            ),
             insert=bool(values.get("insert_flag")),
             scroll_region=(
                 values.get("scroll_region_upper", 0),
                 values.get("scroll_region_lower", self.screen.lines - 1),
             ),
         )
+        if values.get("alternate_on"):
+            self.screen.restore_primary(
+                b"\n".join(primary),
+                values.get("alternate_saved_x", 0),
+                values.get("alternate_saved_y", 0),
+            )
+        # A new stream: the old one may be in the middle of a sequence the capture ended.
+        # tmux's held partial sequence (-P) then starts it again, and later %output
+        # continues it.
+        self.stream = PaneStream(self.screen)
         pending = unescape_pending(partial)
         if pending:
             self.stream.feed(pending)

@@ -466,6 +466,20 @@ class PaneScreen(pyte.Screen):
             self.cursor.x = min(self.cursor.x, self.columns - 1)
             self.tabstops = set(range(8, self.columns, 8))
 
+    def restore_primary(self, capture: bytes, cursor_x: int, cursor_y: int) -> None:
+        """While in the alternate screen, set the primary screen it will return to.
+
+        tmux keeps it aside (``capture-pane -a``, cursor ``alternate_saved_x/y``); without
+        it, leaving vim after an attach would show a blank screen.
+        """
+        if not self.alternate:
+            return
+        saved = PaneScreen(self.columns, self.lines)
+        saved.restore(capture, cursor_x, cursor_y)
+        self._primary = dict(saved.buffer)
+        self._primary_size = (self.lines, self.columns)
+        self._alternate_cursor = (saved.cursor.x, saved.cursor.y, saved.cursor.attrs)
+
     def restore(
         self,
         capture: bytes,
