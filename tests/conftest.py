@@ -65,6 +65,16 @@ class TmuxServer:
     def capture(self, target: str, *flags: str) -> str:
         return self.run("capture-pane", "-p", *flags, "-t", target)
 
+    def capture_bytes(self, target: str, *flags: str) -> bytes:
+        """capture-pane output as bytes: with -e it holds raw escape sequences."""
+        return subprocess.run(
+            [*self.argv, "capture-pane", "-p", *flags, "-t", target],
+            capture_output=True,
+            env=self.env,
+            check=True,
+            timeout=20,
+        ).stdout
+
     def wait_for(self, predicate: object, timeout: float = 10.0) -> None:
         """Poll a condition of tmux's state (tests only; the product never sleeps)."""
         assert callable(predicate)

@@ -9,7 +9,6 @@ lines must equal ``capture-pane -p``. Comparison is retried until tmux and tuimu
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 from pathlib import Path
 
@@ -100,12 +99,7 @@ def programs(tmp: Path) -> dict[str, tuple[str, list[str]]]:
 
 
 def capture(server: TmuxServer, pane: str, *flags: str) -> bytes:
-    return subprocess.run(
-        [*server.argv, "capture-pane", "-p", *flags, "-t", pane],
-        capture_output=True,
-        env=server.env,
-        check=True,
-    ).stdout
+    return server.capture_bytes(pane, *flags)
 
 
 def cells(screen: PaneScreen) -> list[list[tuple[object, ...]]]:

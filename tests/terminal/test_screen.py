@@ -7,7 +7,6 @@ give tmux's own screen, and ``restore`` from ``capture-pane -e -N`` must give it
 from __future__ import annotations
 
 import contextlib
-import subprocess
 from pathlib import Path
 
 import pyte
@@ -229,12 +228,7 @@ def test_restore_carries_attributes_across_lines_and_sets_modes() -> None:
 
 
 def capture_bytes(server: TmuxServer, target: str, *flags: str) -> bytes:
-    return subprocess.run(
-        [*server.argv, "capture-pane", "-p", *flags, "-t", target],
-        capture_output=True,
-        env=server.env,
-        check=True,
-    ).stdout
+    return server.capture_bytes(target, *flags)
 
 
 def restored(server: TmuxServer, target: str, width: int, height: int) -> PaneScreen:

@@ -136,23 +136,27 @@ async def test_click_selects_pane_and_ctrl_b_twice_sends_it(tmux_server: TmuxSer
         await eventually(lambda: "^B" in tmux_server.capture(left))
 
 
+def recorder_session(server: TmuxServer, tmp_path: Path, modes: str) -> Path:
+    """Session "s" whose pane records every byte it gets, after printing ``modes``."""
+    from tests.terminal.test_keys import RECORDER
+
+    program = tmp_path / "recorder.py"
+    program.write_text(f"import sys; sys.stdout.write({modes!r}); sys.stdout.flush()\n" + RECORDER)
+    output = tmp_path / "received"
+    output.write_bytes(b"")
+    server.new_session(
+        "s", width=100, height=30, command=f"exec {sys.executable} {program} {output}"
+    )
+    server.wait_for(output.with_name("received.ready").exists)
+    return output
+
+
 async def test_paste_is_bracketed_when_the_pane_asks(
     tmux_server: TmuxServer, tmp_path: Path
 ) -> None:
     from textual.events import Paste
 
-    from tests.terminal.test_keys import RECORDER
-
-    program = tmp_path / "recorder.py"
-    program.write_text(
-        "import sys; sys.stdout.write('\\x1b[?2004h'); sys.stdout.flush()\n" + RECORDER
-    )
-    output = tmp_path / "received"
-    output.write_bytes(b"")
-    tmux_server.new_session(
-        "s", width=100, height=30, command=f"exec {sys.executable} {program} {output}"
-    )
-    tmux_server.wait_for(output.with_name("received.ready").exists)
+    output = recorder_session(tmux_server, tmp_path, "\x1b[?2004h")
     app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: bool(app.window_view.panes))
@@ -222,18 +226,7 @@ async def test_names_with_control_characters_are_drawn_inert(tmux_server: TmuxSe
 async def test_click_reaches_an_application_that_asked_for_the_mouse(
     tmux_server: TmuxServer, tmp_path: Path
 ) -> None:
-    from tests.terminal.test_keys import RECORDER
-
-    program = tmp_path / "recorder.py"
-    program.write_text(
-        "import sys; sys.stdout.write('\\x1b[?1000h\\x1b[?1006h'); sys.stdout.flush()\n" + RECORDER
-    )
-    output = tmp_path / "received"
-    output.write_bytes(b"")
-    tmux_server.new_session(
-        "s", width=100, height=30, command=f"exec {sys.executable} {program} {output}"
-    )
-    tmux_server.wait_for(output.with_name("received.ready").exists)
+    output = recorder_session(tmux_server, tmp_path, "\x1b[?1000h\x1b[?1006h")
     app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: bool(app.window_view.panes))
