@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 
 from tuimux.client import TmuxClient
 from tuimux.control.escape import unescape_output
@@ -210,6 +209,3 @@ class PaneTerminal:
         if pending:
             self.stream.feed(pending)
         self.synced = True
-
-
-OnChange = Callable[[str], None]
