@@ -13,7 +13,8 @@ import pyte
 import pytest
 
 from tests.conftest import TmuxServer
-from tuimux.terminal.screen import MAX_CELL_BYTES, PaneScreen
+from tuimux.terminal.cells import MAX_CELL_BYTES
+from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import PaneStream
 
 
