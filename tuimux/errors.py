@@ -42,3 +42,7 @@ class SessionClosed(ConnectError):
 
 class ConfigError(TuimuxError):
     """The configuration file is unreadable or invalid."""
+
+
+class HostKeyError(ConnectError):
+    """The remote host's key is unknown or has changed; nothing was started there."""

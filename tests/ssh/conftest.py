@@ -1,0 +1,93 @@
+"""A real OpenSSH sshd on 127.0.0.1 for each test: throw-away host and user keys, a free
+port, and a temporary HOME for the client side (its own ~/.ssh)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def keygen(path: Path, kind: str = "ed25519") -> Path:
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", kind, "-N", "", "-C", "tuimux-test", "-f", str(path)],
+        check=True,
+    )
+    return path
+
+
+@dataclass
+class SSHServer:
+    port: int
+    user: str
+    host_key: Path
+    client_key: Path
+    home: Path  # the client's HOME
+    process: subprocess.Popen[bytes]
+
+    def host_public_line(self, host: str = "[127.0.0.1]") -> str:
+        public = self.host_key.with_suffix(".pub").read_text().split()
+        return f"{host}:{self.port} {public[0]} {public[1]}\n"
+
+    def trust(self) -> None:
+        """Put the server's real key into the client's known_hosts."""
+        known = self.home / ".ssh" / "known_hosts"
+        known.write_text(self.host_public_line())
+
+
+@pytest.fixture
+def sshd(tmp_path: Path) -> Iterator[SSHServer]:
+    if not os.path.exists(SSHD):
+        raise RuntimeError("sshd is not installed: .ci/run installs openssh-server")
+    server_dir = tmp_path / "sshd"
+    server_dir.mkdir()
+    host_key = keygen(server_dir / "host_key")
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True, mode=0o700)
+    client_key = keygen(home / ".ssh" / "id_ed25519")
+    authorized = server_dir / "authorized_keys"
+    authorized.write_text(client_key.with_suffix(".pub").read_text())
+    port = free_port()
+    config = server_dir / "sshd_config"
+    config.write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\n"
+        f"AuthorizedKeysFile {authorized}\nPidFile {server_dir / 'pid'}\n"
+        "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
+        "StrictModes no\nPermitRootLogin yes\nLogLevel ERROR\n"
+        "AcceptEnv LANG LC_*\n"
+    )
+    Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
+    process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                err = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"sshd did not start: {err}") from None
+            time.sleep(0.05)
+    import getpass
+
+    server = SSHServer(port, getpass.getuser(), host_key, client_key, home, process)
+    try:
+        yield server
+    finally:
+        process.terminate()
+        process.wait(5)

@@ -1,0 +1,80 @@
+"""SSH transport against a real sshd: key auth, attach, and OpenSSH's host-key rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TmuxServer
+from tests.ssh.conftest import SSHServer, keygen
+from tuimux.client import TmuxClient
+from tuimux.errors import ConnectError, HostKeyError
+from tuimux.transport.ssh import SSHTarget, open_ssh, parse_destination, remote_command
+
+
+def target(server: SSHServer) -> SSHTarget:
+    return SSHTarget(
+        "127.0.0.1",
+        username=server.user,
+        port=server.port,
+        identities=(str(server.client_key),),
+        home=server.home,
+        read_config=False,
+    )
+
+
+def tmux_argv(tmux_server: TmuxServer, session: str) -> list[str]:
+    return ["tmux", "-u", "-L", tmux_server.socket_name, "-C", "attach-session", "-t", session]
+
+
+async def test_key_auth_attaches_to_remote_tmux(sshd: SSHServer, tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("remote")
+    sshd.trust()
+    transport = await open_ssh(target(sshd), tmux_argv(tmux_server, "remote"))
+    client = TmuxClient(transport)
+    try:
+        changed = await client.start()
+        assert changed.name == "remote"
+        reply = await client.command("display-message", "-p", "#{session_name} é")
+        assert reply.text == ["remote é"]
+    finally:
+        await client.detach()
+    assert "remote" in tmux_server.run("list-sessions", "-F", "#{session_name}")
+
+
+async def test_unknown_host_is_refused_with_its_fingerprint(
+    sshd: SSHServer, tmux_server: TmuxServer
+) -> None:
+    public = sshd.host_key.with_suffix(".pub").read_text().split()[1]
+    import base64
+    import hashlib
+
+    fingerprint = base64.b64encode(hashlib.sha256(base64.b64decode(public)).digest())
+    expected = "SHA256:" + fingerprint.decode().rstrip("=")
+    with pytest.raises(HostKeyError, match="cannot be established") as caught:
+        await open_ssh(target(sshd), ["true"])
+    assert expected in str(caught.value)
+    assert not (sshd.home / ".ssh" / "known_hosts").exists()
+
+
+async def test_changed_host_key_is_refused(sshd: SSHServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    other = keygen(tmp_path / "other_host_key")
+    public = other.with_suffix(".pub").read_text().split()
+    (sshd.home / ".ssh" / "known_hosts").write_text(
+        f"[127.0.0.1]:{sshd.port} {public[0]} {public[1]}\n"
+    )
+    with pytest.raises(HostKeyError, match="has changed"):
+        await open_ssh(target(sshd), ["true"])
+
+
+def test_destinations() -> None:
+    assert parse_destination("alice@example.org") == ("alice", "example.org")
+    assert parse_destination("example.org") == (None, "example.org")
+    for bad in ["-oProxyCommand=touch x", "", "a b", "user@"]:
+        with pytest.raises(ConnectError):
+            parse_destination(bad)
+
+
+def test_remote_command_is_quoted() -> None:
+    assert remote_command(["tmux", "-L", "a b", "new", "-s", "$(touch x);'"]) == (
+        "tmux -L 'a b' new -s '$(touch x);'\"'\"''"
+    )

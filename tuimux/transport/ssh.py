@@ -1,0 +1,171 @@
+"""Run ``tmux -u -C`` on a remote host over SSH (asyncssh), with OpenSSH's trust rules.
+
+The remote command is one string, as SSH requires; every word of it is quoted with
+``shlex.quote`` so the remote shell interpolates nothing the user typed. No pty is asked
+for (see the local transport for why). Host keys are checked against the user's
+``~/.ssh/known_hosts`` *and* the system file, which asyncssh does not read by default;
+``known_hosts=None`` (which turns checking off) is never passed. asyncssh raises the same
+error for an unknown and a changed key, so the two are told apart here, from the files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncssh
+
+from tuimux.errors import ConnectError, HostKeyError
+
+SYSTEM_KNOWN_HOSTS = Path("/etc/ssh/ssh_known_hosts")
+KEEPALIVE_SECONDS = 5
+KEEPALIVE_COUNT_MAX = 3
+CONNECT_TIMEOUT = 15
+
+
+@dataclass(frozen=True)
+class SSHTarget:
+    """Where to connect, as the user gave it (``[user@]host``, ``-p``, ``-i``, ``-J``)."""
+
+    host: str
+    username: str | None = None
+    port: int | None = None
+    identities: tuple[str, ...] = ()
+    jump: str | None = None
+    # Test seams: the files a real run takes from the user's home.
+    home: Path = field(default_factory=Path.home)
+    read_config: bool = True
+
+    @property
+    def known_hosts_files(self) -> list[str]:
+        files = [self.home / ".ssh" / "known_hosts", SYSTEM_KNOWN_HOSTS]
+        return [str(path) for path in files if path.is_file()]
+
+    @property
+    def description(self) -> str:
+        user = f"{self.username}@" if self.username else ""
+        port = f":{self.port}" if self.port else ""
+        return f"{user}{self.host}{port}"
+
+
+def parse_destination(destination: str) -> tuple[str | None, str]:
+    """``[user@]host`` → (user, host); a leading ``-`` is refused like OpenSSH does."""
+    if not destination or destination.startswith("-"):
+        raise ConnectError(f"{destination!r} is not a host name.")
+    user, at, host = destination.rpartition("@")
+    if not host or any(c.isspace() for c in destination):
+        raise ConnectError(f"{destination!r} is not a host name.")
+    return (user if at else None), host
+
+
+def remote_command(argv: Sequence[str]) -> str:
+    """The one string SSH runs; each word quoted so the remote shell expands nothing."""
+    return " ".join(shlex.quote(word) for word in argv)
+
+
+class SSHTransport:
+    """A ``tmux -C`` running on the other end of an SSH session."""
+
+    def __init__(
+        self,
+        connection: asyncssh.SSHClientConnection,
+        process: asyncssh.SSHClientProcess[bytes],
+        description: str,
+    ) -> None:
+        self._connection = connection
+        self._process = process
+        self._description = description
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    async def read(self) -> bytes:
+        try:
+            return await self._process.stdout.read(256 * 1024)
+        except (asyncssh.Error, OSError):
+            return b""
+
+    def write(self, data: bytes) -> None:
+        with contextlib.suppress(asyncssh.Error, OSError, BrokenPipeError):
+            self._process.stdin.write(data)
+
+    def error_text(self) -> str:
+        return ""
+
+    async def close(self) -> None:
+        with contextlib.suppress(asyncssh.Error, OSError):
+            self._process.stdin.write_eof()
+        self._connection.close()
+        with contextlib.suppress(asyncssh.Error, OSError, asyncio.TimeoutError):
+            await asyncio.wait_for(self._connection.wait_closed(), 5)
+
+
+async def _explain_host_key(target: SSHTarget, error: Exception) -> HostKeyError:
+    """Say whether the host is unknown or its key changed, with the key's fingerprint."""
+    files = target.known_hosts_files
+    known = asyncssh.read_known_hosts(files) if files else None
+    port = target.port or 22
+    matches = known.match(target.host, "", port) if known is not None else ((),) * 7
+    try:
+        key = await asyncio.wait_for(
+            asyncssh.get_server_host_key(target.host, port), CONNECT_TIMEOUT
+        )
+        shown = f"{key.get_algorithm()} key {key.get_fingerprint('sha256')}" if key else "key"
+    except (TimeoutError, OSError, asyncssh.Error):
+        shown = "key"
+    if matches[0] or matches[1]:
+        return HostKeyError(
+            f"The host key of {target.host} has changed: it now offers the {shown}, which "
+            f"does not match {' or '.join(files)}. Refusing to connect; if the change is "
+            "expected, remove the old entry with 'ssh-keygen -R'."
+        )
+    return HostKeyError(
+        f"The authenticity of {target.host} cannot be established: it offers the {shown}, "
+        "which is in no known_hosts file. Refusing to connect."
+    )
+
+
+async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:
+    """Connect, authenticate, and start ``argv`` (a tmux command line) on the host."""
+    extra: dict[str, object] = {}
+    if target.identities:  # else asyncssh offers ~/.ssh/id_* and the agent, like ssh
+        extra["client_keys"] = list(target.identities)
+    if target.port is not None:
+        extra["port"] = target.port
+    if target.username is not None:
+        extra["username"] = target.username
+    if target.jump is not None:
+        extra["tunnel"] = target.jump
+    options = asyncssh.SSHClientConnectionOptions(
+        # Never None: that would turn host-key checking off. An empty list trusts no key.
+        known_hosts=target.known_hosts_files,
+        config=[str(target.home / ".ssh" / "config")] if target.read_config else [],
+        keepalive_interval=KEEPALIVE_SECONDS,
+        keepalive_count_max=KEEPALIVE_COUNT_MAX,
+        login_timeout=CONNECT_TIMEOUT,
+        **extra,
+    )
+    try:
+        connection = await asyncio.wait_for(
+            asyncssh.connect(target.host, options=options), CONNECT_TIMEOUT
+        )
+    except asyncssh.HostKeyNotVerifiable as error:
+        raise await _explain_host_key(target, error) from None
+    except asyncssh.PermissionDenied:
+        raise ConnectError(
+            f"{target.description} refused every key and password tuimux offered."
+        ) from None
+    except (TimeoutError, OSError, asyncssh.Error) as error:
+        reason = str(error) or type(error).__name__
+        raise ConnectError(f"Could not connect to {target.description}: {reason}.") from None
+    try:
+        process = await connection.create_process(remote_command(argv), encoding=None)
+    except asyncssh.Error as error:
+        connection.close()
+        raise ConnectError(f"{target.description} refused to run tmux: {error}.") from None
+    return SSHTransport(connection, process, target.description)
