@@ -10,8 +10,9 @@ import sys
 from collections.abc import Sequence
 
 from tuimux import __version__
-from tuimux.connect import Target, connect_local
+from tuimux.connect import Target, connect_local, connect_ssh
 from tuimux.errors import TuimuxError
+from tuimux.transport.ssh import SSHTarget, parse_destination
 
 
 def parser() -> argparse.ArgumentParser:
@@ -21,6 +22,22 @@ def parser() -> argparse.ArgumentParser:
         epilog="Keys: the prefix is C-b, then tmux's defaults (d detach, % and \" split, "
         "c new window, n/p/0-9 windows, o and arrows panes, x kill pane, z zoom).",
     )
+    parser.add_argument(
+        "destination",
+        nargs="?",
+        metavar="[user@]host",
+        help="attach to tmux on this host over SSH (default: the local tmux)",
+    )
+    parser.add_argument("-p", dest="port", type=int, metavar="PORT", help="SSH port")
+    parser.add_argument(
+        "-i",
+        dest="identities",
+        action="append",
+        default=[],
+        metavar="IDENTITY",
+        help="SSH private key file (repeatable)",
+    )
+    parser.add_argument("-J", dest="jump", metavar="JUMP", help="SSH jump host ([user@]host)")
     socket = parser.add_mutually_exclusive_group()
     socket.add_argument("-L", dest="socket_name", metavar="NAME", help="tmux socket name")
     socket.add_argument("-S", dest="socket_path", metavar="PATH", help="tmux socket path")
@@ -55,12 +72,15 @@ def pane_area() -> tuple[int, int]:
     return max(columns, 1), max(lines - 1, 1)
 
 
-async def run(target: Target) -> int:
+async def run(target: Target, ssh: SSHTarget | None = None) -> int:
     """Attach first, so a failure is one sentence on a clean screen; then draw."""
     from tuimux.ui.app import TuimuxApp
 
     try:
-        client = await connect_local(target, *pane_area())
+        if ssh is not None:
+            client = await connect_ssh(ssh, target, *pane_area())
+        else:
+            client = await connect_local(target, *pane_area())
     except TuimuxError as error:
         print(f"tuimux: {error}", file=sys.stderr)
         return 1
@@ -85,8 +105,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         socket_path=args.socket_path,
         session=session,
     )
+    ssh = None
+    if args.destination is not None:
+        try:
+            user, host = parse_destination(args.destination)
+        except TuimuxError as error:
+            return _refuse(str(error))
+        ssh = SSHTarget(
+            host,
+            username=user,
+            port=args.port,
+            identities=tuple(args.identities),
+            jump=args.jump,
+        )
     try:
-        return asyncio.run(run(target))
+        return asyncio.run(run(target, ssh))
     except KeyboardInterrupt:
         return 130
     except Exception:

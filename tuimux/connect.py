@@ -8,12 +8,15 @@ running, creates one, as ``tmux new-session -A`` users expect.
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from tuimux.client import TmuxClient
 from tuimux.control.command import escape_format
-from tuimux.errors import ConnectError, TuimuxError
+from tuimux.errors import ConnectError, HostKeyError, TuimuxError
+from tuimux.transport.base import Transport
 from tuimux.transport.local import LocalTransport, tmux_argv
+from tuimux.transport.ssh import SSHTarget, open_ssh
 
 # What tmux prints when there is nothing to attach to (client.c / cmd-attach-session.c).
 _NOTHING_TO_ATTACH = ("no sessions", "no server running", "error connecting to")
@@ -37,19 +40,35 @@ def attach_command(target: Target, width: int, height: int) -> list[str]:
     return ["attach-session"]
 
 
-async def _start(target: Target, command: list[str]) -> TmuxClient:
+Opener = Callable[[list[str]], Awaitable[Transport]]
+
+
+def local_opener(target: Target) -> Opener:
+    async def open_local(argv: list[str]) -> Transport:
+        env = target.env if target.env is not None else dict(os.environ)
+        return await LocalTransport.start(argv, env=env)
+
+    return open_local
+
+
+def ssh_opener(ssh: SSHTarget) -> Opener:
+    async def open_remote(argv: list[str]) -> Transport:
+        return await open_ssh(ssh, argv)
+
+    return open_remote
+
+
+async def _start(target: Target, command: list[str], opener: Opener, *, local: bool) -> TmuxClient:
     argv = tmux_argv(
         target.tmux,
         socket_name=target.socket_name,
         socket_path=target.socket_path,
         command=command,
     )
-    transport = await LocalTransport.start(
-        argv, env=target.env if target.env is not None else dict(os.environ)
-    )
-    client = TmuxClient(transport)
+    client = TmuxClient(await opener(argv))
     await client.start()
-    await _refuse_own_session(target, client)
+    if local:
+        await _refuse_own_session(target, client)
     return client
 
 
@@ -84,21 +103,38 @@ def _where(target: Target) -> str:
 
 
 async def connect_local(target: Target, width: int, height: int) -> TmuxClient:
+    """Attach to a local tmux as the user asked."""
+    return await connect(target, width, height, local_opener(target), _where(target), local=True)
+
+
+async def connect_ssh(ssh: SSHTarget, target: Target, width: int, height: int) -> TmuxClient:
+    """Attach to tmux on a remote host as the user asked (same -L/-S/-t/--tmux rules)."""
+    where = f" on {ssh.description}{_where(target)}"
+    return await connect(target, width, height, ssh_opener(ssh), where, local=False)
+
+
+async def connect(
+    target: Target, width: int, height: int, opener: Opener, where: str, *, local: bool
+) -> TmuxClient:
     """Attach as the user asked; every failure is a ConnectError naming the server."""
     command = attach_command(target, width, height)
     try:
         try:
-            return await _start(target, command)
+            return await _start(target, command, opener, local=local)
         except ConnectError as error:
             if target.session is not None or not any(
                 marker in str(error).lower() for marker in _NOTHING_TO_ATTACH
             ):
                 raise
-        return await _start(target, ["new-session", "-x", str(width), "-y", str(height)])
+        return await _start(
+            target, ["new-session", "-x", str(width), "-y", str(height)], opener, local=local
+        )
+    except HostKeyError:
+        raise
     except ConnectError as error:
         message = str(error)
-        if "not found at" in message or "not executable" in message:
+        if "not found at" in message or "not executable" in message or "connect to" in message:
             raise
         raise ConnectError(
-            f"Could not attach to tmux{_where(target)}: {message[0].lower()}{message[1:]}"
+            f"Could not attach to tmux{where}: {message[0].lower()}{message[1:]}"
         ) from None

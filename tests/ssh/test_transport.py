@@ -78,3 +78,42 @@ def test_remote_command_is_quoted() -> None:
     assert remote_command(["tmux", "-L", "a b", "new", "-s", "$(touch x);'"]) == (
         "tmux -L 'a b' new -s '$(touch x);'\"'\"''"
     )
+
+
+async def test_connect_ssh_creates_the_session_and_the_app_types(
+    sshd: SSHServer, tmux_server: TmuxServer
+) -> None:
+    from tests.helpers import eventually
+    from tuimux.connect import Target, connect_ssh
+    from tuimux.ui.app import TuimuxApp
+
+    tmux_server.new_session("other")  # the server runs; session "s" does not exist yet
+    sshd.trust()
+    where = Target(socket_name=tmux_server.socket_name, session="s")
+    app = TuimuxApp(await connect_ssh(target(sshd), where, 80, 24))
+    async with app.run_test(size=(80, 25)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press(*"echo over-$((40+2))", "enter")
+        await eventually(lambda: "over-42" in tmux_server.capture("s:"))
+        await pilot.press("ctrl+b", "d")
+        await eventually(lambda: not app.is_running)
+    assert app.return_code == 0
+    assert {"s", "other"} <= set(tmux_server.run("list-sessions", "-F", "#{session_name}").split())
+
+
+async def test_missing_remote_tmux_is_one_sentence(sshd: SSHServer) -> None:
+    from tuimux.connect import Target, connect_ssh
+
+    sshd.trust()
+    where = Target(tmux="/nonexistent/bin/tmux", socket_name="x", session="s")
+    with pytest.raises(ConnectError, match="tmux is not installed on") as caught:
+        await connect_ssh(target(sshd), where, 80, 24)
+    assert "\n" not in str(caught.value)
+
+
+async def test_unreachable_port_is_one_sentence(sshd: SSHServer) -> None:
+    from tests.ssh.conftest import free_port
+
+    closed = SSHTarget("127.0.0.1", port=free_port(), home=sshd.home, read_config=False)
+    with pytest.raises(ConnectError, match="Could not connect to 127.0.0.1"):
+        await open_ssh(closed, ["true"])

@@ -79,6 +79,13 @@ class SSHTransport:
         self._connection = connection
         self._process = process
         self._description = description
+        self._stderr = b""
+        self._stderr_task = asyncio.ensure_future(self._collect_stderr())
+
+    async def _collect_stderr(self) -> None:
+        with contextlib.suppress(asyncssh.Error, OSError):
+            while chunk := await self._process.stderr.read(4096):
+                self._stderr = (self._stderr + chunk)[-8192:]
 
     @property
     def description(self) -> str:
@@ -86,16 +93,27 @@ class SSHTransport:
 
     async def read(self) -> bytes:
         try:
-            return await self._process.stdout.read(256 * 1024)
+            data = await self._process.stdout.read(256 * 1024)
         except (asyncssh.Error, OSError):
-            return b""
+            data = b""
+        if not data:
+            # Let the exit status and stderr arrive so error_text() can explain.
+            with contextlib.suppress(asyncssh.Error, OSError, asyncio.TimeoutError):
+                await asyncio.wait_for(self._process.wait_closed(), 2)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._stderr_task), 2)
+        return data
 
     def write(self, data: bytes) -> None:
         with contextlib.suppress(asyncssh.Error, OSError, BrokenPipeError):
             self._process.stdin.write(data)
 
     def error_text(self) -> str:
-        return ""
+        """The remote side's complaint; a missing tmux gets a sentence of its own."""
+        text = self._stderr.decode("utf-8", "replace").strip()
+        if self._process.exit_status == 127 or "command not found" in text:
+            return f"tmux is not installed on {self._description} (or not on its PATH)"
+        return text
 
     async def close(self) -> None:
         with contextlib.suppress(asyncssh.Error, OSError):
@@ -103,6 +121,7 @@ class SSHTransport:
         self._connection.close()
         with contextlib.suppress(asyncssh.Error, OSError, asyncio.TimeoutError):
             await asyncio.wait_for(self._connection.wait_closed(), 5)
+        self._stderr_task.cancel()
 
 
 async def _explain_host_key(target: SSHTarget, error: Exception) -> HostKeyError:
