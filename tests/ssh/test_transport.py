@@ -115,5 +115,5 @@ async def test_unreachable_port_is_one_sentence(sshd: SSHServer) -> None:
     from tests.ssh.conftest import free_port
 
     closed = SSHTarget("127.0.0.1", port=free_port(), home=sshd.home, read_config=False)
-    with pytest.raises(ConnectError, match="Could not connect to 127.0.0.1"):
+    with pytest.raises(ConnectError, match=r"Could not connect to 127\.0\.0\.1"):
         await open_ssh(closed, ["true"])
