@@ -117,3 +117,19 @@ async def test_unreachable_port_is_one_sentence(sshd: SSHServer) -> None:
     closed = SSHTarget("127.0.0.1", port=free_port(), home=sshd.home, read_config=False)
     with pytest.raises(ConnectError, match=r"Could not connect to 127\.0\.0\.1"):
         await open_ssh(closed, ["true"])
+
+
+async def test_ssh_config_cannot_turn_host_key_checking_off(sshd: SSHServer) -> None:
+    (sshd.home / ".ssh" / "config").write_text(
+        "Host *\n    UserKnownHostsFile none\n    StrictHostKeyChecking no\n"
+    )
+    relaxed = SSHTarget(
+        "127.0.0.1",
+        username=sshd.user,
+        port=sshd.port,
+        identities=(str(sshd.client_key),),
+        home=sshd.home,
+        read_config=True,
+    )
+    with pytest.raises(HostKeyError, match="cannot be established"):
+        await open_ssh(relaxed, ["true"])
