@@ -10,9 +10,10 @@ import sys
 from collections.abc import Sequence
 
 from tuimux import __version__
+from tuimux.client import TmuxClient
 from tuimux.connect import Target, connect_local, connect_ssh
-from tuimux.errors import TuimuxError
-from tuimux.transport.ssh import SSHTarget, parse_destination
+from tuimux.errors import HostKeyError, TuimuxError
+from tuimux.transport.ssh import SSHTarget, parse_destination, trust_host_key
 
 
 def parser() -> argparse.ArgumentParser:
@@ -72,13 +73,31 @@ def pane_area() -> tuple[int, int]:
     return max(columns, 1), max(lines - 1, 1)
 
 
+async def connect_ssh_asking(ssh: SSHTarget, target: Target) -> TmuxClient:
+    """Connect over SSH; a host never seen before is shown and trusted only on ``yes``."""
+    from tuimux.ui.trust import TrustHostApp
+
+    try:
+        return await connect_ssh(ssh, target, *pane_area())
+    except HostKeyError as error:
+        if error.known_hosts_line is None:
+            raise
+        accepted = await TrustHostApp(error.host, error.fingerprint).run_async()
+        if not accepted:
+            raise HostKeyError(
+                f"The host key of {ssh.host} was not accepted; nothing was written."
+            ) from None
+        trust_host_key(ssh, error.known_hosts_line)
+    return await connect_ssh(ssh, target, *pane_area())
+
+
 async def run(target: Target, ssh: SSHTarget | None = None) -> int:
     """Attach first, so a failure is one sentence on a clean screen; then draw."""
     from tuimux.ui.app import TuimuxApp
 
     try:
         if ssh is not None:
-            client = await connect_ssh(ssh, target, *pane_area())
+            client = await connect_ssh_asking(ssh, target)
         else:
             client = await connect_local(target, *pane_area())
     except TuimuxError as error:

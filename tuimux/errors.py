@@ -45,4 +45,25 @@ class ConfigError(TuimuxError):
 
 
 class HostKeyError(ConnectError):
-    """The remote host's key is unknown or has changed; nothing was started there."""
+    """The remote host's key is unknown or has changed; nothing was started there.
+
+    For an unknown host, ``fingerprint`` describes the key it offered and
+    ``known_hosts_line`` is what accepting it would append to ``~/.ssh/known_hosts``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        host: str = "",
+        fingerprint: str = "",
+        known_hosts_line: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.host = host
+        self.fingerprint = fingerprint
+        self.known_hosts_line = known_hosts_line
+
+    @property
+    def unknown(self) -> bool:
+        return self.known_hosts_line is not None

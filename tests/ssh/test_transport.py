@@ -133,3 +133,47 @@ async def test_ssh_config_cannot_turn_host_key_checking_off(sshd: SSHServer) -> 
     )
     with pytest.raises(HostKeyError, match="cannot be established"):
         await open_ssh(relaxed, ["true"])
+
+
+@pytest.mark.parametrize(
+    ("keys", "accepted"),
+    [
+        (["y", "e", "s", "enter"], True),
+        (["y", "enter"], False),
+        (["n", "o", "enter"], False),
+        (["escape"], False),
+        (["Y", "E", "S", "enter"], False),
+    ],
+)
+async def test_trust_prompt_accepts_only_yes(keys: list[str], accepted: bool) -> None:
+    from tuimux.ui.trust import TrustHostApp
+
+    app = TrustHostApp("[127.0.0.1]:2222", "ssh-ed25519 key SHA256:abc")
+    async with app.run_test() as pilot:
+        shown = str(app.query_one("Static").render())
+        assert "SHA256:abc" in shown and "(yes/no)" in shown
+        await pilot.press(*keys)
+        await pilot.pause()
+    assert app.return_value is accepted
+
+
+async def test_accepting_an_unknown_key_writes_it_safely_then_connects(
+    sshd: SSHServer, tmux_server: TmuxServer
+) -> None:
+    import stat
+
+    from tuimux.transport.ssh import trust_host_key
+
+    tmux_server.new_session("s")
+    with pytest.raises(HostKeyError) as caught:
+        await open_ssh(target(sshd), tmux_argv(tmux_server, "s"))
+    line = caught.value.known_hosts_line
+    assert line is not None and line.startswith(f"[127.0.0.1]:{sshd.port} ssh-ed25519 ")
+    assert line.split()[2] == sshd.host_key.with_suffix(".pub").read_text().split()[1]
+    path = trust_host_key(target(sshd), line)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    client = TmuxClient(await open_ssh(target(sshd), tmux_argv(tmux_server, "s")))
+    try:
+        assert (await client.start()).name == "s"
+    finally:
+        await client.detach()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -130,13 +131,12 @@ async def _explain_host_key(target: SSHTarget, error: Exception) -> HostKeyError
     known = asyncssh.read_known_hosts(files) if files else None
     port = target.port or 22
     matches = known.match(target.host, "", port) if known is not None else ((),) * 7
-    try:
+    key: asyncssh.SSHKey | None = None
+    with contextlib.suppress(TimeoutError, OSError, asyncssh.Error):
         key = await asyncio.wait_for(
             asyncssh.get_server_host_key(target.host, port), CONNECT_TIMEOUT
         )
-        shown = f"{key.get_algorithm()} key {key.get_fingerprint('sha256')}" if key else "key"
-    except (TimeoutError, OSError, asyncssh.Error):
-        shown = "key"
+    shown = f"{key.get_algorithm()} key {key.get_fingerprint('sha256')}" if key else "key"
     if matches[0] or matches[1]:
         return HostKeyError(
             f"The host key of {target.host} has changed: it now offers the {shown}, which "
@@ -145,8 +145,32 @@ async def _explain_host_key(target: SSHTarget, error: Exception) -> HostKeyError
         )
     return HostKeyError(
         f"The authenticity of {target.host} cannot be established: it offers the {shown}, "
-        "which is in no known_hosts file. Refusing to connect."
+        "which is in no known_hosts file. Refusing to connect.",
+        host=known_hosts_name(target.host, target.port),
+        fingerprint=shown,
+        known_hosts_line=known_hosts_line(target.host, target.port, key) if key else None,
     )
+
+
+def known_hosts_name(host: str, port: int | None) -> str:
+    """How OpenSSH names a host in known_hosts (``[host]:port`` off port 22)."""
+    return host if port in (None, 22) else f"[{host}]:{port}"
+
+
+def known_hosts_line(host: str, port: int | None, key: asyncssh.SSHKey) -> str:
+    algorithm, data = key.export_public_key("openssh").decode("ascii").split()[:2]
+    return f"{known_hosts_name(host, port)} {algorithm} {data}\n"
+
+
+def trust_host_key(target: SSHTarget, line: str) -> Path:
+    """Append an accepted key to ``~/.ssh/known_hosts`` (0600 in a 0700 directory)."""
+    directory = target.home / ".ssh"
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / "known_hosts"
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(descriptor, "a", encoding="ascii") as file:
+        file.write(line)
+    return path
 
 
 async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:

@@ -1,0 +1,50 @@
+"""Ask, like OpenSSH, whether to trust a host key seen for the first time.
+
+Only the exact answer ``yes`` accepts; anything else (``no``, ``y``, Escape, Ctrl+C)
+refuses, and then nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, Static
+
+from tuimux.control.escape import printable
+
+
+class TrustHostApp(App[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "refuse", show=False, id="trust.refuse"),
+        Binding("ctrl+c", "refuse", show=False, priority=True, id="trust.interrupt"),
+    ]
+    CSS = """
+    Screen { align: left top; }
+    Static { width: 100%; }
+    Input { width: 100%; }
+    """
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, host: str, fingerprint: str) -> None:
+        super().__init__()
+        self.host = printable(host)
+        self.fingerprint = printable(fingerprint)
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            f"The authenticity of host '{self.host}' can't be established.\n"
+            f"Its {self.fingerprint}.\n"
+            "This key is not known by any other names.\n"
+            "Are you sure you want to continue connecting (yes/no)?"
+        )
+        yield Input(placeholder="yes or no", id="answer")
+
+    @on(Input.Submitted)
+    def answered(self, event: Input.Submitted) -> None:
+        self.exit(event.value.strip() == "yes")
+
+    def action_refuse(self) -> None:
+        self.exit(False)
