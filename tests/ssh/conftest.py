@@ -45,21 +45,24 @@ class SSHServer:
         return f"{host}:{self.port} {public[0]} {public[1]}\n"
 
     def trust(self) -> None:
-        """Put the server's real key into the client's known_hosts."""
+        """Add the server's real key to the client's known_hosts."""
         known = self.home / ".ssh" / "known_hosts"
-        known.write_text(self.host_public_line())
+        with known.open("a") as file:
+            file.write(self.host_public_line())
 
 
-@pytest.fixture
-def sshd(tmp_path: Path) -> Iterator[SSHServer]:
+def start_sshd(tmp_path: Path, name: str, log_level: str = "ERROR") -> SSHServer:
+    """An sshd of its own; every server of a test shares the client's HOME and key."""
     if not os.path.exists(SSHD):
         raise RuntimeError("sshd is not installed: .ci/run installs openssh-server")
-    server_dir = tmp_path / "sshd"
+    server_dir = tmp_path / name
     server_dir.mkdir()
     host_key = keygen(server_dir / "host_key")
     home = tmp_path / "home"
-    (home / ".ssh").mkdir(parents=True, mode=0o700)
-    client_key = keygen(home / ".ssh" / "id_ed25519")
+    if not (home / ".ssh").exists():
+        (home / ".ssh").mkdir(parents=True, mode=0o700)
+        keygen(home / ".ssh" / "id_ed25519")
+    client_key = home / ".ssh" / "id_ed25519"
     authorized = server_dir / "authorized_keys"
     authorized.write_text(client_key.with_suffix(".pub").read_text())
     port = free_port()
@@ -68,7 +71,7 @@ def sshd(tmp_path: Path) -> Iterator[SSHServer]:
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\n"
         f"AuthorizedKeysFile {authorized}\nPidFile {server_dir / 'pid'}\n"
         "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
-        "StrictModes no\nPermitRootLogin yes\nLogLevel ERROR\n"
+        f"StrictModes no\nPermitRootLogin yes\nLogLevel {log_level}\n"
         "AcceptEnv LANG LC_*\n"
     )
     Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
@@ -85,9 +88,28 @@ def sshd(tmp_path: Path) -> Iterator[SSHServer]:
             time.sleep(0.05)
     import getpass
 
-    server = SSHServer(port, getpass.getuser(), host_key, client_key, home, process)
+    return SSHServer(port, getpass.getuser(), host_key, client_key, home, process)
+
+
+def stop_sshd(server: SSHServer) -> None:
+    server.process.terminate()
+    server.process.wait(5)
+
+
+@pytest.fixture
+def sshd(tmp_path: Path) -> Iterator[SSHServer]:
+    server = start_sshd(tmp_path, "sshd")
     try:
         yield server
     finally:
-        process.terminate()
-        process.wait(5)
+        stop_sshd(server)
+
+
+@pytest.fixture
+def jump_sshd(tmp_path: Path, sshd: SSHServer) -> Iterator[SSHServer]:
+    """A second sshd, logging at DEBUG1 so a test can see it forwarded the connection."""
+    server = start_sshd(tmp_path, "jump", log_level="DEBUG1")
+    try:
+        yield server
+    finally:
+        stop_sshd(server)

@@ -177,3 +177,44 @@ async def test_accepting_an_unknown_key_writes_it_safely_then_connects(
         assert (await client.start()).name == "s"
     finally:
         await client.detach()
+
+
+async def test_proxy_jump_goes_through_the_jump_host(
+    sshd: SSHServer, jump_sshd: SSHServer, tmux_server: TmuxServer
+) -> None:
+    tmux_server.new_session("s")
+    sshd.trust()
+    jump_sshd.trust()
+    via = SSHTarget(
+        "127.0.0.1",
+        username=sshd.user,
+        port=sshd.port,
+        identities=(str(sshd.client_key),),
+        jump=f"{jump_sshd.user}@127.0.0.1:{jump_sshd.port}",
+        home=sshd.home,
+        read_config=False,
+    )
+    client = TmuxClient(await open_ssh(via, tmux_argv(tmux_server, "s")))
+    try:
+        assert (await client.start()).name == "s"
+    finally:
+        await client.detach()
+    jump_sshd.process.terminate()
+    log = jump_sshd.process.communicate(timeout=5)[1].decode(errors="replace")
+    # The jump host saw our key and a session: the target was reached through it.
+    assert "Accepted publickey" in log and "Entering interactive session" in log
+
+
+async def test_unknown_jump_host_is_refused(sshd: SSHServer, jump_sshd: SSHServer) -> None:
+    sshd.trust()  # the target is known, the jump host is not
+    via = SSHTarget(
+        "127.0.0.1",
+        username=sshd.user,
+        port=sshd.port,
+        identities=(str(sshd.client_key),),
+        jump=f"127.0.0.1:{jump_sshd.port}",
+        home=sshd.home,
+        read_config=False,
+    )
+    with pytest.raises(HostKeyError, match="cannot be established"):
+        await open_ssh(via, ["true"])

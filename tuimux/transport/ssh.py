@@ -76,7 +76,9 @@ class SSHTransport:
         connection: asyncssh.SSHClientConnection,
         process: asyncssh.SSHClientProcess[bytes],
         description: str,
+        hops: Sequence[asyncssh.SSHClientConnection] = (),
     ) -> None:
+        self._hops = list(hops)
         self._connection = connection
         self._process = process
         self._description = description
@@ -122,6 +124,8 @@ class SSHTransport:
         self._connection.close()
         with contextlib.suppress(asyncssh.Error, OSError, asyncio.TimeoutError):
             await asyncio.wait_for(self._connection.wait_closed(), 5)
+        for hop in reversed(self._hops):  # jump hosts, innermost first
+            hop.close()
         self._stderr_task.cancel()
 
 
@@ -173,8 +177,32 @@ def trust_host_key(target: SSHTarget, line: str) -> Path:
     return path
 
 
-async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:
-    """Connect, authenticate, and start ``argv`` (a tmux command line) on the host."""
+def parse_jump(jump: str, like: SSHTarget) -> list[SSHTarget]:
+    """``-J [user@]host[:port][,…]`` → one target per hop, with the user's keys and files."""
+    hops = []
+    for hop in jump.split(","):
+        user, host = parse_destination(hop)
+        port: int | None = None
+        name, colon, number = host.rpartition(":")
+        if colon and number.isdigit() and "]" not in number:
+            host, port = name.strip("[]"), int(number)
+        hops.append(
+            SSHTarget(
+                host,
+                username=user,
+                port=port,
+                identities=like.identities,
+                home=like.home,
+                read_config=like.read_config,
+            )
+        )
+    return hops
+
+
+async def _connect(
+    target: SSHTarget, tunnel: asyncssh.SSHClientConnection | None = None
+) -> asyncssh.SSHClientConnection:
+    """One authenticated connection, with tuimux's host-key and keepalive rules."""
     extra: dict[str, object] = {}
     if target.identities:  # else asyncssh offers ~/.ssh/id_* and the agent, like ssh
         extra["client_keys"] = list(target.identities)
@@ -182,8 +210,8 @@ async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:
         extra["port"] = target.port
     if target.username is not None:
         extra["username"] = target.username
-    if target.jump is not None:
-        extra["tunnel"] = target.jump
+    if tunnel is not None:
+        extra["tunnel"] = tunnel
     options = asyncssh.SSHClientConnectionOptions(
         # Never None: that would turn host-key checking off. An empty list trusts no key.
         known_hosts=target.known_hosts_files,
@@ -194,7 +222,7 @@ async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:
         **extra,
     )
     try:
-        connection = await asyncio.wait_for(
+        return await asyncio.wait_for(
             asyncssh.connect(target.host, options=options), CONNECT_TIMEOUT
         )
     except asyncssh.HostKeyNotVerifiable as error:
@@ -206,9 +234,24 @@ async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:
     except (TimeoutError, OSError, asyncssh.Error) as error:
         reason = str(error) or type(error).__name__
         raise ConnectError(f"Could not connect to {target.description}: {reason}.") from None
+
+
+async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:
+    """Connect (through the jump hosts, if any), authenticate, and start ``argv``."""
+    hops: list[asyncssh.SSHClientConnection] = []
+    try:
+        for hop in parse_jump(target.jump, target) if target.jump else []:
+            hops.append(await _connect(hop, hops[-1] if hops else None))
+        connection = await _connect(target, hops[-1] if hops else None)
+    except BaseException:
+        for hop_connection in reversed(hops):
+            hop_connection.close()
+        raise
     try:
         process = await connection.create_process(remote_command(argv), encoding=None)
     except asyncssh.Error as error:
         connection.close()
+        for hop_connection in reversed(hops):
+            hop_connection.close()
         raise ConnectError(f"{target.description} refused to run tmux: {error}.") from None
-    return SSHTransport(connection, process, target.description)
+    return SSHTransport(connection, process, target.description, hops)
