@@ -218,3 +218,41 @@ async def test_unknown_jump_host_is_refused(sshd: SSHServer, jump_sshd: SSHServe
     )
     with pytest.raises(HostKeyError, match="cannot be established"):
         await open_ssh(via, ["true"])
+
+
+async def test_agent_auth(
+    sshd: SSHServer,
+    tmux_server: TmuxServer,
+    tmp_path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import os
+    import subprocess
+
+    tmux_server.new_session("s")
+    sshd.trust()
+    no_keys = SSHTarget(
+        "127.0.0.1", username=sshd.user, port=sshd.port, home=sshd.home, read_config=False
+    )
+    # The test key lives only in the test HOME, so without the agent nothing works ...
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    with pytest.raises(ConnectError, match="refused every key"):
+        await open_ssh(no_keys, ["true"])
+    # ... and with the key in an agent, tuimux logs in through the agent.
+    sock = tmp_path / "agent.sock"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+    try:
+        from tests.helpers import eventually
+
+        await eventually(sock.exists)
+        env = {**os.environ, "SSH_AUTH_SOCK": str(sock)}
+        subprocess.run(["ssh-add", "-q", str(sshd.client_key)], env=env, check=True)
+        monkeypatch.setenv("SSH_AUTH_SOCK", str(sock))
+        client = TmuxClient(await open_ssh(no_keys, tmux_argv(tmux_server, "s")))
+        try:
+            assert (await client.start()).name == "s"
+        finally:
+            await client.detach()
+    finally:
+        agent.terminate()
+        agent.wait(5)
