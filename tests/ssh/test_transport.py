@@ -59,10 +59,23 @@ async def test_unknown_host_is_refused_with_its_fingerprint(
 async def test_changed_host_key_is_refused(sshd: SSHServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
     other = keygen(tmp_path / "other_host_key")
     public = other.with_suffix(".pub").read_text().split()
-    (sshd.home / ".ssh" / "known_hosts").write_text(
+    known = sshd.home / ".ssh" / "known_hosts"
+    known.write_text(
+        f"# a comment\nother.example ssh-ed25519 {public[1]}\n"
         f"[127.0.0.1]:{sshd.port} {public[0]} {public[1]}\n"
     )
-    with pytest.raises(HostKeyError, match="has changed"):
+    with pytest.raises(HostKeyError, match="has changed") as caught:
+        await open_ssh(target(sshd), ["true"])
+    assert f"{known}:3" in str(caught.value)
+    assert "SHA256:" in str(caught.value)
+
+
+async def test_revoked_host_key_is_refused(sshd: SSHServer) -> None:
+    public = sshd.host_key.with_suffix(".pub").read_text().split()
+    (sshd.home / ".ssh" / "known_hosts").write_text(
+        f"{sshd.host_public_line()}@revoked * {public[0]} {public[1]}\n"
+    )
+    with pytest.raises(HostKeyError, match="revoked"):
         await open_ssh(target(sshd), ["true"])
 
 
@@ -256,3 +269,17 @@ async def test_agent_auth(
     finally:
         agent.terminate()
         agent.wait(5)
+
+
+async def test_changed_key_found_in_a_hashed_known_hosts(sshd: SSHServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    other = keygen(tmp_path / "old_host_key")
+    public = other.with_suffix(".pub").read_text().split()
+    known = sshd.home / ".ssh" / "known_hosts"
+    known.write_text(f"[127.0.0.1]:{sshd.port} {public[0]} {public[1]}\n")
+    subprocess.run(["ssh-keygen", "-q", "-H", "-f", str(known)], check=True, capture_output=True)
+    assert known.read_text().startswith("|1|")
+    with pytest.raises(HostKeyError, match="has changed") as caught:
+        await open_ssh(target(sshd), ["true"])
+    assert f"{known}:1" in str(caught.value)

@@ -141,11 +141,17 @@ async def _explain_host_key(target: SSHTarget, error: Exception) -> HostKeyError
             asyncssh.get_server_host_key(target.host, port), CONNECT_TIMEOUT
         )
     shown = f"{key.get_algorithm()} key {key.get_fingerprint('sha256')}" if key else "key"
+    if key is not None and key in matches[2]:
+        return HostKeyError(
+            f"The host key of {target.host} ({shown}) is marked @revoked in "
+            f"{' or '.join(files)}. Refusing to connect."
+        )
     if matches[0] or matches[1]:
+        where = ", ".join(known_hosts_lines(files, target.host, port)) or " or ".join(files)
         return HostKeyError(
             f"The host key of {target.host} has changed: it now offers the {shown}, which "
-            f"does not match {' or '.join(files)}. Refusing to connect; if the change is "
-            "expected, remove the old entry with 'ssh-keygen -R'."
+            f"does not match {where}. Refusing to connect; if the change is expected, "
+            f"remove the old entry with 'ssh-keygen -R {known_hosts_name(target.host, port)}'."
         )
     return HostKeyError(
         f"The authenticity of {target.host} cannot be established: it offers the {shown}, "
@@ -154,6 +160,23 @@ async def _explain_host_key(target: SSHTarget, error: Exception) -> HostKeyError
         fingerprint=shown,
         known_hosts_line=known_hosts_line(target.host, target.port, key) if key else None,
     )
+
+
+def known_hosts_lines(files: Sequence[str], host: str, port: int) -> list[str]:
+    """``file:line`` of every known_hosts entry for the host (hashed entries included),
+    matched one line at a time by asyncssh's own matcher."""
+    found = []
+    for name in files:
+        with contextlib.suppress(OSError):
+            lines = Path(name).read_text(encoding="utf-8", errors="replace").splitlines()
+            for number, line in enumerate(lines, 1):
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                with contextlib.suppress(ValueError, asyncssh.Error):
+                    matched = asyncssh.import_known_hosts(line + "\n").match(host, "", port)
+                    if matched[0] or matched[1]:
+                        found.append(f"{name}:{number}")
+    return found
 
 
 def known_hosts_name(host: str, port: int | None) -> str:
