@@ -71,3 +71,14 @@ def test_colors_option_sets_textual_color_system(tmux_server: TmuxServer) -> Non
     )
     assert result.stdout.split() == ["standard", "1"]
     assert tuimux("--colors", "bogus").returncode == 2
+
+
+def test_tmux_version_parsing() -> None:
+    from tuimux.connect import MINIMUM_VERSION, tmux_version
+
+    assert tmux_version("3.3a") == (3, 3)
+    assert tmux_version("next-3.4") == (3, 4)
+    assert tmux_version("3.1c") < MINIMUM_VERSION  # type: ignore[operator]
+    assert tmux_version("3.2") == MINIMUM_VERSION
+    assert tmux_version("master") is None
+    assert tmux_version("openbsd-7.3") is None

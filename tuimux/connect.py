@@ -8,6 +8,7 @@ running, creates one, as ``tmux new-session -A`` users expect.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -67,9 +68,37 @@ async def _start(target: Target, command: list[str], opener: Opener, *, local: b
     )
     client = TmuxClient(await opener(argv))
     await client.start()
+    await _require_version(client)
     if local:
         await _refuse_own_session(target, client)
     return client
+
+
+MINIMUM_VERSION = (3, 2)  # pause-after flow control, %extended-output, client flags
+
+
+def tmux_version(text: str) -> tuple[int, int] | None:
+    """``3.3a`` → (3, 3); ``next-3.4`` → (3, 4); ``master``/``openbsd-7.3`` → None."""
+    match = re.search(r"(?<![\d.])(\d+)\.(\d+)", text)
+    if match is None or text.startswith("openbsd-"):
+        return None
+    return int(match[1]), int(match[2])
+
+
+async def _require_version(client: TmuxClient) -> None:
+    """Refuse a tmux older than tuimux needs, before drawing anything."""
+    try:
+        reply = await client.command("display-message", "-p", "#{version}")
+    except TuimuxError:
+        return
+    text = " ".join(reply.text).strip()
+    version = tmux_version(text)
+    if version is not None and version < MINIMUM_VERSION:
+        await client.detach()
+        raise ConnectError(
+            f"tmux {text} is too old: tuimux needs tmux "
+            f"{MINIMUM_VERSION[0]}.{MINIMUM_VERSION[1]} or later."
+        )
 
 
 async def _refuse_own_session(target: Target, client: TmuxClient) -> None:
