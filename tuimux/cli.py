@@ -39,6 +39,14 @@ def parser() -> argparse.ArgumentParser:
         help="SSH private key file (repeatable)",
     )
     parser.add_argument("-J", dest="jump", metavar="JUMP", help="SSH jump host ([user@]host)")
+    parser.add_argument(
+        "-o",
+        dest="options",
+        action="append",
+        default=[],
+        metavar="Key=Value",
+        help="an ssh_config option, as with ssh (repeatable)",
+    )
     socket = parser.add_mutually_exclusive_group()
     socket.add_argument("-L", dest="socket_name", metavar="NAME", help="tmux socket name")
     socket.add_argument("-S", dest="socket_path", metavar="PATH", help="tmux socket path")
@@ -136,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=args.port,
             identities=tuple(args.identities),
             jump=args.jump,
+            options=tuple(args.options),
         )
     try:
         return asyncio.run(run(target, ssh))

@@ -283,3 +283,42 @@ async def test_changed_key_found_in_a_hashed_known_hosts(sshd: SSHServer, tmp_pa
     with pytest.raises(HostKeyError, match="has changed") as caught:
         await open_ssh(target(sshd), ["true"])
     assert f"{known}:1" in str(caught.value)
+
+
+async def test_dash_o_options_apply_and_cannot_disable_host_keys(
+    sshd: SSHServer, tmux_server: TmuxServer
+) -> None:
+    from dataclasses import replace
+
+    tmux_server.new_session("s")
+    # Port and User come only from -o here.
+    via_options = replace(
+        target(sshd), port=None, username=None, options=(f"Port={sshd.port}", f"User {sshd.user}")
+    )
+    with pytest.raises(HostKeyError, match="cannot be established"):
+        await open_ssh(
+            replace(
+                via_options,
+                options=(
+                    *via_options.options,
+                    "UserKnownHostsFile=/dev/null",
+                    "StrictHostKeyChecking=no",
+                ),
+            ),
+            ["true"],
+        )
+    sshd.trust()
+    client = TmuxClient(await open_ssh(via_options, tmux_argv(tmux_server, "s")))
+    try:
+        assert (await client.start()).name == "s"
+    finally:
+        await client.detach()
+
+
+def test_bad_dash_o_options_are_refused() -> None:
+    from tuimux.transport.ssh import options_config
+
+    assert options_config(["Port=22", "User alice"]) == "Port 22\nUser alice\n"
+    for bad in ["Port", "=22", "Port=22\nProxyCommand x"]:
+        with pytest.raises(ConnectError):
+            options_config([bad])

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import shlex
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,8 @@ class SSHTarget:
     port: int | None = None
     identities: tuple[str, ...] = ()
     jump: str | None = None
+    # ``-o Key=Value`` as given; they take precedence over ~/.ssh/config, as with ssh.
+    options: tuple[str, ...] = ()
     # Test seams: the files a real run takes from the user's home.
     home: Path = field(default_factory=Path.home)
     read_config: bool = True
@@ -200,6 +203,21 @@ def trust_host_key(target: SSHTarget, line: str) -> Path:
     return path
 
 
+def options_config(options: Sequence[str]) -> str:
+    """``-o Key=Value`` (or ``-o "Key Value"``) as ssh_config lines; one line each."""
+    lines = []
+    for option in options:
+        if any(char in option for char in "\n\r\0"):
+            raise ConnectError(f"the SSH option {option!r} spans more than one line.")
+        key, sep, value = option.partition("=")
+        if not sep:
+            key, _, value = option.strip().partition(" ")
+        if not key.strip() or not value.strip():
+            raise ConnectError(f"{option!r} is not an SSH option (use -o Key=Value).")
+        lines.append(f"{key.strip()} {value.strip()}\n")
+    return "".join(lines)
+
+
 def parse_jump(jump: str, like: SSHTarget) -> list[SSHTarget]:
     """``-J [user@]host[:port][,…]`` → one target per hop, with the user's keys and files."""
     hops = []
@@ -235,15 +253,23 @@ async def _connect(
         extra["username"] = target.username
     if tunnel is not None:
         extra["tunnel"] = tunnel
-    options = asyncssh.SSHClientConnectionOptions(
-        # Never None: that would turn host-key checking off. An empty list trusts no key.
-        known_hosts=target.known_hosts_files,
-        config=[str(target.home / ".ssh" / "config")] if target.read_config else [],
-        keepalive_interval=KEEPALIVE_SECONDS,
-        keepalive_count_max=KEEPALIVE_COUNT_MAX,
-        login_timeout=CONNECT_TIMEOUT,
-        **extra,
-    )
+    with tempfile.TemporaryDirectory(prefix="tuimux-") as private:  # 0700
+        configs = [str(target.home / ".ssh" / "config")] if target.read_config else []
+        if target.options:
+            given = Path(private) / "options"
+            given.write_text(options_config(target.options), encoding="utf-8")
+            given.chmod(0o600)
+            configs.insert(0, str(given))
+        options = asyncssh.SSHClientConnectionOptions(
+            # Never None: that turns host-key checking off; an empty list trusts no key.
+            # Passed explicitly, it also wins over UserKnownHostsFile in any config.
+            known_hosts=target.known_hosts_files,
+            config=configs,
+            keepalive_interval=KEEPALIVE_SECONDS,
+            keepalive_count_max=KEEPALIVE_COUNT_MAX,
+            login_timeout=CONNECT_TIMEOUT,
+            **extra,
+        )
     try:
         return await asyncio.wait_for(
             asyncssh.connect(target.host, options=options), CONNECT_TIMEOUT
