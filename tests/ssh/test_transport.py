@@ -295,7 +295,7 @@ async def test_dash_o_options_apply_and_cannot_disable_host_keys(
     via_options = replace(
         target(sshd), port=None, username=None, options=(f"Port={sshd.port}", f"User {sshd.user}")
     )
-    with pytest.raises(HostKeyError, match="cannot be established"):
+    with pytest.raises(HostKeyError, match="cannot be established") as caught:
         await open_ssh(
             replace(
                 via_options,
@@ -307,6 +307,8 @@ async def test_dash_o_options_apply_and_cannot_disable_host_keys(
             ),
             ["true"],
         )
+    assert caught.value.host == f"[127.0.0.1]:{sshd.port}"
+    assert caught.value.known_hosts_line == sshd.host_public_line()
     sshd.trust()
     client = TmuxClient(await open_ssh(via_options, tmux_argv(tmux_server, "s")))
     try:

@@ -16,7 +16,7 @@ import os
 import shlex
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import asyncssh
@@ -275,7 +275,9 @@ async def _connect(
             asyncssh.connect(target.host, options=options), CONNECT_TIMEOUT
         )
     except asyncssh.HostKeyNotVerifiable as error:
-        raise await _explain_host_key(target, error) from None
+        # The port may come from -o or ~/.ssh/config: name the host as ssh would.
+        effective = replace(target, port=getattr(options, "port", None) or target.port)
+        raise await _explain_host_key(effective, error) from None
     except asyncssh.PermissionDenied:
         raise ConnectError(
             f"{target.description} refused every key and password tuimux offered."
