@@ -7,7 +7,7 @@ import asyncio
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from tuimux import __version__
 from tuimux.client import TmuxClient
@@ -81,16 +81,24 @@ def pane_area() -> tuple[int, int]:
     return max(columns, 1), max(lines - 1, 1)
 
 
-async def connect_ssh_asking(ssh: SSHTarget, target: Target) -> TmuxClient:
-    """Connect over SSH; a host never seen before is shown and trusted only on ``yes``."""
+async def ask_to_trust(host: str, fingerprint: str) -> bool:
     from tuimux.ui.trust import TrustHostApp
 
+    return bool(await TrustHostApp(host, fingerprint).run_async())
+
+
+async def connect_ssh_asking(
+    ssh: SSHTarget,
+    target: Target,
+    ask: Callable[[str, str], Awaitable[bool]] = ask_to_trust,
+) -> TmuxClient:
+    """Connect over SSH; a host never seen before is shown and trusted only on ``yes``."""
     try:
         return await connect_ssh(ssh, target, *pane_area())
     except HostKeyError as error:
         if error.known_hosts_line is None:
             raise
-        accepted = await TrustHostApp(error.host, error.fingerprint).run_async()
+        accepted = await ask(error.host, error.fingerprint)
         if not accepted:
             raise HostKeyError(
                 f"The host key of {ssh.host} was not accepted; nothing was written."

@@ -324,3 +324,30 @@ def test_bad_dash_o_options_are_refused() -> None:
     for bad in ["Port", "=22", "Port=22\nProxyCommand x"]:
         with pytest.raises(ConnectError):
             options_config([bad])
+
+
+@pytest.mark.parametrize("answer", [True, False])
+async def test_first_connection_asks_then_trusts_or_writes_nothing(
+    sshd: SSHServer, tmux_server: TmuxServer, answer: bool
+) -> None:
+    from tuimux.cli import connect_ssh_asking
+    from tuimux.connect import Target
+
+    tmux_server.new_session("s")
+    asked: list[tuple[str, str]] = []
+
+    async def ask(host: str, fingerprint: str) -> bool:
+        asked.append((host, fingerprint))
+        return answer
+
+    where = Target(socket_name=tmux_server.socket_name, session="s")
+    known = sshd.home / ".ssh" / "known_hosts"
+    if answer:
+        client = await connect_ssh_asking(target(sshd), where, ask)
+        await client.detach()
+        assert known.read_text() == sshd.host_public_line()
+    else:
+        with pytest.raises(HostKeyError, match="not accepted; nothing was written"):
+            await connect_ssh_asking(target(sshd), where, ask)
+        assert not known.exists()
+    assert asked and asked[0][0] == f"[127.0.0.1]:{sshd.port}" and "SHA256:" in asked[0][1]
