@@ -351,3 +351,19 @@ async def test_first_connection_asks_then_trusts_or_writes_nothing(
             await connect_ssh_asking(target(sshd), where, ask)
         assert not known.exists()
     assert asked and asked[0][0] == f"[127.0.0.1]:{sshd.port}" and "SHA256:" in asked[0][1]
+
+
+async def test_ssh_config_missing_or_broken(sshd: SSHServer, tmux_server: TmuxServer) -> None:
+    from dataclasses import replace
+
+    tmux_server.new_session("s")
+    sshd.trust()
+    reading = replace(target(sshd), read_config=True)
+    assert not (sshd.home / ".ssh" / "config").exists()
+    client = TmuxClient(await open_ssh(reading, tmux_argv(tmux_server, "s")))
+    await client.start()
+    await client.detach()
+    (sshd.home / ".ssh" / "config").write_text("Host *\n    Port notanumber\n")
+    with pytest.raises(ConnectError, match="could not be read") as caught:
+        await open_ssh(reading, ["true"])
+    assert "\n" not in str(caught.value)

@@ -254,22 +254,28 @@ async def _connect(
     if tunnel is not None:
         extra["tunnel"] = tunnel
     with tempfile.TemporaryDirectory(prefix="tuimux-") as private:  # 0700
-        configs = [str(target.home / ".ssh" / "config")] if target.read_config else []
+        user_config = target.home / ".ssh" / "config"
+        configs = [str(user_config)] if target.read_config and user_config.is_file() else []
         if target.options:
             given = Path(private) / "options"
             given.write_text(options_config(target.options), encoding="utf-8")
             given.chmod(0o600)
             configs.insert(0, str(given))
-        options = asyncssh.SSHClientConnectionOptions(
-            # Never None: that turns host-key checking off; an empty list trusts no key.
-            # Passed explicitly, it also wins over UserKnownHostsFile in any config.
-            known_hosts=target.known_hosts_files,
-            config=configs,
-            keepalive_interval=KEEPALIVE_SECONDS,
-            keepalive_count_max=KEEPALIVE_COUNT_MAX,
-            login_timeout=CONNECT_TIMEOUT,
-            **extra,
-        )
+        try:
+            options = asyncssh.SSHClientConnectionOptions(
+                # Never None: that turns host-key checking off; an empty list trusts no
+                # key. Passed explicitly, it also wins over UserKnownHostsFile anywhere.
+                known_hosts=target.known_hosts_files,
+                config=configs,
+                keepalive_interval=KEEPALIVE_SECONDS,
+                keepalive_count_max=KEEPALIVE_COUNT_MAX,
+                login_timeout=CONNECT_TIMEOUT,
+                **extra,
+            )
+        except (OSError, ValueError, asyncssh.Error) as error:
+            raise ConnectError(
+                f"The SSH settings for {target.description} could not be read: {error}."
+            ) from None
     try:
         return await asyncio.wait_for(
             asyncssh.connect(target.host, options=options), CONNECT_TIMEOUT
