@@ -37,7 +37,6 @@ class TrustHostApp(App[bool]):
         yield Static(
             f"The authenticity of host '{self.host}' can't be established.\n"
             f"Its {self.fingerprint}.\n"
-            "This key is not known by any other names.\n"
             "Are you sure you want to continue connecting (yes/no)?"
         )
         yield Input(placeholder="yes or no", id="answer")
