@@ -4,7 +4,7 @@ The remote command is one string, as SSH requires; every word of it is quoted wi
 ``shlex.quote`` so the remote shell interpolates nothing the user typed. No pty is asked
 for (see the local transport for why). Host keys are checked against the user's
 ``~/.ssh/known_hosts`` *and* the system file, which asyncssh does not read by default;
-``known_hosts=None`` (which turns checking off) is never passed. asyncssh raises the same
+a known_hosts of None (which turns checking off) is never passed. asyncssh raises the same
 error for an unknown and a changed key, so the two are told apart here, from the files.
 """
 
