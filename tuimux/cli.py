@@ -81,6 +81,12 @@ def pane_area() -> tuple[int, int]:
     return max(columns, 1), max(lines - 1, 1)
 
 
+async def ask_secret(prompt: str, hidden: bool) -> str | None:
+    from tuimux.ui.trust import SecretApp
+
+    return await SecretApp(prompt, hidden).run_async()
+
+
 async def ask_to_trust(host: str, fingerprint: str) -> bool:
     from tuimux.ui.trust import TrustHostApp
 
@@ -153,6 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             identities=tuple(args.identities),
             jump=args.jump,
             options=tuple(args.options),
+            ask_secret=ask_secret,
         )
     try:
         return asyncio.run(run(target, ssh))

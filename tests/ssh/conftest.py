@@ -51,7 +51,9 @@ class SSHServer:
             file.write(self.host_public_line())
 
 
-def start_sshd(tmp_path: Path, name: str, log_level: str = "ERROR") -> SSHServer:
+def start_sshd(
+    tmp_path: Path, name: str, log_level: str = "ERROR", passwords: bool = False
+) -> SSHServer:
     """An sshd of its own; every server of a test shares the client's HOME and key."""
     if not os.path.exists(SSHD):
         raise RuntimeError("sshd is not installed: .ci/run installs openssh-server")
@@ -70,7 +72,8 @@ def start_sshd(tmp_path: Path, name: str, log_level: str = "ERROR") -> SSHServer
     config.write_text(
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\n"
         f"AuthorizedKeysFile {authorized}\nPidFile {server_dir / 'pid'}\n"
-        "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
+        f"PasswordAuthentication {'yes' if passwords else 'no'}\n"
+        "KbdInteractiveAuthentication no\nUsePAM no\n"
         f"StrictModes no\nPermitRootLogin yes\nLogLevel {log_level}\n"
         "AcceptEnv LANG LC_*\n"
     )
@@ -109,6 +112,30 @@ def sshd(tmp_path: Path) -> Iterator[SSHServer]:
 def jump_sshd(tmp_path: Path, sshd: SSHServer) -> Iterator[SSHServer]:
     """A second sshd, logging at DEBUG1 so a test can see it forwarded the connection."""
     server = start_sshd(tmp_path, "jump", log_level="DEBUG1")
+    try:
+        yield server
+    finally:
+        stop_sshd(server)
+
+
+PASSWORD_USER = "tuimux-test"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def password_sshd(tmp_path: Path) -> Iterator[SSHServer]:
+    """An sshd that accepts passwords, and a throw-away local user with a known one.
+
+    The user is created once per machine (tests and CI run as root here) and only ever
+    used by these tests; sshd must check a real account's password.
+    """
+    if os.geteuid() != 0:
+        raise RuntimeError("the password tests create a user and need root")
+    if subprocess.run(["id", PASSWORD_USER], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "-M", "-s", "/bin/sh", PASSWORD_USER], check=True)
+    subprocess.run(["chpasswd"], input=f"{PASSWORD_USER}:{PASSWORD}\n".encode(), check=True)
+    server = start_sshd(tmp_path, "password-sshd", passwords=True)
+    server.user = PASSWORD_USER
     try:
         yield server
     finally:

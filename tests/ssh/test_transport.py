@@ -367,3 +367,62 @@ async def test_ssh_config_missing_or_broken(sshd: SSHServer, tmux_server: TmuxSe
     with pytest.raises(ConnectError, match="could not be read") as caught:
         await open_ssh(reading, ["true"])
     assert "\n" not in str(caught.value)
+
+
+async def test_password_is_asked_and_wrong_ones_are_refused(
+    password_sshd: SSHServer,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from dataclasses import replace
+
+    from tests.ssh.conftest import PASSWORD
+
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    password_sshd.trust()
+    asked: list[tuple[str, bool]] = []
+
+    def answering(*answers: str | None):  # type: ignore[no-untyped-def]
+        queue = list(answers)
+
+        async def ask(prompt: str, hidden: bool) -> str | None:
+            asked.append((prompt, hidden))
+            return queue.pop(0) if queue else None
+
+        return ask
+
+    base = SSHTarget(
+        "127.0.0.1",
+        username=password_sshd.user,
+        port=password_sshd.port,
+        home=password_sshd.home,
+        read_config=False,
+    )
+    transport = await open_ssh(
+        replace(base, ask_secret=answering("wrong", PASSWORD)), ["echo", "logged-in"]
+    )
+    try:
+        assert await transport.read() == b"logged-in\n"
+    finally:
+        await transport.close()
+    assert len(asked) == 2 and all(hidden for _, hidden in asked)
+    assert "password" in asked[0][0]
+    asked.clear()
+    with pytest.raises(ConnectError, match="refused every key and password"):
+        await open_ssh(replace(base, ask_secret=answering("no", "nope", "never")), ["true"])
+    assert len(asked) == 3  # then tuimux stops asking
+
+
+async def test_secret_prompt_hides_input_and_escape_gives_up() -> None:
+    from textual.widgets import Input
+
+    from tuimux.ui.trust import SecretApp
+
+    app = SecretApp("alice@host's password:")
+    async with app.run_test() as pilot:
+        assert app.query_one(Input).password
+        await pilot.press(*"s3cret", "enter")
+    assert app.return_value == "s3cret"
+    app = SecretApp("Password:")
+    async with app.run_test() as pilot:
+        await pilot.press("x", "escape")
+    assert app.return_value is None

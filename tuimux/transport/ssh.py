@@ -15,7 +15,7 @@ import contextlib
 import os
 import shlex
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,6 +40,11 @@ class SSHTarget:
     jump: str | None = None
     # ``-o Key=Value`` as given; they take precedence over ~/.ssh/config, as with ssh.
     options: tuple[str, ...] = ()
+    # Asks the user for a password or a keyboard-interactive answer: (prompt, hidden) →
+    # the answer, or None to give up. The UI supplies it; secrets are never kept.
+    ask_secret: Callable[[str, bool], Awaitable[str | None]] | None = field(
+        default=None, compare=False
+    )
     # Test seams: the files a real run takes from the user's home.
     home: Path = field(default_factory=Path.home)
     read_config: bool = True
@@ -203,6 +208,43 @@ def trust_host_key(target: SSHTarget, line: str) -> Path:
     return path
 
 
+MAX_PASSWORD_TRIES = 3
+
+
+class _Prompting(asyncssh.SSHClient):
+    """Password and keyboard-interactive logins, asked through the UI, never stored."""
+
+    def __init__(self, target: SSHTarget) -> None:
+        self._target = target
+        self._tries = 0
+
+    async def password_auth_requested(self) -> str | None:
+        ask = self._target.ask_secret
+        if ask is None or self._tries >= MAX_PASSWORD_TRIES:
+            return None
+        self._tries += 1
+        return await ask(f"{self._target.description}'s password:", True)
+
+    def kbdint_auth_requested(self) -> str | None:
+        return "" if self._target.ask_secret is not None else None
+
+    async def kbdint_challenge_received(
+        self, name: str, instructions: str, lang: str, prompts: Sequence[tuple[str, bool]]
+    ) -> list[str] | None:
+        ask = self._target.ask_secret
+        if ask is None or self._tries >= MAX_PASSWORD_TRIES:
+            return None
+        if prompts:
+            self._tries += 1
+        answers = []
+        for prompt, echo in prompts:
+            answer = await ask(prompt, not echo)
+            if answer is None:
+                return None
+            answers.append(answer)
+        return answers
+
+
 def options_config(options: Sequence[str]) -> str:
     """``-o Key=Value`` (or ``-o "Key Value"``) as ssh_config lines; one line each."""
     lines = []
@@ -233,6 +275,7 @@ def parse_jump(jump: str, like: SSHTarget) -> list[SSHTarget]:
                 username=user,
                 port=port,
                 identities=like.identities,
+                ask_secret=like.ask_secret,
                 home=like.home,
                 read_config=like.read_config,
             )
@@ -269,7 +312,7 @@ async def _connect(
                 config=configs,
                 keepalive_interval=KEEPALIVE_SECONDS,
                 keepalive_count_max=KEEPALIVE_COUNT_MAX,
-                login_timeout=CONNECT_TIMEOUT,
+                login_timeout=CONNECT_TIMEOUT if target.ask_secret is None else 300,
                 **extra,
             )
         except (OSError, ValueError, asyncssh.Error) as error:
@@ -278,7 +321,11 @@ async def _connect(
             ) from None
     try:
         return await asyncio.wait_for(
-            asyncssh.connect(target.host, options=options), CONNECT_TIMEOUT
+            asyncssh.connect(
+                target.host, options=options, client_factory=lambda: _Prompting(target)
+            ),
+            # A person may be typing a password: the login gets its own longer limit.
+            CONNECT_TIMEOUT if target.ask_secret is None else 300,
         )
     except asyncssh.HostKeyNotVerifiable as error:
         # The port may come from -o or ~/.ssh/config: name the host as ssh would.

@@ -47,3 +47,33 @@ class TrustHostApp(App[bool]):
 
     def action_refuse(self) -> None:
         self.exit(False)
+
+
+class SecretApp(App[str | None]):
+    """A password or keyboard-interactive prompt: hidden input, Escape gives up.
+
+    The answer is handed straight to the SSH login and kept nowhere else.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "give_up", show=False, id="secret.give-up"),
+        Binding("ctrl+c", "give_up", show=False, priority=True, id="secret.interrupt"),
+    ]
+    CSS = TrustHostApp.CSS
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, prompt: str, hidden: bool = True) -> None:
+        super().__init__()
+        self.prompt = printable(prompt)
+        self.hidden = hidden
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.prompt)
+        yield Input(password=self.hidden, id="secret")
+
+    @on(Input.Submitted)
+    def answered(self, event: Input.Submitted) -> None:
+        self.exit(event.value)
+
+    def action_give_up(self) -> None:
+        self.exit(None)
