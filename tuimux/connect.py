@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from tuimux.client import TmuxClient
 from tuimux.control.command import escape_format
-from tuimux.errors import ConnectError, HostKeyError, TuimuxError
+from tuimux.errors import AttachError, ConnectError, TuimuxError
 from tuimux.transport.base import Transport
 from tuimux.transport.local import LocalTransport, tmux_argv
 from tuimux.transport.ssh import SSHTarget, open_ssh
@@ -59,15 +59,23 @@ def ssh_opener(ssh: SSHTarget) -> Opener:
     return open_remote
 
 
-async def _start(target: Target, command: list[str], opener: Opener, *, local: bool) -> TmuxClient:
+async def _start(
+    target: Target, command: list[str], opener: Opener, where: str, *, local: bool
+) -> TmuxClient:
     argv = tmux_argv(
         target.tmux,
         socket_name=target.socket_name,
         socket_path=target.socket_path,
         command=command,
     )
-    client = TmuxClient(await opener(argv))
-    await client.start()
+    client = TmuxClient(await opener(argv))  # transport errors already say what failed
+    try:
+        await client.start()
+    except ConnectError as error:  # tmux's own words: say which server they came from
+        message = str(error)
+        raise AttachError(
+            f"Could not attach to tmux{where}: {message[:1].lower()}{message[1:]}"
+        ) from None
     await _require_version(client)
     if local:
         await _refuse_own_session(target, client)
@@ -145,25 +153,14 @@ async def connect_ssh(ssh: SSHTarget, target: Target, width: int, height: int) -
 async def connect(
     target: Target, width: int, height: int, opener: Opener, where: str, *, local: bool
 ) -> TmuxClient:
-    """Attach as the user asked; every failure is a ConnectError naming the server."""
+    """Attach as the user asked; every failure is one ConnectError sentence."""
     command = attach_command(target, width, height)
     try:
-        try:
-            return await _start(target, command, opener, local=local)
-        except ConnectError as error:
-            if target.session is not None or not any(
-                marker in str(error).lower() for marker in _NOTHING_TO_ATTACH
-            ):
-                raise
-        return await _start(
-            target, ["new-session", "-x", str(width), "-y", str(height)], opener, local=local
-        )
-    except HostKeyError:
-        raise
-    except ConnectError as error:
-        message = str(error)
-        if "not found at" in message or "not executable" in message or "connect to" in message:
+        return await _start(target, command, opener, where, local=local)
+    except AttachError as error:
+        if target.session is not None or not any(
+            marker in str(error).lower() for marker in _NOTHING_TO_ATTACH
+        ):
             raise
-        raise ConnectError(
-            f"Could not attach to tmux{where}: {message[0].lower()}{message[1:]}"
-        ) from None
+    new = ["new-session", "-x", str(width), "-y", str(height)]
+    return await _start(target, new, opener, where, local=local)

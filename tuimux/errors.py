@@ -36,6 +36,10 @@ class ConnectError(TuimuxError):
     """tmux could not be started or reached (missing binary, dead server, lost link)."""
 
 
+class AttachError(ConnectError):
+    """tmux itself refused the attach (no such session, no server, bad socket)."""
+
+
 class SessionClosed(ConnectError):
     """The control connection ended (``%exit`` or end of file) while work was pending."""
 
