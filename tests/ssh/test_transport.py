@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.conftest import TmuxServer
@@ -198,15 +200,7 @@ async def test_proxy_jump_goes_through_the_jump_host(
     tmux_server.new_session("s")
     sshd.trust()
     jump_sshd.trust()
-    via = SSHTarget(
-        "127.0.0.1",
-        username=sshd.user,
-        port=sshd.port,
-        identities=(str(sshd.client_key),),
-        jump=f"{jump_sshd.user}@127.0.0.1:{jump_sshd.port}",
-        home=sshd.home,
-        read_config=False,
-    )
+    via = replace(target(sshd), jump=f"{jump_sshd.user}@127.0.0.1:{jump_sshd.port}")
     client = TmuxClient(await open_ssh(via, tmux_argv(tmux_server, "s")))
     try:
         assert (await client.start()).name == "s"
@@ -220,15 +214,7 @@ async def test_proxy_jump_goes_through_the_jump_host(
 
 async def test_unknown_jump_host_is_refused(sshd: SSHServer, jump_sshd: SSHServer) -> None:
     sshd.trust()  # the target is known, the jump host is not
-    via = SSHTarget(
-        "127.0.0.1",
-        username=sshd.user,
-        port=sshd.port,
-        identities=(str(sshd.client_key),),
-        jump=f"127.0.0.1:{jump_sshd.port}",
-        home=sshd.home,
-        read_config=False,
-    )
+    via = replace(target(sshd), jump=f"127.0.0.1:{jump_sshd.port}")
     with pytest.raises(HostKeyError, match="cannot be established"):
         await open_ssh(via, ["true"])
 
@@ -288,8 +274,6 @@ async def test_changed_key_found_in_a_hashed_known_hosts(sshd: SSHServer, tmp_pa
 async def test_dash_o_options_apply_and_cannot_disable_host_keys(
     sshd: SSHServer, tmux_server: TmuxServer
 ) -> None:
-    from dataclasses import replace
-
     tmux_server.new_session("s")
     # Port and User come only from -o here.
     via_options = replace(
@@ -354,8 +338,6 @@ async def test_first_connection_asks_then_trusts_or_writes_nothing(
 
 
 async def test_ssh_config_missing_or_broken(sshd: SSHServer, tmux_server: TmuxServer) -> None:
-    from dataclasses import replace
-
     tmux_server.new_session("s")
     sshd.trust()
     reading = replace(target(sshd), read_config=True)
@@ -373,8 +355,6 @@ async def test_password_is_asked_and_wrong_ones_are_refused(
     password_sshd: SSHServer,
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    from dataclasses import replace
-
     from tests.ssh.conftest import PASSWORD
 
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
