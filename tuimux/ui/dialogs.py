@@ -44,7 +44,9 @@ class Prompt(ModalScreen[str | None]):
     Prompt { align: left bottom; background: transparent; }
     Prompt > Horizontal { height: 1; background: $warning-muted; }
     Prompt Label { width: auto; height: 1; }
-    Prompt Input { height: 1; border: none; padding: 0; width: 1fr; background: $warning-muted; }
+    Prompt Input, Prompt Input:focus {
+        height: 1; border: none; padding: 0; width: 1fr; background: $warning-muted;
+    }
     """
 
     def __init__(self, label: str, value: str = "") -> None:
