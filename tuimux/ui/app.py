@@ -317,7 +317,11 @@ class TuimuxApp(App[int], inherit_bindings=False):
             if yes:
                 self._tmux("kill-pane", "-t", pane_id)
 
-        self.push_screen(Confirm(f"kill-pane {pane_id}?"), answered)
+        assert self.mirror is not None
+        pane = self.mirror.model.panes.get(pane_id)
+        # tmux asks by pane index ("kill-pane 1? (y/n)"), not by id.
+        label = str(pane.index) if pane is not None else pane_id
+        self.push_screen(Confirm(f"kill-pane {label}?"), answered)
 
     def action_kill_window(self) -> None:
         assert self.mirror is not None and self.mirror.model.current is not None
