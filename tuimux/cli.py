@@ -13,7 +13,8 @@ from tuimux import __version__
 from tuimux.client import TmuxClient
 from tuimux.connect import Target, connect_local, connect_ssh
 from tuimux.errors import HostKeyError, TuimuxError
-from tuimux.transport.ssh import SSHTarget, parse_destination, trust_host_key
+from tuimux.transport.known_hosts import trust_host_key
+from tuimux.transport.ssh_target import SSHTarget, parse_destination
 
 
 def parser() -> argparse.ArgumentParser:

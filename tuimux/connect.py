@@ -17,7 +17,8 @@ from tuimux.control.command import escape_format
 from tuimux.errors import AttachError, ConnectError, TuimuxError
 from tuimux.transport.base import Transport
 from tuimux.transport.local import LocalTransport, tmux_argv
-from tuimux.transport.ssh import SSHTarget, open_ssh
+from tuimux.transport.ssh import open_ssh
+from tuimux.transport.ssh_target import SSHTarget
 
 # What tmux prints when there is nothing to attach to (client.c / cmd-attach-session.c).
 _NOTHING_TO_ATTACH = ("no sessions", "no server running", "error connecting to")

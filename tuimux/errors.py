@@ -36,6 +36,14 @@ class ConnectError(TuimuxError):
     """tmux could not be started or reached (missing binary, dead server, lost link)."""
 
 
+class UnreachableError(ConnectError):
+    """The host could not be reached or the link broke while connecting: worth retrying."""
+
+
+class AuthError(ConnectError):
+    """The host refused every key, passphrase and password tuimux offered."""
+
+
 class AttachError(ConnectError):
     """tmux itself refused the attach (no such session, no server, bad socket)."""
 

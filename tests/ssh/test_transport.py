@@ -10,7 +10,8 @@ from tests.conftest import TmuxServer
 from tests.ssh.conftest import SSHServer, keygen
 from tuimux.client import TmuxClient
 from tuimux.errors import ConnectError, HostKeyError
-from tuimux.transport.ssh import SSHTarget, open_ssh, parse_destination, remote_command
+from tuimux.transport.ssh import open_ssh, remote_command
+from tuimux.transport.ssh_target import SSHTarget, parse_destination
 
 
 def target(server: SSHServer) -> SSHTarget:
@@ -177,7 +178,7 @@ async def test_accepting_an_unknown_key_writes_it_safely_then_connects(
 ) -> None:
     import stat
 
-    from tuimux.transport.ssh import trust_host_key
+    from tuimux.transport.known_hosts import trust_host_key
 
     tmux_server.new_session("s")
     with pytest.raises(HostKeyError) as caught:
@@ -302,7 +303,7 @@ async def test_dash_o_options_apply_and_cannot_disable_host_keys(
 
 
 def test_bad_dash_o_options_are_refused() -> None:
-    from tuimux.transport.ssh import options_config
+    from tuimux.transport.ssh_target import options_config
 
     assert options_config(["Port=22", "User alice"]) == "Port 22\nUser alice\n"
     for bad in ["Port", "=22", "Port=22\nProxyCommand x"]:

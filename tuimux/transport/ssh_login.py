@@ -1,0 +1,78 @@
+"""The interactive part of an SSH login: key passphrases, passwords and
+keyboard-interactive answers, asked through the UI only when they are needed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncssh
+
+from tuimux.transport.ssh_target import SSHTarget
+
+MAX_PASSWORD_TRIES = 3
+
+
+def locked_identities(paths: Sequence[str]) -> list[str]:
+    """The key files that need a passphrase, so they can be asked for only when needed."""
+    locked = []
+    for path in paths:
+        try:
+            asyncssh.read_private_key(path)
+        except asyncssh.KeyImportError as error:
+            if "passphrase" in str(error).lower():
+                locked.append(path)
+        except (OSError, ValueError, asyncssh.Error):
+            continue
+    return locked
+
+
+class SSHLogin(asyncssh.SSHClient):
+    """Passphrases, passwords and keyboard-interactive answers, asked through the UI and
+    handed straight to the login; none is stored."""
+
+    def __init__(self, target: SSHTarget, locked: Sequence[str] = ()) -> None:
+        self._target = target
+        self._tries = 0
+        self._locked = list(locked)
+
+    async def public_key_auth_requested(self) -> list[asyncssh.SSHKeyPair] | None:
+        """Called after the agent's and the unencrypted keys were refused, as OpenSSH
+        asks for a passphrase only when it comes to that key."""
+        ask = self._target.ask_secret
+        while ask is not None and self._locked:
+            path = self._locked.pop(0)
+            for _ in range(MAX_PASSWORD_TRIES):
+                passphrase = await ask(f"Enter passphrase for key '{path}':", True)
+                if passphrase is None:
+                    break  # Escape: go on without this key, like an empty answer to ssh
+                try:
+                    return list(asyncssh.load_keypairs([path], passphrase))
+                except (ValueError, asyncssh.Error):
+                    continue  # wrong passphrase: ask again
+        return None
+
+    async def password_auth_requested(self) -> str | None:
+        ask = self._target.ask_secret
+        if ask is None or self._tries >= MAX_PASSWORD_TRIES:
+            return None
+        self._tries += 1
+        return await ask(f"{self._target.description}'s password:", True)
+
+    def kbdint_auth_requested(self) -> str | None:
+        return "" if self._target.ask_secret is not None else None
+
+    async def kbdint_challenge_received(
+        self, name: str, instructions: str, lang: str, prompts: Sequence[tuple[str, bool]]
+    ) -> list[str] | None:
+        ask = self._target.ask_secret
+        if ask is None or self._tries >= MAX_PASSWORD_TRIES:
+            return None
+        if prompts:
+            self._tries += 1
+        answers = []
+        for prompt, echo in prompts:
+            answer = await ask(prompt, not echo)
+            if answer is None:
+                return None
+            answers.append(answer)
+        return answers
