@@ -44,6 +44,10 @@ class SSHServer:
         public = self.host_key.with_suffix(".pub").read_text().split()
         return f"{host}:{self.port} {public[0]} {public[1]}\n"
 
+    @property
+    def authorized_keys(self) -> Path:
+        return self.host_key.parent / "authorized_keys"
+
     def trust(self) -> None:
         """Add the server's real key to the client's known_hosts."""
         known = self.home / ".ssh" / "known_hosts"
@@ -52,7 +56,11 @@ class SSHServer:
 
 
 def start_sshd(
-    tmp_path: Path, name: str, log_level: str = "ERROR", passwords: bool = False
+    tmp_path: Path,
+    name: str,
+    log_level: str = "ERROR",
+    passwords: bool = False,
+    extra_config: str = "",
 ) -> SSHServer:
     """An sshd of its own; every server of a test shares the client's HOME and key."""
     if not os.path.exists(SSHD):
@@ -75,7 +83,7 @@ def start_sshd(
         f"PasswordAuthentication {'yes' if passwords else 'no'}\n"
         "KbdInteractiveAuthentication no\nUsePAM no\n"
         f"StrictModes no\nPermitRootLogin yes\nLogLevel {log_level}\n"
-        "AcceptEnv LANG LC_*\n"
+        "AcceptEnv LANG LC_*\n" + extra_config
     )
     Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
     process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)

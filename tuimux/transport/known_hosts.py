@@ -41,8 +41,15 @@ async def explain_host_key(target: SSHTarget, error: Exception) -> HostKeyError:
             f"The host key of {target.host} ({shown}) is marked @revoked in "
             f"{' or '.join(files)}. Refusing to connect."
         )
-    if matches[0] or matches[1]:
-        where = ", ".join(known_hosts_lines(files, target.host, port)) or " or ".join(files)
+    where = ", ".join(known_hosts_lines(files, target.host, port)) or " or ".join(files)
+    if matches[1] and not matches[0]:
+        # OpenSSH would fall back to asking about the plain key; a host that should show
+        # a CA-signed key and does not is refused instead (it is what an impostor does).
+        return HostKeyError(
+            f"The host key of {target.host} ({shown}) is not signed by the certificate "
+            f"authority that {where} trusts for it. Refusing to connect."
+        )
+    if matches[0]:
         return HostKeyError(
             f"The host key of {target.host} has changed: it now offers the {shown}, which "
             f"does not match {where}. Refusing to connect; if the change is expected, "
