@@ -8,13 +8,17 @@ import os
 import shutil
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from tuimux import __version__
 from tuimux.client import TmuxClient
-from tuimux.connect import Target, connect_local, connect_ssh
+from tuimux.connect import Target, connect_local, connect_ssh, reattach_ssh
 from tuimux.errors import HostKeyError, TuimuxError
 from tuimux.transport.known_hosts import trust_host_key
 from tuimux.transport.ssh_target import SSHTarget, parse_destination
+
+if TYPE_CHECKING:
+    from tuimux.ui.app import TuimuxApp
 
 
 def parser() -> argparse.ArgumentParser:
@@ -88,6 +92,19 @@ async def ask_secret(prompt: str, hidden: bool) -> str | None:
     return await SecretApp(prompt, hidden).run_async()
 
 
+class SecretAsker:
+    """Asks in a prompt of its own before the UI runs, and over the UI once it does: a
+    reconnect may need the passphrase or password again."""
+
+    def __init__(self) -> None:
+        self.app: TuimuxApp | None = None
+
+    async def __call__(self, prompt: str, hidden: bool) -> str | None:
+        if self.app is not None and self.app.is_running:
+            return await self.app.ask_secret(prompt, hidden)
+        return await ask_secret(prompt, hidden)
+
+
 async def ask_to_trust(host: str, fingerprint: str) -> bool:
     from tuimux.ui.trust import TrustHostApp
 
@@ -118,15 +135,19 @@ async def run(target: Target, ssh: SSHTarget | None = None) -> int:
     """Attach first, so a failure is one sentence on a clean screen; then draw."""
     from tuimux.ui.app import TuimuxApp
 
+    reattach = None
     try:
         if ssh is not None:
             client = await connect_ssh_asking(ssh, target)
+            reattach = await reattach_ssh(ssh, target, client)
         else:
             client = await connect_local(target, *pane_area())
     except TuimuxError as error:
         print(f"tuimux: {error}", file=sys.stderr)
         return 1
-    app = TuimuxApp(client)
+    app = TuimuxApp(client, reattach)
+    if ssh is not None and isinstance(ssh.ask_secret, SecretAsker):
+        ssh.ask_secret.app = app
     await app.run_async()
     if app.error:
         print(f"tuimux: {app.error}", file=sys.stderr)
@@ -160,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             identities=tuple(args.identities),
             jump=args.jump,
             options=tuple(args.options),
-            ask_secret=ask_secret,
+            ask_secret=SecretAsker(),
         )
     try:
         return asyncio.run(run(target, ssh))

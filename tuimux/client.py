@@ -67,6 +67,8 @@ class TmuxClient:
         self._closed = asyncio.Event()
         self._startup_error: str | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._closing = False
+        self._lost = False
         self.on_send: Callable[[str], None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------
@@ -84,6 +86,12 @@ class TmuxClient:
     def closed(self) -> bool:
         return self._closed.is_set()
 
+    @property
+    def link_lost(self) -> bool:
+        """The channel ended with no ``%exit`` and not by our hand: the network or the
+        process carrying it died, so tmux may well still hold the session."""
+        return self._lost
+
     async def wait_closed(self) -> None:
         await self._closed.wait()
 
@@ -97,6 +105,7 @@ class TmuxClient:
         await self.close()
 
     async def close(self) -> None:
+        self._closing = True
         await self.transport.close()
         if self._reader is not None:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
@@ -174,6 +183,7 @@ class TmuxClient:
         except (OSError, ConnectionError) as error:
             reason = f"the connection to tmux failed: {error}"
         finally:
+            self._lost = self.exit_reason is None and not self._closing
             self._finish(self.exit_reason or reason)
 
     def _handle(self, event: ev.Event) -> None:

@@ -147,8 +147,58 @@ async def connect_local(target: Target, width: int, height: int) -> TmuxClient:
 
 async def connect_ssh(ssh: SSHTarget, target: Target, width: int, height: int) -> TmuxClient:
     """Attach to tmux on a remote host as the user asked (same -L/-S/-t/--tmux rules)."""
-    where = f" on {ssh.description}{_where(target)}"
-    return await connect(target, width, height, ssh_opener(ssh), where, local=False)
+    return await connect(
+        target, width, height, ssh_opener(ssh), _ssh_where(ssh, target), local=False
+    )
+
+
+def _ssh_where(ssh: SSHTarget, target: Target) -> str:
+    return f" on {ssh.description}{_where(target)}"
+
+
+SERVER_IDENTITY = "#{pid} #{start_time}"
+
+
+async def server_identity(client: TmuxClient) -> str:
+    """Which tmux server this is: a restarted server reuses session ids for new sessions."""
+    reply = await client.command("display-message", "-p", SERVER_IDENTITY)
+    return " ".join(reply.text)
+
+
+@dataclass(frozen=True)
+class Reattach:
+    """Attach again to the session a lost link took away, on the very same tmux server.
+
+    Never creates anything: if the session or the server is gone, that is the answer.
+    Only :class:`UnreachableError` (the host cannot be reached yet) is worth a retry.
+    """
+
+    target: Target
+    opener: Opener
+    where: str
+    server: str
+
+    async def __call__(self, session_id: str, width: int, height: int) -> TmuxClient:
+        command = ["attach-session", "-t", session_id]
+        client = await _start(self.target, command, self.opener, self.where, local=False)
+        try:
+            same = await server_identity(client) == self.server
+        except TuimuxError:
+            same = False
+        if not same:
+            await client.detach()
+            raise AttachError(f"tmux{self.where} was restarted, so the session is gone.")
+        return client
+
+
+async def reattach_ssh(ssh: SSHTarget, target: Target, client: TmuxClient) -> Reattach | None:
+    """What reconnecting to this client's server over SSH needs, read while attached
+    (None if tmux would not say which server it is: then a lost link ends tuimux)."""
+    try:
+        server = await server_identity(client)
+    except TuimuxError:
+        return None
+    return Reattach(target, ssh_opener(ssh), _ssh_where(ssh, target), server)
 
 
 async def connect(

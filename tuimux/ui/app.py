@@ -14,8 +14,9 @@ from textual import work
 from textual.app import App, ComposeResult
 
 from tuimux.client import TmuxClient
+from tuimux.connect import Reattach
 from tuimux.control.command import build, escape_format
-from tuimux.errors import TuimuxError
+from tuimux.errors import TuimuxError, UnreachableError
 from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.terminal.mouse import encode_mouse
@@ -30,10 +31,10 @@ from tuimux.ui.window_view import WindowView
 log = logging.getLogger(__name__)
 
 FRAME_SECONDS = 1 / 60
-WHEEL_LINES = 3
-DISPLAY_PANES_SECONDS = (
-    1.0  # tmux's display-panes-time default  # what tmux's own WheelUpPane binding scrolls
-)
+WHEEL_LINES = 3  # what tmux's own WheelUpPane binding scrolls
+DISPLAY_PANES_SECONDS = 1.0  # tmux's display-panes-time default
+# Seconds between reconnect attempts; the last repeats until the host answers.
+RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
 
 
 class TuimuxApp(App[int], inherit_bindings=False):
@@ -45,11 +46,14 @@ class TuimuxApp(App[int], inherit_bindings=False):
     Screen { layout: vertical; overflow: hidden; }
     """
 
-    def __init__(self, client: TmuxClient) -> None:
+    def __init__(self, client: TmuxClient, reattach: Reattach | None = None) -> None:
         # ANSI colours stay ANSI: a pane's red is the user's terminal red, as in tmux,
         # not Textual's theme colour.
         super().__init__(ansi_color=True)
         self.client = client
+        # Given for SSH: a lost link is then reconnected instead of ending tuimux.
+        self.reattach = reattach
+        self.offline = False
         self.mirror: SessionMirror | None = None
         self.error: str | None = None
         self.window_view = WindowView()
@@ -132,17 +136,97 @@ class TuimuxApp(App[int], inherit_bindings=False):
 
     def closed(self, reason: str) -> None:
         """tmux 3.3a prints a bare ``%exit`` for our detach, a detach from another client,
-        a killed session and a killed server alike, so only our own detach is status 0."""
+        a killed session and a killed server alike, so only our own detach is status 0.
+        A link that died without ``%exit`` is reconnected when that is possible."""
         if self._detaching:
             self.exit(return_code=0)
+        elif self.reattach is not None and self.client.link_lost:
+            if not self.offline:  # a new attach dying mid-reconnect is the loop's to handle
+                self.reconnect(reason)
         elif reason in ("", "detached"):
             self.fail("tmux ended the attach: the session was closed or detached from elsewhere.")
         else:
             self.fail(f"tmux ended the attach: {reason}.")
 
+    # -- reconnecting --------------------------------------------------------------------
+
+    @work(exclusive=True, group="reconnect")
+    async def reconnect(self, reason: str) -> None:
+        """Attach again with backoff, then resync every pane from a fresh snapshot.
+
+        While offline nothing typed is kept: keys sent after the link comes back could
+        land in a pane the user no longer sees, so they are refused and the bar says so.
+        """
+        assert self.reattach is not None
+        self.offline = True
+        session_id = self.client.session_id or (self.mirror.model.session_id if self.mirror else "")
+        if self.mirror is not None:
+            await self.mirror.close()
+        await self.client.close()
+        attempt = 0
+        while True:
+            attempt += 1
+            self._offline_note(f"connection lost ({reason}); reconnecting, try {attempt}…")
+            try:
+                client = await self.reattach(session_id, *self._area_size())
+            except UnreachableError as error:
+                reason = str(error).rstrip(".")
+            except TuimuxError as error:  # the host answered: the session or tmux is gone
+                self.fail(f"The connection to tmux was lost and not restored: {error}")
+                return
+            else:
+                self.client, self.mirror = client, SessionMirror(client, self)
+                try:
+                    await self.mirror.start()
+                    break
+                except TuimuxError as error:
+                    if not client.link_lost:
+                        self.fail(f"The connection to tmux was lost and not restored: {error}")
+                        return
+                    reason = str(error).rstrip(".")
+            delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS)) - 1]
+            for left in range(delay, 0, -1):
+                self._offline_note(f"connection lost ({reason}); retrying in {left}s")
+                await asyncio.sleep(1)
+        self.offline = False
+        self.status_bar.set_class(False, "-offline")
+        self.status_bar.message = "reconnected"
+        self.mirror.resize(*self._area_size())
+        self.structure_changed()
+
+    def _offline_note(self, text: str) -> None:
+        self.status_bar.set_class(True, "-offline")
+        self.status_bar.message = f"{text} · keys are not sent · C-b d quits"
+        self.structure_changed()
+
+    async def ask_secret(self, prompt: str, hidden: bool) -> str | None:
+        """A password or passphrase a reconnect needs, asked over the session's screen."""
+        answer: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self.push_screen(Prompt(prompt, hidden=hidden), answer.set_result)
+        try:
+            return await answer
+        finally:
+            self.window_view.focus()
+
+    def _offline_key(self, message: WindowView.KeyPressed) -> None:
+        """Offline, only the prefix and ``d`` (quit; tmux keeps the session) do anything."""
+        if self._prefix:
+            self._prefix = False
+            if message.key == "d":
+                self._detaching = True
+                self.exit(return_code=0)
+                return
+        elif message.key == PREFIX_KEY:
+            self._prefix = True
+        self.bell()
+        self.structure_changed()
+
     # -- input ---------------------------------------------------------------------------
 
     async def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
+        if self.offline:
+            self._offline_key(message)
+            return
         if self.mirror is None:
             return
         if self._prefix:
@@ -184,18 +268,18 @@ class TuimuxApp(App[int], inherit_bindings=False):
 
     def on_window_view_pasted(self, message: WindowView.Pasted) -> None:
         pane_id = self._active_pane()
-        if self.mirror is None or pane_id is None or not message.text:
+        if self.mirror is None or self.offline or pane_id is None or not message.text:
             return
         self.mirror.fire(paste_commands(pane_id, message.text))
 
     def on_window_view_resized(self, message: WindowView.Resized) -> None:
-        if self.mirror is not None:
+        if self.mirror is not None and not self.offline:
             self.mirror.resize(message.width, message.height)
 
     def on_pane_view_mouse(self, message: PaneView.Mouse) -> None:
         """Like tmux with ``mouse on``: a click selects the pane; the application gets
         the mouse when it asked for it; otherwise the wheel scrolls through copy mode."""
-        if self.mirror is None:
+        if self.mirror is None or self.offline:
             return
         mouse, pane_id = message.mouse, message.pane_id
         if mouse.action == "press" and pane_id != self._active_pane():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,6 +12,8 @@ from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from tuimux.control.escape import printable
 
 
 class Confirm(ModalScreen[bool]):
@@ -35,7 +38,10 @@ class Confirm(ModalScreen[bool]):
 
 
 class Prompt(ModalScreen[str | None]):
-    """A one-line text prompt (``(rename-window) name``); Escape cancels."""
+    """A one-line text prompt (``(rename-window) name``); Escape cancels.
+
+    ``hidden`` shows bullets instead of what is typed (passwords, passphrases).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", show=False, id="prompt.cancel")
@@ -49,15 +55,18 @@ class Prompt(ModalScreen[str | None]):
     }
     """
 
-    def __init__(self, label: str, value: str = "") -> None:
+    def __init__(self, label: str, value: str = "", *, hidden: bool = False) -> None:
         super().__init__()
         self.label = label
         self.value = value
+        self.hidden = hidden
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Label(f"({self.label}) ")
-            yield Input(value=self.value, select_on_focus=False)
+            # Text, not markup: a prompt may come from the remote host (keyboard-interactive).
+            shown = printable(self.label) if self.hidden else f"({printable(self.label)})"
+            yield Label(Text(shown + " "))
+            yield Input(value=self.value, select_on_focus=False, password=self.hidden)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:

@@ -28,6 +28,9 @@ class StatusBar(Widget):
     StatusBar.-prefix {
         background: $warning-muted;
     }
+    StatusBar.-offline {
+        background: $error-muted;
+    }
     """
 
     def __init__(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -35,9 +36,11 @@ class TrustHostApp(App[bool]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            f"The authenticity of host '{self.host}' can't be established.\n"
-            f"Its {self.fingerprint}.\n"
-            "Are you sure you want to continue connecting (yes/no)?"
+            Text(
+                f"The authenticity of host '{self.host}' can't be established.\n"
+                f"Its {self.fingerprint}.\n"
+                "Are you sure you want to continue connecting (yes/no)?"
+            )
         )
         yield Input(placeholder="yes or no", id="answer")
 
@@ -68,7 +71,7 @@ class SecretApp(App[str | None]):
         self.hidden = hidden
 
     def compose(self) -> ComposeResult:
-        yield Static(self.prompt)
+        yield Static(Text(self.prompt))  # not markup: keyboard-interactive prompts are remote
         yield Input(password=self.hidden, id="secret")
 
     @on(Input.Submitted)
