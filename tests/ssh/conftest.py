@@ -3,6 +3,7 @@ port, and a temporary HOME for the client side (its own ~/.ssh)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -87,6 +88,13 @@ def start_sshd(
     )
     Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
     process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
+    _wait_listening(port, process)
+    import getpass
+
+    return SSHServer(port, getpass.getuser(), host_key, client_key, home, process)
+
+
+def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -97,14 +105,40 @@ def start_sshd(
                 err = process.stderr.read().decode() if process.stderr else ""
                 raise RuntimeError(f"sshd did not start: {err}") from None
             time.sleep(0.05)
-    import getpass
-
-    return SSHServer(port, getpass.getuser(), host_key, client_key, home, process)
 
 
 def stop_sshd(server: SSHServer) -> None:
     server.process.terminate()
     server.process.wait(5)
+
+
+def connection_pids(server: SSHServer) -> list[int]:
+    """The sshd processes serving open connections (every descendant of the listener)."""
+    found: list[int] = []
+    parents = [server.process.pid]
+    while parents:
+        out = subprocess.run(
+            ["pgrep", "-P", str(parents.pop())], capture_output=True, text=True
+        ).stdout
+        children = [int(pid) for pid in out.split()]
+        found += children
+        parents += children
+    return found
+
+
+def signal_connections(server: SSHServer, signal: int) -> list[int]:
+    pids = connection_pids(server)
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal)
+    return pids
+
+
+def restart_sshd(server: SSHServer) -> None:
+    """Start the listener again on the same port, with the same keys and config."""
+    config = server.host_key.parent / "sshd_config"
+    server.process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
+    _wait_listening(server.port, server.process)
 
 
 @pytest.fixture

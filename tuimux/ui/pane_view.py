@@ -59,6 +59,11 @@ class PaneView(Widget):
     def pane_id(self) -> str:
         return self.terminal.pane_id
 
+    def use(self, terminal: PaneTerminal) -> None:
+        """Show another emulator for the same pane (a reconnect builds new ones)."""
+        self.terminal = terminal
+        self.screen_changed(everything=True)
+
     def place(self, left: int, top: int, width: int, height: int) -> None:
         self.styles.offset = (left, top)
         self.styles.width = width

@@ -74,12 +74,12 @@ class WindowView(Widget, can_focus=True):
         new: list[PaneView] = []
         for pane in visible:
             view = self.panes.get(pane.pane_id)
-            if view is None or view.terminal is not terminals[pane.pane_id]:
-                if view is not None:
-                    view.remove()
+            if view is None:
                 view = PaneView(terminals[pane.pane_id])
                 self.panes[pane.pane_id] = view
                 new.append(view)
+            elif view.terminal is not terminals[pane.pane_id]:
+                view.use(terminals[pane.pane_id])
             view.place(pane.left, pane.top, pane.width, pane.height)
             view.set_active(window is not None and window.active_pane == pane.pane_id)
             view.set_mode(pane.pane_id in (in_mode or set()))
