@@ -57,10 +57,11 @@ async def test_cut_link_reconnects_resyncs_and_drops_offline_keys(
         signal_connections_by_pid(pids, signal.SIGKILL)
         await eventually(lambda: app.offline, timeout=15)
         assert first.link_lost
-        await eventually(
-            lambda: "reconnecting" in app.status_bar.message or "retrying" in app.status_bar.message
-        )
-        assert "keys are not sent" in app.status_bar.message
+        await eventually(lambda: "Trying again in" in str(app.offline_banner.render()))
+        banner = str(app.offline_banner.render())
+        assert "The connection to tmux was lost" in banner, banner
+        assert "Keys typed now are not sent" in banner and app.status_bar.message == "offline"
+        assert app.window_view.size == (80, 24)  # the banner lies over the panes
         await pilot.press(*"echo typed-offline", "enter")
         # Meanwhile the session changes under us: output and a new pane.
         tmux_server.run("send-keys", "-t", "s", "echo during-$((2+2))", "Enter")
@@ -71,6 +72,7 @@ async def test_cut_link_reconnects_resyncs_and_drops_offline_keys(
         restart_sshd(sshd)
         await eventually(lambda: not app.offline, timeout=40)
         assert app.client is not first and app.status_bar.message == "reconnected"
+        assert not app.offline_banner.display
         await eventually(lambda: len(app.window_view.panes) == 2)
         for pane_id in app.window_view.panes:
             await eventually(

@@ -10,8 +10,10 @@ import asyncio
 import logging
 import time
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
+from textual.widgets import Static
 
 from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
@@ -43,7 +45,11 @@ class TuimuxApp(App[int], inherit_bindings=False):
     TITLE = "tuimux"
     ENABLE_COMMAND_PALETTE = False
     CSS = """
-    Screen { layout: vertical; overflow: hidden; }
+    Screen { layout: vertical; overflow: hidden; layers: panes offline; }
+    /* Over the panes, not beside them: going offline must not resize anything. */
+    #offline {
+        display: none; layer: offline; dock: top; height: auto; background: $error-muted;
+    }
     """
 
     def __init__(self, client: TmuxClient, reattach: Reattach | None = None) -> None:
@@ -58,6 +64,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
         self.error: str | None = None
         self.window_view = WindowView()
         self.status_bar = StatusBar()
+        self.offline_banner = Static(id="offline")
         self._prefix = False
         self._frame_at = 0.0
         self._detaching = False
@@ -65,6 +72,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
         self._numbers_shown = False
 
     def compose(self) -> ComposeResult:
+        yield self.offline_banner
         yield self.window_view
         yield self.status_bar
 
@@ -166,7 +174,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
         attempt = 0
         while True:
             attempt += 1
-            self._offline_note(f"connection lost ({reason}); reconnecting, try {attempt}…")
+            self._offline_note(reason, f"Reconnecting (try {attempt})…")
             try:
                 client = await self.reattach(session_id, *self._area_size())
             except UnreachableError as error:
@@ -186,17 +194,27 @@ class TuimuxApp(App[int], inherit_bindings=False):
                     reason = str(error).rstrip(".")
             delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS)) - 1]
             for left in range(delay, 0, -1):
-                self._offline_note(f"connection lost ({reason}); retrying in {left}s")
+                self._offline_note(reason, f"Trying again in {left} s (try {attempt + 1}).")
                 await asyncio.sleep(1)
         self.offline = False
         self.status_bar.set_class(False, "-offline")
+        self.offline_banner.display = False
         self.status_bar.message = "reconnected"
         self.mirror.resize(*self._area_size())
         self.structure_changed()
 
-    def _offline_note(self, text: str) -> None:
+    def _offline_note(self, reason: str, next_step: str) -> None:
+        """The banner says what happened in full (it wraps on a narrow screen); the
+        status bar keeps its one line."""
+        self.offline_banner.update(
+            Text(
+                f"The connection to tmux was lost: {reason.rstrip('.')}. {next_step} "
+                "Keys typed now are not sent; C-b d quits (the session keeps running)."
+            )
+        )
+        self.offline_banner.display = True
         self.status_bar.set_class(True, "-offline")
-        self.status_bar.message = f"{text} · keys are not sent · C-b d quits"
+        self.status_bar.message = "offline"
         self.structure_changed()
 
     async def ask_secret(self, prompt: str, hidden: bool) -> str | None:
