@@ -49,6 +49,7 @@ def base(server: SSHServer, *identities: Path) -> SSHTarget:
         port=server.port,
         identities=tuple(str(p) for p in identities),
         home=server.home,
+        system=server.home / "etc",
         read_config=False,
     )
 
@@ -232,3 +233,20 @@ async def test_accepted_key_is_hashed_when_ssh_config_says(
     )
     assert found.returncode == 0 and "Host [127.0.0.1]" in found.stdout
     await (await connect_ssh_asking(target, where, never)).detach()
+
+
+def test_hash_known_hosts_first_value_wins(tmp_path: Path) -> None:
+    """-o, then ~/.ssh/config, then the system file, as ssh reads them."""
+    from tuimux.transport.known_hosts import hash_known_hosts
+
+    home, system = tmp_path / "home", tmp_path / "etc"
+    (home / ".ssh").mkdir(parents=True)
+    system.mkdir()
+    target = SSHTarget("h", home=home, system=system)
+    assert not hash_known_hosts(target)
+    (system / "ssh_config").write_text("Host *\n    HashKnownHosts yes\n")
+    assert hash_known_hosts(target)
+    (home / ".ssh" / "config").write_text("HashKnownHosts=no\n")
+    assert not hash_known_hosts(target)
+    assert hash_known_hosts(replace(target, options=("HashKnownHosts yes",)))
+    assert not hash_known_hosts(replace(target, read_config=False))

@@ -21,6 +21,7 @@ def target(server: SSHServer) -> SSHTarget:
         port=server.port,
         identities=(str(server.client_key),),
         home=server.home,
+        system=server.home / "etc",
         read_config=False,
     )
 
@@ -130,7 +131,9 @@ async def test_missing_remote_tmux_is_one_sentence(sshd: SSHServer) -> None:
 async def test_unreachable_port_is_one_sentence(sshd: SSHServer) -> None:
     from tests.ssh.conftest import free_port
 
-    closed = SSHTarget("127.0.0.1", port=free_port(), home=sshd.home, read_config=False)
+    closed = SSHTarget(
+        "127.0.0.1", port=free_port(), home=sshd.home, system=sshd.home / "etc", read_config=False
+    )
     with pytest.raises(ConnectError, match=r"Could not connect to 127\.0\.0\.1"):
         await open_ssh(closed, ["true"])
 
@@ -145,6 +148,7 @@ async def test_ssh_config_cannot_turn_host_key_checking_off(sshd: SSHServer) -> 
         port=sshd.port,
         identities=(str(sshd.client_key),),
         home=sshd.home,
+        system=sshd.home / "etc",
         read_config=True,
     )
     with pytest.raises(HostKeyError, match="cannot be established"):
@@ -232,7 +236,12 @@ async def test_agent_auth(
     tmux_server.new_session("s")
     sshd.trust()
     no_keys = SSHTarget(
-        "127.0.0.1", username=sshd.user, port=sshd.port, home=sshd.home, read_config=False
+        "127.0.0.1",
+        username=sshd.user,
+        port=sshd.port,
+        home=sshd.home,
+        system=sshd.home / "etc",
+        read_config=False,
     )
     # The test key lives only in the test HOME, so without the agent nothing works ...
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
@@ -376,6 +385,7 @@ async def test_password_is_asked_and_wrong_ones_are_refused(
         username=password_sshd.user,
         port=password_sshd.port,
         home=password_sshd.home,
+        system=password_sshd.home / "etc",
         read_config=False,
     )
     transport = await open_ssh(
@@ -407,3 +417,54 @@ async def test_secret_prompt_hides_input_and_escape_gives_up() -> None:
     async with app.run_test() as pilot:
         await pilot.press("x", "escape")
     assert app.return_value is None
+
+
+async def test_host_block_in_ssh_config_applies_with_its_proxy_jump(
+    sshd: SSHServer,
+    jump_sshd: SSHServer,
+    tmux_server: TmuxServer,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """An alias from ~/.ssh/config: HostName, Port, User, IdentityFile and ProxyJump of its
+    Host block apply; the hop is connected by tuimux under its own host-key rules."""
+    from tuimux.transport.ssh import configured_jump
+
+    monkeypatch.setenv("HOME", str(sshd.home))  # the hop offers ~/.ssh/id_*, as ssh does
+    tmux_server.new_session("s")
+    (sshd.home / ".ssh" / "config").write_text(
+        "Host tuimux-alias\n"
+        "    HostName 127.0.0.1\n"
+        f"    Port {sshd.port}\n"
+        f"    User {sshd.user}\n"
+        f"    IdentityFile {sshd.client_key}\n"
+        f"    ProxyJump {jump_sshd.user}@127.0.0.1:{jump_sshd.port}\n"
+    )
+    alias = SSHTarget("tuimux-alias", home=sshd.home, system=sshd.home / "etc")
+    assert configured_jump(alias) == f"{jump_sshd.user}@127.0.0.1:{jump_sshd.port}"
+    assert configured_jump(replace(alias, host="elsewhere")) is None
+    sshd.trust()
+    with pytest.raises(HostKeyError, match="cannot be established") as caught:
+        await open_ssh(alias, ["true"])  # the jump host is not known yet
+    assert caught.value.host == f"[127.0.0.1]:{jump_sshd.port}"
+    jump_sshd.trust()
+    client = TmuxClient(await open_ssh(alias, tmux_argv(tmux_server, "s")))
+    try:
+        assert (await client.start()).name == "s"
+    finally:
+        await client.detach()
+    jump_sshd.process.terminate()
+    log = jump_sshd.process.communicate(timeout=5)[1].decode(errors="replace")
+    assert "Accepted publickey" in log and "Entering interactive session" in log
+
+
+async def test_unknown_host_behind_an_alias_is_named_by_its_host_name(sshd: SSHServer) -> None:
+    (sshd.home / ".ssh" / "config").write_text(
+        f"Host tuimux-alias\n    HostName 127.0.0.1\n    Port {sshd.port}\n"
+        f"    User {sshd.user}\n    IdentityFile {sshd.client_key}\n"
+    )
+    with pytest.raises(HostKeyError, match="cannot be established") as caught:
+        await open_ssh(
+            SSHTarget("tuimux-alias", home=sshd.home, system=sshd.home / "etc"), ["true"]
+        )
+    assert caught.value.host == f"[127.0.0.1]:{sshd.port}"
+    assert caught.value.known_hosts_line == sshd.host_public_line()

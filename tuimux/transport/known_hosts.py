@@ -19,7 +19,7 @@ from pathlib import Path
 import asyncssh
 
 from tuimux.errors import HostKeyError
-from tuimux.transport.ssh_target import SYSTEM_CONFIG, SSHTarget, options_config
+from tuimux.transport.ssh_target import SSHTarget, options_config
 
 HOST_KEY_TIMEOUT = 15
 
@@ -110,10 +110,9 @@ def hash_known_hosts(target: SSHTarget) -> bool:
     Match blocks are not told apart here (the option is a global habit, not per host).
     """
     lines = list(options_config(target.options).splitlines())
-    if target.read_config:
-        for path in (target.home / ".ssh" / "config", SYSTEM_CONFIG):
-            with contextlib.suppress(OSError):
-                lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for path in target.config_files:
+        with contextlib.suppress(OSError):
+            lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
     for line in lines:
         words = line.replace("=", " ", 1).split()
         if len(words) >= 2 and words[0].lower() == "hashknownhosts":

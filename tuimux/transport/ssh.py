@@ -104,6 +104,7 @@ def _options(
 ) -> asyncssh.SSHClientConnectionOptions:
     """asyncssh's options for one hop; keepalive on unless ServerAliveInterval says."""
     options = asyncssh.SSHClientConnectionOptions(
+        host=target.host,  # so that Host and Match blocks apply to what is read here
         # Never None: that turns host-key checking off; an empty list trusts no key.
         # Passed explicitly, it also wins over UserKnownHostsFile anywhere.
         known_hosts=target.known_hosts_files,
@@ -141,8 +142,9 @@ async def _connect(
         extra["port"] = target.port
     if target.username is not None:
         extra["username"] = target.username
-    if tunnel is not None:
-        extra["tunnel"] = tunnel
+    # Always explicit: a ProxyJump from ssh_config left to asyncssh would connect that
+    # hop with its own defaults (no system known_hosts, no keepalive); open_ssh does it.
+    extra["tunnel"] = tunnel
     with tempfile.TemporaryDirectory(prefix="tuimux-") as private:  # 0700
         try:
             options = _options(target, config_files(target, Path(private)), extra)
@@ -160,8 +162,11 @@ async def _connect(
             CONNECT_TIMEOUT if target.ask_secret is None else 300,
         )
     except asyncssh.HostKeyNotVerifiable as error:
-        # The port may come from -o or ~/.ssh/config: name the host as ssh would.
-        effective = replace(target, port=getattr(options, "port", None) or target.port)
+        # Host and port may come from -o or ssh_config (HostName, HostKeyAlias, Port):
+        # name the host as the known_hosts lookup did.
+        named = getattr(options, "host_key_alias", None) or getattr(options, "host", None)
+        port = getattr(options, "port", None) or target.port
+        effective = replace(target, host=named or target.host, port=port)
         raise await explain_host_key(effective, error) from None
     except asyncssh.PermissionDenied:
         raise AuthError(
@@ -174,11 +179,24 @@ async def _connect(
         raise ConnectError(f"Could not connect to {target.description}: {error}.") from None
 
 
+def configured_jump(target: SSHTarget) -> str | None:
+    """The ProxyJump ssh_config gives this host, so its hops follow tuimux's rules too."""
+    extra: dict[str, object] = {"port": target.port} if target.port is not None else {}
+    with tempfile.TemporaryDirectory(prefix="tuimux-") as private:
+        try:
+            options = _options(target, config_files(target, Path(private)), extra)
+        except (OSError, ValueError, asyncssh.Error):
+            return None  # _connect says what is wrong with the settings
+    jump = options.tunnel
+    return jump if isinstance(jump, str) and jump.lower() != "none" else None
+
+
 async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:
     """Connect (through the jump hosts, if any), authenticate, and start ``argv``."""
     hops: list[asyncssh.SSHClientConnection] = []
+    jump = target.jump or configured_jump(target)
     try:
-        for hop in parse_jump(target.jump, target) if target.jump else []:
+        for hop in parse_jump(jump, target) if jump else []:
             hops.append(await _connect(hop, hops[-1] if hops else None))
         connection = await _connect(target, hops[-1] if hops else None)
     except BaseException:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from tuimux.errors import ConnectError
 
-SYSTEM_KNOWN_HOSTS = Path("/etc/ssh/ssh_known_hosts")
-SYSTEM_CONFIG = Path("/etc/ssh/ssh_config")
+SYSTEM_DIRECTORY = Path("/etc/ssh")
 
 
 @dataclass(frozen=True)
@@ -29,14 +28,23 @@ class SSHTarget:
     ask_secret: Callable[[str, bool], Awaitable[str | None]] | None = field(
         default=None, compare=False
     )
-    # Test seams: the files a real run takes from the user's home.
+    # Test seams: the files a real run takes from the user's home and from /etc/ssh.
     home: Path = field(default_factory=Path.home)
     read_config: bool = True
+    system: Path = SYSTEM_DIRECTORY
 
     @property
     def known_hosts_files(self) -> list[str]:
-        files = [self.home / ".ssh" / "known_hosts", SYSTEM_KNOWN_HOSTS]
+        files = [self.home / ".ssh" / "known_hosts", self.system / "ssh_known_hosts"]
         return [str(path) for path in files if path.is_file()]
+
+    @property
+    def config_files(self) -> list[Path]:
+        """ssh_config files in the order ssh reads them (the first value wins)."""
+        if not self.read_config:
+            return []
+        files = [self.home / ".ssh" / "config", self.system / "ssh_config"]
+        return [path for path in files if path.is_file()]
 
     @property
     def description(self) -> str:
@@ -88,6 +96,7 @@ def parse_jump(jump: str, like: SSHTarget) -> list[SSHTarget]:
                 ask_secret=like.ask_secret,
                 home=like.home,
                 read_config=like.read_config,
+                system=like.system,
             )
         )
     return hops
@@ -101,6 +110,5 @@ def config_files(target: SSHTarget, private: Path) -> list[str]:
         given.write_text(options_config(target.options), encoding="utf-8")
         given.chmod(0o600)
         configs.append(str(given))
-    if target.read_config:
-        configs += [str(p) for p in (target.home / ".ssh" / "config", SYSTEM_CONFIG) if p.is_file()]
+    configs += [str(path) for path in target.config_files]
     return configs
