@@ -310,7 +310,7 @@ def rename_everything(name: str) -> list[list[str]]:
         ["new-window", "-d", "-t", "q:", "-n", escape_format(name + " nw")],
         ["new-session", "-d", "-s", escape_format(name + " ns"), "-n", escape_format(name + " nn")],
         ["rename-window", "-t", "q:0", "--", escape_format(name + " rw")],
-        ["new-session", "-d", "-s", "tmp"],
+        ["new-session", "-d", "-s", "tmp", "-n", "tmp"],  # no automatic-rename race
         ["rename-session", "-t", "tmp", "--", escape_format(name + " rs")],
         ["select-pane", "-t", "q:0.0", "-T", escape_format(name + " pt")],
     ]
