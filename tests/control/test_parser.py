@@ -46,7 +46,8 @@ def test_recorded_startup_transcript() -> None:
         ev.SessionsChanged(),
         ev.SessionChanged("$0", "main"),
     ]
-    assert events[5] == ev.Output("%0", b"$ \x1b[?2004h")
+    assert events[5] == ev.Output("%0", b"$ \\033[?2004h")
+    assert events[5].data == b"$ \x1b[?2004h"
     assert events[7] == ev.Reply(1700000001, 270, 1, False, (b"%2",))
     layout = events[8]
     assert isinstance(layout, ev.LayoutChange) and layout.window_id == "@0" and layout.flags == "*"
@@ -78,7 +79,7 @@ def test_blank_lines_inside_a_block_are_content() -> None:
 
 def test_every_notification_of_tmux_3_2_and_later() -> None:
     cases = {
-        b"%extended-output %3 120 : a\\134b": ev.Output("%3", b"a\\b", 120),
+        b"%extended-output %3 120 : a\\134b": ev.Output("%3", b"a\\134b", 120),
         b"%extended-output %3 0 future fields : x": ev.Output("%3", b"x", 0),
         b"%pause %3": ev.Pause("%3"),
         b"%continue %3": ev.Continue("%3"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tuimux.control.escape import unescape_output
+
 
 @dataclass(frozen=True, slots=True)
 class Begin:
@@ -35,11 +37,18 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """Pane output, octal escapes already undone; ``age_ms`` only for ``%extended-output``."""
+    """Pane output as tmux sent it, ``\\ooo`` escapes still in: undoing them is the read
+    path's biggest cost, and the output of a pane that floods is dropped unread.
+    ``age_ms`` only for ``%extended-output``."""
 
     pane_id: str
-    data: bytes
+    escaped: bytes
     age_ms: int | None = None
+
+    @property
+    def data(self) -> bytes:
+        """The pane's raw bytes."""
+        return unescape_output(self.escaped)
 
 
 @dataclass(frozen=True, slots=True)

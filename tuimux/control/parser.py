@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from tuimux.control import events as ev
-from tuimux.control.escape import unescape_output, unvis
+from tuimux.control.escape import unvis
 
 _BEGIN = re.compile(rb"%begin (\d{1,20}) (\d{1,20}) (\d{1,10})")
 _END = re.compile(rb"%(end|error) (\d{1,20}) (\d{1,20}) (\d{1,10})")
@@ -39,7 +39,7 @@ def _id(pattern: re.Pattern[bytes], field: bytes) -> str:
 
 def _output(rest: bytes) -> ev.Notification:
     pane, _, data = rest.partition(b" ")
-    return ev.Output(_id(_PANE, pane), unescape_output(data))
+    return ev.Output(_id(_PANE, pane), data)
 
 
 def _extended_output(rest: bytes) -> ev.Notification:
@@ -48,7 +48,7 @@ def _extended_output(rest: bytes) -> ev.Notification:
     if not sep:
         head, data = head.removesuffix(b" :"), b""
     fields = head.split(b" ")
-    return ev.Output(_id(_PANE, fields[0]), unescape_output(data), int(fields[1]))
+    return ev.Output(_id(_PANE, fields[0]), data, int(fields[1]))
 
 
 def _one_pane(kind: Callable[[str], ev.Notification]) -> Callable[[bytes], ev.Notification]:

@@ -32,6 +32,16 @@ from tuimux.terminal.screen import PaneScreen
 
 log = logging.getLogger(__name__)
 
+# A pane that received more than this since the last frame is flooding: more than one
+# frame can feed (the emulator does ~3.5 MB/s, a frame is 16 ms). Its backlog is dropped
+# and tmux holds its output back while the screen is re-read instead (DESIGN principle 1).
+FRAME_BYTES = 64 * 1024
+FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 per second)
+# tmux pauses a pane whose output this client has not read for this long (seconds):
+# a slow link then costs a resync, never a growing queue in tmux.
+PAUSE_AFTER_SECONDS = 1
+CONTINUE_TRIES = 100
+
 MODE_FORMAT = (
     "#{pane_in_mode} #{scroll_position} #{pane_width} #{pane_height} "
     "#{copy_cursor_x} #{copy_cursor_y}"
@@ -69,6 +79,7 @@ class SessionMirror:
         self.client.subscribe(self._on_event)
         self.fire(
             [
+                build("refresh-client", "-f", f"pause-after={PAUSE_AFTER_SECONDS}"),
                 build("refresh-client", "-B", FLAGS_SUBSCRIBE),
                 build("refresh-client", "-B", PANES_SUBSCRIBE),
                 build("refresh-client", "-B", BORDERS_SUBSCRIBE),
@@ -84,7 +95,7 @@ class SessionMirror:
         if isinstance(event, ev.Output):
             terminal = self.terminals.get(event.pane_id)
             if terminal is not None:
-                terminal.receive(event.data)
+                terminal.receive(event.escaped)
                 if not self._output_signalled:
                     self._output_signalled = True
                     self.listener.output_ready()
@@ -92,6 +103,11 @@ class SessionMirror:
         if isinstance(event, ev.Exit):
             self.listener.closed(event.reason)
             return
+        if isinstance(event, ev.Pause):  # pause-after: we fell behind; tmux holds output
+            self._start_flood(event.pane_id, paused=True)
+            return
+        if isinstance(event, ev.Continue):
+            return  # only ever the answer to our own continue, which resyncs
         if isinstance(event, ev.SubscriptionChanged) and event.name == PANES_SUBSCRIPTION:
             self._pane_life_changed(event.pane_id, event.value)
             return
@@ -208,9 +224,61 @@ class SessionMirror:
         self.listener.pane_replaced(pane_id)
 
     def flush(self) -> list[str]:
-        """Feed every pane's waiting output; return the panes whose screens changed."""
+        """Feed every pane's waiting output; return the panes whose screens changed.
+
+        A pane with more than a frame's worth waiting is not fed at all: it floods.
+        """
         self._output_signalled = False
-        return [pane_id for pane_id, t in self.terminals.items() if t.feed_pending()]
+        changed = []
+        for pane_id, terminal in list(self.terminals.items()):
+            if terminal.backlog > FRAME_BYTES:
+                self._start_flood(pane_id)
+            elif terminal.feed_pending():
+                changed.append(pane_id)
+        return changed
+
+    # -- floods ----------------------------------------------------------------------------
+
+    def _start_flood(self, pane_id: str, *, paused: bool = False) -> None:
+        """Drop the backlog, have tmux hold the pane's output, and show its screen from
+        captures until it goes quiet. tmux then spends nothing on this client for the
+        pane, so a ``cat`` of a huge file runs as fast as with no client at all."""
+        terminal = self.terminals.get(pane_id)
+        if terminal is None or terminal.flooding:
+            return
+        terminal.flooding = True
+        terminal.drop_pending()
+        if not paused:
+            self.fire([build("refresh-client", "-A", f"{pane_id}:pause")])
+        self._spawn(self._ride_flood(pane_id, terminal))
+
+    async def _ride_flood(self, pane_id: str, terminal: PaneTerminal) -> None:
+        """Re-read the paused pane until two reads agree, then continue it atomically:
+        ``%N:continue`` and the snapshot on one line, so output after it follows the
+        capture exactly."""
+
+        def alive() -> bool:
+            return not self.client.closed and self.terminals.get(pane_id) is terminal
+
+        while alive():
+            before = terminal.last_capture
+            await terminal.wait_idle()
+            if await terminal.resync(self.client):
+                self.listener.pane_replaced(pane_id)
+                if terminal.last_capture == before:
+                    break
+            await asyncio.sleep(FLOOD_POLL_SECONDS)
+        terminal.flooding = False
+        resume = [["refresh-client", "-A", f"{pane_id}:continue"]]
+        for _ in range(CONTINUE_TRIES):  # the continue must get out, or the pane stays paused
+            if not alive():
+                return
+            await terminal.wait_idle()
+            if await terminal.resync(self.client, first=resume):
+                self.listener.pane_replaced(pane_id)
+                return
+            await asyncio.sleep(FLOOD_POLL_SECONDS)
+        log.warning("could not resume output of %s", pane_id)
 
     # -- sending -------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from tuimux.client import TmuxClient
 from tuimux.control.escape import unescape_output
@@ -87,7 +88,12 @@ class PaneTerminal:
         self.pane_id = pane_id
         self.screen = PaneScreen(max(width, 1), max(height, 1))
         self.stream = PaneStream(self.screen)
-        self.pending: list[bytes] = []
+        self.pending: list[bytes] = []  # %output payloads, still escaped
+        self.backlog = 0  # bytes in pending
+        # True while tmux holds this pane's output back (%pause) and the screen is
+        # re-read from captures instead (SessionMirror's flood handling).
+        self.flooding = False
+        self.last_capture: tuple[bytes, ...] = ()
         self.synced = False
         self.life = ""  # "pid dead" when last captured
         # tmux draws copy and view mode itself and sends none of it to control clients;
@@ -95,6 +101,8 @@ class PaneTerminal:
         # key or wheel step (see SessionMirror.refresh_mode_view).
         self.mode_screen: PaneScreen | None = None
         self._syncing = False
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._begun = False
         self._resync_again = False
         self._again_task: asyncio.Future[bool] | None = None
@@ -108,20 +116,29 @@ class PaneTerminal:
     def size(self) -> tuple[int, int]:
         return self.screen.columns, self.screen.lines
 
-    def receive(self, data: bytes) -> None:
-        """Take a ``%output`` payload; it is fed on the next UI tick, not here."""
-        if self._syncing and not self._begun:
-            return  # already part of the capture that is on its way
-        self.pending.append(data)
+    def receive(self, escaped: bytes) -> None:
+        """Take a ``%output`` payload; it is decoded and fed on the next UI tick, if ever."""
+        if self.flooding or (self._syncing and not self._begun):
+            return  # the snapshot on its way (or the next one) already shows it
+        self.pending.append(escaped)
+        self.backlog += len(escaped)
+
+    def drop_pending(self) -> None:
+        self.pending.clear()
+        self.backlog = 0
 
     def feed_pending(self) -> bool:
         """Feed what arrived since the last tick; True when the screen may have changed."""
         if self._syncing or not self.pending:
             return False
-        data = b"".join(self.pending)
-        self.pending.clear()
+        data = unescape_output(b"".join(self.pending))  # escapes never span two lines
+        self.drop_pending()
         self.stream.feed(data)
         return True
+
+    async def wait_idle(self) -> None:
+        """Until no snapshot is in flight (a resync asked for meanwhile would be merged)."""
+        await self._idle.wait()
 
     def resize(self, width: int, height: int) -> bool:
         if (width, height) == self.size or width < 1 or height < 1:
@@ -129,26 +146,30 @@ class PaneTerminal:
         self.screen.resize(height, width)
         return True
 
-    async def resync(self, client: TmuxClient) -> bool:
+    async def resync(self, client: TmuxClient, first: Sequence[Sequence[str]] = ()) -> bool:
         """Re-read the pane from tmux; True when the screen was replaced.
 
-        A resync asked for while one is in flight runs again afterwards, so the screen
-        always ends up at least as new as the latest request.
+        ``first`` are commands to run on the same line before the snapshot (the
+        ``%N:continue`` that ends a flood: output after it is then exactly what follows
+        the capture). A resync asked for while one is in flight runs again afterwards,
+        so the screen always ends up at least as new as the latest request.
         """
         if self._syncing:
             self._resync_again = True
             return False
         self._syncing, self._begun = True, False
-        self.pending.clear()
+        self._idle.clear()
+        self.drop_pending()
 
         def begun() -> None:
             self._begun = True
-            self.pending.clear()
+            self.drop_pending()
 
         try:
-            capture, state, partial, primary = await client.commands(
-                snapshot_commands(self.pane_id), on_begin=begun
+            replies = await client.commands(
+                [*first, *snapshot_commands(self.pane_id)], on_begin=begun
             )
+            capture, state, partial, primary = replies[len(first) :]
             self._apply(
                 capture.lines, state.text[0] if state.text else "", partial.lines, primary.lines
             )
@@ -158,6 +179,7 @@ class PaneTerminal:
             return False
         finally:
             self._syncing = False
+            self._idle.set()
             if self._resync_again:
                 self._resync_again = False
                 self._again_task = asyncio.ensure_future(self.resync(client))
@@ -175,6 +197,7 @@ class PaneTerminal:
             for name, word in zip(STATE_FIELDS, words, strict=False)
         }
         self.life = f"{values.get('pane_pid', 0)} {values.get('pane_dead', 0)}"
+        self.last_capture = capture
         width, height = values.get("pane_width", 0), values.get("pane_height", 0)
         if width and height:
             self.resize(width, height)
