@@ -77,3 +77,38 @@ async def test_pause_from_tmux_is_ridden_out_the_same_way(tmux_server: TmuxServe
         await pilot.press(*"echo resumed-$((2+2))", "enter")
         await eventually(lambda: any("resumed-4" in line for line in shown_lines(app, pane_id)))
         await eventually(lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id))
+
+
+FLOODER = """
+import sys, threading, time
+def flood():
+    line = "\\x1b[33mflood\\x1b[0m " * 12 + "\\n"
+    while True:
+        sys.stdout.write(line * 200)
+        sys.stdout.flush()
+threading.Thread(target=flood, daemon=True).start()
+got = sys.stdin.readline()
+open(sys.argv[1], "w").write(got)
+time.sleep(1000)
+"""
+
+
+async def test_keys_reach_a_flooding_pane_promptly(tmux_server: TmuxServer, tmp_path: Path) -> None:
+    import sys
+
+    program = tmp_path / "flooder.py"
+    program.write_text(FLOODER)
+    received = tmp_path / "received"
+    tmux_server.new_session(
+        "s", width=80, height=24, command=f"exec {sys.executable} {program} {received}"
+    )
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(80, 25)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        assert app.mirror is not None
+        terminal = next(iter(app.mirror.terminals.values()))
+        await eventually(lambda: terminal.flooding)
+        await pilot.press(*"ping", "enter")
+        await eventually(received.exists, timeout=5)
+        assert received.read_text() == "ping\n"
+        assert terminal.flooding  # still flooding: the keys did not wait for it to end
