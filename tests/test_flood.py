@@ -112,3 +112,30 @@ async def test_keys_reach_a_flooding_pane_promptly(tmux_server: TmuxServer, tmp_
         await eventually(received.exists, timeout=5)
         assert received.read_text() == "ping\n"
         assert terminal.flooding  # still flooding: the keys did not wait for it to end
+
+
+async def test_hidden_flooding_pane_is_read_only_once_shown(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    big = coloured_file(tmp_path / "big.txt", 4_000_000)
+    tmux_server.new_session("s", width=80, height=24)
+    tmux_server.run("new-window", "-d", "-t", "s:1")
+    hidden = tmux_server.display("s:1", "#{pane_id}")
+    app = await make_app(tmux_server)
+    sent: list[str] = []
+    async with app.run_test(size=(80, 25)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        assert app.mirror is not None
+        terminal = app.mirror.terminals[hidden]
+        app.client.on_send = sent.append
+        tmux_server.run("send-keys", "-t", hidden, f"cat {big}; echo hidden-done", "Enter")
+        await eventually(lambda: terminal.flooding)
+        await eventually(lambda: "hidden-done" in tmux_server.capture(hidden), timeout=60)
+        await pilot.pause(0.5)
+        assert terminal.flooding  # nobody looked, so it was never read back
+        assert not any("capture-pane" in line and hidden in line for line in sent)
+        await pilot.press("ctrl+b", "1")
+        await eventually(lambda: not terminal.flooding)
+        await eventually(lambda: shown_lines(app, hidden) == tmux_lines(tmux_server, hidden))
+        await pilot.press(*"echo shown-$((3*3))", "enter")
+        await eventually(lambda: any("shown-9" in line for line in shown_lines(app, hidden)))

@@ -239,6 +239,10 @@ class SessionMirror:
 
     # -- floods ----------------------------------------------------------------------------
 
+    def _in_view(self, pane_id: str) -> bool:
+        current = self.model.current
+        return current is not None and pane_id in current.visible_pane_ids
+
     def _start_flood(self, pane_id: str, *, paused: bool = False) -> None:
         """Drop the backlog, have tmux hold the pane's output, and show its screen from
         captures until it goes quiet. tmux then spends nothing on this client for the
@@ -261,6 +265,9 @@ class SessionMirror:
             return not self.client.closed and self.terminals.get(pane_id) is terminal
 
         while alive():
+            if not self._in_view(pane_id):  # nobody sees it: stay paused, read nothing
+                await asyncio.sleep(FLOOD_POLL_SECONDS)
+                continue
             before = terminal.last_capture
             await terminal.wait_idle()
             if await terminal.resync(self.client):
