@@ -17,6 +17,7 @@ from textual.events import (
     MouseScrollUp,
     MouseUp,
 )
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -90,18 +91,22 @@ class PaneView(Widget):
             self.refresh()
 
     def screen_changed(self, everything: bool = False) -> None:
-        """Drop cached rows pyte touched (or all of them) and ask for a repaint."""
+        """Drop cached rows pyte touched (or all of them) and repaint just those rows:
+        a clock ticking in one line must not rewrite the whole pane on the terminal."""
         screen = self.terminal.shown
-        if everything:
-            self._cache.clear()
-        else:
-            for row in screen.dirty:
-                self._cache.pop(row, None)
+        rows = set(range(screen.lines)) if everything else set(screen.dirty)
         screen.dirty.clear()
-        self._invalidate_cursor()
-        self.refresh()
+        rows |= {row for row in (self._cursor_row, screen.cursor.y) if row is not None}
+        for row in rows:
+            self._cache.pop(row, None)
+        if len(rows) >= screen.lines:
+            self.refresh()
+        else:
+            width = self.size.width
+            self.refresh(*(Region(0, start, width, length) for start, length in _runs(rows)))
 
     def _invalidate_cursor(self) -> None:
+        """Forget the rows the cursor was and is drawn on (the caller repaints)."""
         if self._cursor_row is not None:
             self._cache.pop(self._cursor_row, None)
         self._cache.pop(self.terminal.shown.cursor.y, None)
@@ -196,3 +201,14 @@ class PaneView(Widget):
 
     def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
         self._mouse("wheel-down", event)
+
+
+def _runs(rows: set[int]) -> list[tuple[int, int]]:
+    """Sorted rows as (first, count) runs of consecutive rows: fewer regions to repaint."""
+    runs: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        if runs and runs[-1][0] + runs[-1][1] == row:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((row, 1))
+    return runs
