@@ -364,3 +364,29 @@ async def test_attach_during_alternate_screen_then_leave_it(tmux_server: TmuxSer
             detail=lambda: (shown_lines(app, pane_id), tmux_lines(tmux_server, pane_id)),
         )
         assert any("primary-marker" in line for line in shown_lines(app, pane_id))
+
+
+async def test_a_burst_of_keys_and_pastes_keeps_its_order(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """Plain keys skip a message hop; they must still never overtake a paste or a
+    prefix key queued before them."""
+    from textual.events import Key, Paste
+
+    output = recorder_session(tmux_server, tmp_path, "")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        view = app.window_view
+        for event in [
+            Key("a", "a"),
+            Paste("PQ"),
+            Key("b", "b"),
+            Key("ctrl+b", None),
+            Key("c", "c"),
+        ]:
+            view.post_message(event)
+        await pilot.pause()
+        await eventually(lambda: output.read_bytes() == b"aPQb")
+        await eventually(lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 2)
+        assert view.in_flight == 0

@@ -7,6 +7,8 @@ ever eats a key meant for the pane.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.events import Key, Paste, Resize
 from textual.message import Message
 from textual.widget import Widget
@@ -48,6 +50,11 @@ class WindowView(Widget, can_focus=True):
         self.borders = BorderView()
         self.panes: dict[str, PaneView] = {}
         self.window_id: str | None = None
+        # Takes a plain key at once (True) or declines (False: it goes as a message).
+        self.direct: Callable[[str, str | None], bool] | None = None
+        # KeyPressed/Pasted messages posted and not yet handled: while any are queued,
+        # a key must queue behind them, never overtake them.
+        self.in_flight = 0
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.borders
@@ -95,11 +102,16 @@ class WindowView(Widget, can_focus=True):
     def on_key(self, event: Key) -> None:
         event.stop()
         event.prevent_default()
+        direct = self.direct if self.in_flight == 0 else None
+        if direct is not None and direct(event.key, event.character):
+            return
+        self.in_flight += 1
         self.post_message(self.KeyPressed(event.key, event.character))
 
     def on_paste(self, event: Paste) -> None:
         event.stop()
         event.prevent_default()
+        self.in_flight += 1
         self.post_message(self.Pasted(event.text))
 
     def on_resize(self, event: Resize) -> None:
