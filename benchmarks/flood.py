@@ -53,7 +53,10 @@ def timed_without_client(tmux: TmuxServer, path: Path) -> float:
     started = time.monotonic()
     subprocess.run(flood_command(tmux, path), env=tmux.env, check=True)
     subprocess.run([*tmux.argv, "wait-for", "flood-done"], env=tmux.env, check=True)
-    return time.monotonic() - started
+    elapsed = time.monotonic() - started
+    if MARKER not in tmux.capture("flood:"):  # a stale signal would end the wait early
+        raise RuntimeError("the flood had not ended when its signal came")
+    return elapsed
 
 
 def timed_with_tmux_client(tmux: TmuxServer, path: Path) -> float:
@@ -71,6 +74,8 @@ def timed_with_tmux_client(tmux: TmuxServer, path: Path) -> float:
         shown = client.wait_for(MARKER.encode(), mark, 300)
         if shown is None:
             raise RuntimeError("tmux's client never showed the end of the flood")
+        # Take the signal, or the next wait-for would return at once (tmux keeps it).
+        subprocess.run([*tmux.argv, "wait-for", "flood-done"], env=tmux.env, check=True)
         return shown - started
     finally:
         client.close()
