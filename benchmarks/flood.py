@@ -129,7 +129,7 @@ def run(quick: bool) -> list[Result]:
             tmux.new_session("flood", width=80, height=24, command="exec sleep 100000")
             timed_without_client(tmux, path)  # warm the page cache
             alone, tuimux, own = [], [], []
-            for _ in range(1 if quick else 3):  # interleaved: noise hits all three alike
+            for _ in range(1 if quick else 5):  # interleaved: noise hits all three alike
                 alone.append(timed_without_client(tmux, path))
                 tuimux.append(asyncio.run(timed_with_tuimux(tmux, path)))
                 own.append(timed_with_tmux_client(tmux, path))
