@@ -8,9 +8,11 @@ import os
 import shutil
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuimux import __version__
+from tuimux.audit import AuditLog
 from tuimux.client import TmuxClient
 from tuimux.connect import Target, connect_local, connect_ssh, reattach_ssh
 from tuimux.errors import HostKeyError, TuimuxError
@@ -59,6 +61,19 @@ def parser() -> argparse.ArgumentParser:
         "-t", dest="session", metavar="SESSION", help="session to attach (created if missing)"
     )
     parser.add_argument("--tmux", default="tmux", metavar="PATH", help="the tmux binary")
+    parser.add_argument(
+        "-r",
+        "--read-only",
+        action="store_true",
+        help="watch only: attach with tmux's -r and send nothing that changes anything",
+    )
+    parser.add_argument(
+        "--audit-log",
+        metavar="PATH",
+        type=Path,
+        help="append every tmux command sent to PATH as JSON lines (0600; keystrokes and "
+        "pasted text are not written)",
+    )
     parser.add_argument(
         "--colors",
         choices=sorted(COLOR_SYSTEMS),
@@ -162,12 +177,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _refuse("a session name must be non-empty and on one line.")
     if args.colors is not None:
         os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS[args.colors]
-    target = Target(
-        tmux=args.tmux,
-        socket_name=args.socket_name,
-        socket_path=args.socket_path,
-        session=session,
-    )
     ssh = None
     if args.destination is not None:
         try:
@@ -183,6 +192,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             options=tuple(args.options),
             ask_secret=SecretAsker(),
         )
+    audit = None
+    if args.audit_log is not None:
+        try:
+            audit = AuditLog(args.audit_log, ssh.description if ssh is not None else "local")
+        except TuimuxError as error:
+            return _refuse(str(error))
+    target = Target(
+        tmux=args.tmux,
+        socket_name=args.socket_name,
+        socket_path=args.socket_path,
+        session=session,
+        read_only=args.read_only,
+        audit=audit,
+    )
     try:
         return asyncio.run(run(target, ssh))
     except KeyboardInterrupt:
@@ -192,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print("tuimux: an internal error stopped the program (run with --debug).", file=sys.stderr)
         return 70
+    finally:
+        if audit is not None:
+            audit.close()
 
 
 if __name__ == "__main__":

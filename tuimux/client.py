@@ -27,7 +27,8 @@ from tuimux.control import events as ev
 from tuimux.control.command import build, join
 from tuimux.control.lines import LineSplitter
 from tuimux.control.parser import ControlParser, parse_notification
-from tuimux.errors import ConnectError, SessionClosed, TmuxError
+from tuimux.control.policy import read_only_allows
+from tuimux.errors import ConnectError, ReadOnlyError, SessionClosed, TmuxError
 from tuimux.transport.base import Transport
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,13 @@ class TmuxClient:
     Use :meth:`start` to wait for the attach, then :meth:`command` / :meth:`commands`.
     """
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, *, read_only: bool = False) -> None:
         self.transport = transport
+        # Enforced here, where every command passes: tmux runs send-keys and the like
+        # even from a control client attached with -r.
+        self.read_only = read_only
+        # Called with each command as it leaves (the audit log); never with a refused one.
+        self.audit: Callable[[str], None] | None = None
         self.session_id: str | None = None
         self.exit_reason: str | None = None
         self._parser = ControlParser()
@@ -151,6 +157,14 @@ class TmuxClient:
         line = join(*built)  # refuses an empty group: a blank line would detach us
         loop = asyncio.get_running_loop()
         futures: list[asyncio.Future[ev.Reply]] = [loop.create_future() for _ in built]
+        refused = [c for c in built if self.read_only and not read_only_allows(c)]
+        if refused:
+            name = refused[0].split(" ", 1)[0]
+            error = ReadOnlyError(f"tuimux is attached read-only: {name} was not sent.")
+            for future in futures:
+                future.set_exception(error)
+                future.exception()
+            return futures
         if self.closed:
             for future in futures:
                 future.set_exception(SessionClosed("The tmux connection is closed."))
@@ -158,6 +172,9 @@ class TmuxClient:
             return futures
         carries = [c.startswith("refresh-client ") and " -A " in f" {c} " for c in built]
         self._pending.append(_Pending(list(built), futures, on_begin, 0, carries))
+        if self.audit is not None:
+            for command in built:
+                self.audit(command)
         self._write_line(line)
         return futures
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from tuimux.audit import AuditLog
 from tuimux.client import TmuxClient
 from tuimux.control.command import escape_format
 from tuimux.errors import AttachError, ConnectError, TuimuxError
@@ -32,9 +33,15 @@ class Target:
     session: str | None = None
     # The environment tmux starts with (default: ours). Tests pass a clean one.
     env: dict[str, str] | None = None
+    # Attach with tmux's -r and refuse every command that could change anything.
+    read_only: bool = False
+    audit: AuditLog | None = field(default=None, compare=False)
 
 
 def attach_command(target: Target, width: int, height: int) -> list[str]:
+    if target.read_only:  # watching creates nothing: the session must exist
+        session = ["-t", target.session] if target.session is not None else []
+        return ["attach-session", "-r", *session]
     size = ["-x", str(width), "-y", str(height)]
     if target.session is not None:
         # -s is format-expanded by tmux 3.3a: '#' must be doubled or '#(cmd)' runs.
@@ -69,7 +76,10 @@ async def _start(
         socket_path=target.socket_path,
         command=command,
     )
-    client = TmuxClient(await opener(argv))  # transport errors already say what failed
+    # Transport errors already say what failed.
+    client = TmuxClient(await opener(argv), read_only=target.read_only)
+    if target.audit is not None:
+        client.audit = target.audit.recorder(client)
     try:
         await client.start()
     except ConnectError as error:  # tmux's own words: say which server they came from
@@ -77,6 +87,8 @@ async def _start(
         raise AttachError(
             f"Could not attach to tmux{where}: {message[:1].lower()}{message[1:]}"
         ) from None
+    if target.audit is not None:
+        target.audit.attached(client, command)
     await _require_version(client)
     if local:
         await _refuse_own_session(target, client)
@@ -179,7 +191,7 @@ class Reattach:
     server: str
 
     async def __call__(self, session_id: str, width: int, height: int) -> TmuxClient:
-        command = ["attach-session", "-t", session_id]
+        command = ["attach-session", *(["-r"] if self.target.read_only else []), "-t", session_id]
         client = await _start(self.target, command, self.opener, self.where, local=False)
         try:
             same = await server_identity(client) == self.server
@@ -209,8 +221,10 @@ async def connect(
     try:
         return await _start(target, command, opener, where, local=local)
     except AttachError as error:
-        if target.session is not None or not any(
-            marker in str(error).lower() for marker in _NOTHING_TO_ATTACH
+        if (
+            target.session is not None
+            or target.read_only
+            or not any(marker in str(error).lower() for marker in _NOTHING_TO_ATTACH)
         ):
             raise
     new = ["new-session", "-x", str(width), "-y", str(height)]

@@ -32,6 +32,10 @@ class TmuxError(TuimuxError):
         self.message = message
 
 
+class ReadOnlyError(TuimuxError):
+    """A command that would change tmux's state was refused: the client is read-only."""
+
+
 class ConnectError(TuimuxError):
     """tmux could not be started or reached (missing binary, dead server, lost link)."""
 

@@ -337,7 +337,12 @@ class SessionMirror:
         return reply.text
 
     def resize(self, width: int, height: int) -> None:
-        """Offer tmux the size of the pane area; tmux answers with ``%layout-change``."""
+        """Offer tmux the size of the pane area; tmux answers with ``%layout-change``.
+
+        A read-only client never sizes windows (tmux ignores it, and tuimux sends
+        nothing that could): it shows tmux's layout as it is."""
+        if self.client.read_only:
+            return
         commands = [build("refresh-client", "-C", f"{max(width, 1)}x{max(height, 1)}")]
         # window-size latest ignores a control client until it selects a window
         # (research/controlmode.md §1.9): claim the current one again.

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 FRAME_SECONDS = 1 / 60
 WHEEL_LINES = 3  # what tmux's own WheelUpPane binding scrolls
 DISPLAY_PANES_SECONDS = 1.0  # tmux's display-panes-time default
+# What the prefix still does on a read-only attach: nothing that reaches tmux.
+READ_ONLY_ACTIONS = ("detach", "display_panes")
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
 
@@ -97,7 +99,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
         except TuimuxError as error:
             self.fail(str(error))
             return
-        self.status_bar.message = ""
+        self.status_bar.message = "read-only" if self.client.read_only else ""
         self.mirror.resize(*self._area_size())
         self.structure_changed()
 
@@ -227,6 +229,27 @@ class TuimuxApp(App[int], inherit_bindings=False):
         finally:
             self.window_view.focus()
 
+    async def _read_only_key(self, message: WindowView.KeyPressed) -> None:
+        """Watching: the prefix still detaches and numbers the panes; nothing else goes
+        to tmux (the client refuses it anyway), and the bar says why."""
+        if self._prefix:
+            self._prefix = False
+            binding = lookup(message.key, message.character)
+            if binding is not None and binding.action in READ_ONLY_ACTIONS:
+                await self.run_action(binding.action)
+            else:
+                self._refuse_read_only(f"C-b {message.character or message.key}")
+        elif message.key == PREFIX_KEY:
+            self._prefix = True
+        else:
+            self._refuse_read_only("keys")
+        self.structure_changed()
+
+    def _refuse_read_only(self, what: str) -> None:
+        self.status_bar.message = f"read-only: {what} not sent (C-b d detaches)"
+        self.bell()
+        self.structure_changed()
+
     def _offline_key(self, message: WindowView.KeyPressed) -> None:
         """Offline, only the prefix and ``d`` (quit; tmux keeps the session) do anything."""
         if self._prefix:
@@ -248,6 +271,9 @@ class TuimuxApp(App[int], inherit_bindings=False):
             self._offline_key(message)
             return
         if self.mirror is None:
+            return
+        if self.client.read_only:
+            await self._read_only_key(message)
             return
         if self._prefix:
             self._prefix = False
@@ -275,6 +301,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
         order is kept."""
         if (
             self.offline
+            or self.client.read_only
             or self.mirror is None
             or self._prefix
             or self._numbers_shown
@@ -310,6 +337,9 @@ class TuimuxApp(App[int], inherit_bindings=False):
         pane_id = self._active_pane()
         if self.mirror is None or self.offline or pane_id is None or not message.text:
             return
+        if self.client.read_only:
+            self._refuse_read_only("paste")
+            return
         self.mirror.fire(paste_commands(pane_id, message.text))
 
     def on_window_view_resized(self, message: WindowView.Resized) -> None:
@@ -322,6 +352,10 @@ class TuimuxApp(App[int], inherit_bindings=False):
         if self.mirror is None or self.offline:
             return
         mouse, pane_id = message.mouse, message.pane_id
+        if self.client.read_only:
+            if mouse.action in ("press", "wheel-up", "wheel-down"):
+                self._refuse_read_only("mouse")
+            return
         if mouse.action == "press" and pane_id != self._active_pane():
             self.mirror.fire([build("select-pane", "-t", pane_id)])
         terminal = self.mirror.terminals.get(pane_id)

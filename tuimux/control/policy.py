@@ -1,0 +1,59 @@
+"""Which built commands a read-only client may send, and what an audit log may keep.
+
+tmux 3.3a still runs ``send-keys``, ``split-window`` and the like from a control client
+attached with ``-r`` (checked), so read-only is enforced by tuimux itself, on every
+built command at the one place all of them pass (:meth:`TmuxClient.send`). The test is
+on the built text, so a command that never went through the policy cannot leave.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from tuimux.control.command import quote
+
+# Reads only: nothing here changes a session, a window, a pane, a buffer or a mode.
+READ_ONLY_COMMANDS = frozenset(
+    {"list-windows", "list-panes", "list-sessions", "list-clients", "detach-client"}
+)
+# These read with -p and would write elsewhere without it (a paste buffer, a message).
+PRINTING_COMMANDS = frozenset({"capture-pane", "display-message"})
+# refresh-client's flow control (-A pause/continue, -B subscriptions, -f client flags).
+REFRESH_FLAGS = frozenset({"-A", "-B", "-f"})
+# Commands whose arguments are what the user typed or pasted: never written to a log.
+PRIVATE_ARGUMENTS = frozenset({"send-keys", "set-buffer", "paste-buffer"})
+
+
+def _words(built: str) -> list[str]:
+    """The arguments of a built command (its quoting is POSIX-shell compatible)."""
+    try:
+        return shlex.split(built)
+    except ValueError:
+        return built.split(" ")
+
+
+def read_only_allows(built: str) -> bool:
+    """True if a read-only client may send this built command."""
+    words = _words(built)
+    name = words[0] if words else ""
+    if name in READ_ONLY_COMMANDS:
+        return True
+    if name in PRINTING_COMMANDS:
+        return "-p" in words
+    if name == "refresh-client":
+        return len(words) == 3 and words[1] in REFRESH_FLAGS
+    return False
+
+
+def redacted(built: str) -> str:
+    """A built command as an audit log may keep it: keystrokes and pasted text removed,
+    the target pane kept (``send-keys -t %3 [4 arguments not logged]``)."""
+    words = _words(built)
+    if not words or words[0] not in PRIVATE_ARGUMENTS:
+        return built
+    kept = [words[0]]
+    if "-t" in words[1:-1]:
+        index = words.index("-t")
+        kept += ["-t", quote(words[index + 1])]
+    hidden = len(words) - len(kept)
+    return " ".join(kept) + (f" [{hidden} arguments not logged]" if hidden else "")
