@@ -1,0 +1,134 @@
+"""--read-only: tmux's -r flag, and one choke point that lets nothing but reads leave,
+proven by driving every input path the UI has, and by going around the UI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TmuxServer
+from tests.helpers import eventually
+from tests.ui.test_app import recorder_session
+from tuimux.connect import Target, connect_local
+from tuimux.control.policy import read_only_allows
+from tuimux.errors import AttachError, ReadOnlyError
+from tuimux.terminal.keys import encode_key
+from tuimux.ui.app import TuimuxApp
+from tuimux.ui.keymap import PREFIX_BINDINGS
+
+
+def watching(server: TmuxServer, session: str = "s") -> Target:
+    return Target(socket_name=server.socket_name, session=session, env=server.env, read_only=True)
+
+
+def tmux_state(server: TmuxServer) -> list[str]:
+    """Everything an input could change: windows, layouts, panes, modes, buffers."""
+    return [
+        server.run(
+            "list-windows",
+            "-a",
+            "-F",
+            "#{window_id} #{window_name} #{window_layout} #{window_active} #{window_zoomed_flag}",
+        ),
+        server.run(
+            "list-panes",
+            "-a",
+            "-F",
+            "#{pane_id} #{pane_active} #{pane_in_mode} #{pane_width}x#{pane_height}",
+        ),
+        server.run("list-sessions", "-F", "#{session_name} #{session_windows}"),
+        server.run("list-buffers"),
+    ]
+
+
+async def test_the_client_refuses_everything_but_reads(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s")
+    before = tmux_state(tmux_server)
+    client = await connect_local(watching(tmux_server), 80, 24)
+    sent: list[str] = []
+    client.on_send = sent.append
+    try:
+        flags = tmux_server.run("list-clients", "-F", "#{client_control_mode} #{client_flags}")
+        assert any(line.startswith("1 ") and "read-only" in line for line in flags.splitlines())
+        for argv in [
+            ("send-keys", "-t", "s", "touch", "Enter"),
+            ("split-window", "-t", "s"),
+            ("kill-server",),
+            ("set-buffer", "--", "x"),
+            ("capture-pane", "-t", "s"),  # without -p it writes a paste buffer
+            ("refresh-client", "-C", "10x10"),
+            ("select-window", "-t", "s:0"),
+            ("run-shell", "touch /tmp/x"),
+        ]:
+            with pytest.raises(ReadOnlyError, match="read-only"):
+                await client.command(*argv)
+        with pytest.raises(ReadOnlyError):  # a group is refused whole
+            await client.commands([("display-message", "-p", "x"), ("kill-session",)])
+        assert sent == []  # nothing refused was ever written
+        reply = await client.command("capture-pane", "-p", "-t", "s")
+        assert reply.text is not None
+    finally:
+        await client.detach()
+    assert tmux_state(tmux_server) == before
+
+
+async def test_read_only_creates_no_session(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s")
+    with pytest.raises(AttachError, match="can't find session"):
+        await connect_local(watching(tmux_server, "missing"), 80, 24)
+    assert tmux_server.run("list-sessions", "-F", "#{session_name}").split() == ["s"]
+
+
+async def test_every_input_path_leaves_the_session_unchanged(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    from textual.events import MouseScrollDown, MouseScrollUp, Paste
+
+    received = recorder_session(tmux_server, tmp_path, "\x1b[?1000h\x1b[?1006h")  # wants mice
+    tmux_server.run("split-window", "-t", "s", "-h")
+    tmux_server.run("rename-window", "-t", "s:0", "watched")  # no automatic-rename race
+    before = tmux_state(tmux_server)
+    app = TuimuxApp(await connect_local(watching(tmux_server), 100, 30))
+    sent: list[str] = []
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: len(app.window_view.panes) == 2)
+        app.client.on_send = sent.append
+        await eventually(lambda: "read-only" in app.status_bar.message)
+        # Every prefix binding but detach, through the keyboard.
+        for binding in PREFIX_BINDINGS:
+            if binding.action == "detach":
+                continue
+            await pilot.press("ctrl+b", binding.key)
+            await pilot.pause()
+        assert "not sent" in app.status_bar.message
+        # Plain keys, control keys, a paste, clicks and the wheel.
+        await pilot.press(*"echo x", "enter", "ctrl+c", "up", "escape", "f1", "tab")
+        app.window_view.post_message(Paste("pasted text\n"))
+        for view in list(app.window_view.panes.values()):
+            await pilot.click(f"#{view.id}", offset=(3, 3))
+            view.post_message(MouseScrollUp(view, 5, 5, 0, 0, 0, False, False, False))
+            view.post_message(MouseScrollDown(view, 5, 5, 0, 0, 0, False, False, False))
+        await pilot.pause(0.3)
+        # Around the UI: every action run directly still meets the client's refusal.
+        for binding in PREFIX_BINDINGS:
+            if binding.action in ("detach", "display_panes"):
+                continue
+            await app.run_action(binding.action)
+            await pilot.pause()
+            if len(app.screen_stack) > 1:  # kill confirmations, rename prompt: say yes
+                await pilot.press("y" if "kill" in binding.action else "enter")
+                await pilot.pause()
+        assert app.mirror is not None  # and the key path below the UI, called directly
+        for pane_id in app.window_view.panes:
+            item = encode_key("a", "a")
+            assert item is not None
+            app.mirror.send_input(pane_id, [item])
+            app.mirror.send_bytes(pane_id, b"\x1b[<0;1;1M")
+        await pilot.pause(0.3)
+        assert all(read_only_allows(line) for line in sent), sent
+        assert received.read_bytes() == b""
+        assert tmux_state(tmux_server) == before
+        await pilot.press("ctrl+b", "d")
+        await eventually(lambda: not app.is_running)
+    assert app.return_code == 0
