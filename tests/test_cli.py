@@ -32,7 +32,7 @@ def one_sentence(result: subprocess.CompletedProcess[str]) -> str:
 def test_version_and_help() -> None:
     assert tuimux("--version").stdout.strip() == f"tuimux {__version__}"
     help_text = tuimux("--help").stdout
-    for flag in ("-L NAME", "-S PATH", "-t SESSION", "--tmux PATH"):
+    for flag in ("-L NAME", "-S PATH", "-t SESSION", "--tmux PATH", "--read-only", "--audit-log"):
         assert flag in help_text
 
 
@@ -82,3 +82,17 @@ def test_tmux_version_parsing() -> None:
     assert tmux_version("3.2") == MINIMUM_VERSION
     assert tmux_version("master") is None
     assert tmux_version("openbsd-7.3") is None
+
+
+def test_unwritable_audit_log_is_one_sentence(tmp_path: Path) -> None:
+    result = tuimux("--audit-log", str(tmp_path), "-L", "unused")
+    assert result.returncode == 2
+    assert "audit log" in one_sentence(result)
+
+
+def test_read_only_of_a_missing_session_creates_nothing(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s")
+    result = tuimux("-r", "-L", tmux_server.socket_name, "-t", "other", env=tmux_server.env)
+    assert result.returncode == 1
+    assert "can't find session" in one_sentence(result)
+    assert tmux_server.run("list-sessions", "-F", "#{session_name}").split() == ["s"]
