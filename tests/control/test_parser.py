@@ -154,3 +154,14 @@ def test_line_splitter_any_chunking(data: bytes, step: int) -> None:
     for i in range(0, len(data), step):
         lines += splitter.feed(data[i : i + step])
     assert b"\n".join([*lines, splitter.pending]) == data
+
+
+def test_an_endless_line_is_dropped_and_the_next_ones_kept() -> None:
+    splitter = LineSplitter(max_line=1000)
+    assert splitter.feed(b"%output %1 ok\n" + b"x" * 600) == [b"%output %1 ok"]
+    assert splitter.feed(b"y" * 600) == []  # past the limit: dropped, memory released
+    assert len(splitter.pending) == 0
+    assert splitter.feed(b"z" * 5000) == []
+    assert splitter.feed(b"tail\n%exit\npart") == [b"%exit"]
+    assert splitter.pending == b"part" and splitter.dropped == 1
+    assert splitter.feed(b"x" * 996 + b"\n") == [b"part" + b"x" * 996]  # at the limit: kept
