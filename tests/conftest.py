@@ -93,6 +93,16 @@ class TmuxServer:
             os.unlink(os.path.join(base, f"tmux-{os.getuid()}", self.socket_name))
 
 
+@pytest.fixture(autouse=True)
+def _own_settings_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The developer's own tuimux settings must not change what a test sees."""
+    base = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))
+
+
 @pytest.fixture
 def tmux_server() -> Iterator[TmuxServer]:
     server = TmuxServer(f"tuimux-test-{uuid.uuid4().hex[:12]}")

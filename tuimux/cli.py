@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tuimux import __version__
 from tuimux.audit import AuditLog
 from tuimux.client import TmuxClient
+from tuimux.config import Loaded, Settings, config_path, load
 from tuimux.connect import Target, connect_local, connect_ssh, reattach_ssh
 from tuimux.errors import HostKeyError, TuimuxError
 from tuimux.transport.known_hosts import trust_host_key
@@ -60,12 +61,14 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-t", dest="session", metavar="SESSION", help="session to attach (created if missing)"
     )
-    parser.add_argument("--tmux", default="tmux", metavar="PATH", help="the tmux binary")
+    parser.add_argument("--tmux", metavar="PATH", help="the tmux binary (default: tmux)")
     parser.add_argument(
         "-r",
         "--read-only",
-        action="store_true",
-        help="watch only: attach with tmux's -r and send nothing that changes anything",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="watch only: attach with tmux's -r and send nothing that changes anything "
+        "(--no-read-only overrides read_only = true in the configuration file)",
     )
     parser.add_argument(
         "--audit-log",
@@ -80,6 +83,12 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="colours of the terminal tuimux runs in (default: from COLORTERM/TERM; "
         "mosh never sets COLORTERM, so use --colors truecolor there if your terminal has it)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        type=Path,
+        help=f"settings file (default: {config_path()})",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version=f"tuimux {__version__}")
@@ -146,7 +155,13 @@ async def connect_ssh_asking(
     return await connect_ssh(ssh, target, *pane_area())
 
 
-async def run(target: Target, ssh: SSHTarget | None = None) -> int:
+async def run(
+    target: Target,
+    ssh: SSHTarget | None = None,
+    *,
+    theme: str | None = None,
+    notes: Sequence[str] = (),
+) -> int:
     """Attach first, so a failure is one sentence on a clean screen; then draw."""
     from tuimux.ui.app import TuimuxApp
 
@@ -160,7 +175,7 @@ async def run(target: Target, ssh: SSHTarget | None = None) -> int:
     except TuimuxError as error:
         print(f"tuimux: {error}", file=sys.stderr)
         return 1
-    app = TuimuxApp(client, reattach)
+    app = TuimuxApp(client, reattach, theme=theme, notes=notes)
     if ssh is not None and isinstance(ssh.ask_secret, SecretAsker):
         ssh.ask_secret.app = app
     await app.run_async()
@@ -170,13 +185,32 @@ async def run(target: Target, ssh: SSHTarget | None = None) -> int:
     return app.return_code or 0
 
 
+def chosen_settings(loaded: Loaded, args: argparse.Namespace) -> Settings:
+    """The command line wins over the file, option by option."""
+    chosen = loaded.settings
+    return Settings(
+        tmux=args.tmux if args.tmux is not None else chosen.tmux,
+        colors=args.colors if args.colors is not None else chosen.colors,
+        read_only=args.read_only if args.read_only is not None else chosen.read_only,
+        audit_log=args.audit_log if args.audit_log is not None else chosen.audit_log,
+        theme=chosen.theme,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     session = args.session
     if session is not None and (not session or any(c in session for c in "\n\r\0")):
         return _refuse("a session name must be non-empty and on one line.")
-    if args.colors is not None:
-        os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS[args.colors]
+    try:
+        loaded = load(args.config)
+    except TuimuxError as error:
+        return _refuse(str(error))
+    for warning in loaded.warnings:
+        print(f"tuimux: warning: {warning}", file=sys.stderr)
+    settings = chosen_settings(loaded, args)
+    if settings.colors is not None:
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS[settings.colors]
     ssh = None
     if args.destination is not None:
         try:
@@ -193,21 +227,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             ask_secret=SecretAsker(),
         )
     audit = None
-    if args.audit_log is not None:
+    if settings.audit_log is not None:
         try:
-            audit = AuditLog(args.audit_log, ssh.description if ssh is not None else "local")
+            audit = AuditLog(settings.audit_log, ssh.description if ssh is not None else "local")
         except TuimuxError as error:
             return _refuse(str(error))
     target = Target(
-        tmux=args.tmux,
+        tmux=settings.tmux or "tmux",
         socket_name=args.socket_name,
         socket_path=args.socket_path,
         session=session,
-        read_only=args.read_only,
+        read_only=bool(settings.read_only),
         audit=audit,
     )
     try:
-        return asyncio.run(run(target, ssh))
+        return asyncio.run(run(target, ssh, theme=settings.theme, notes=loaded.warnings))
     except KeyboardInterrupt:
         return 130
     except Exception:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any, Protocol
 
 from tuimux.client import TmuxClient
@@ -72,11 +72,12 @@ class SessionMirror:
         self._refresh_again = False
         self._output_signalled = False
         self._tasks: set[asyncio.Task[object]] = set()
+        self._unsubscribe: Callable[[], None] | None = None
 
     async def start(self) -> None:
         """Read the session, then snapshot its panes (the window in view first)."""
         assert self.client.session_id is not None
-        self.client.subscribe(self._on_event)
+        self._unsubscribe = self.client.subscribe(self._on_event)
         self.fire(
             [
                 build("refresh-client", "-f", f"pause-after={PAUSE_AFTER_SECONDS}"),
@@ -356,6 +357,11 @@ class SessionMirror:
         task.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
+        """Stop listening first: the client may still deliver notifications while it
+        closes, and the widgets they would update are already being torn down."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         for task in list(self._tasks):
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual import work
@@ -18,6 +19,7 @@ from textual.widgets import Static
 from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
 from tuimux.control.command import build, escape_format
+from tuimux.control.escape import printable
 from tuimux.errors import TuimuxError, UnreachableError
 from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
@@ -54,7 +56,14 @@ class TuimuxApp(App[int], inherit_bindings=False):
     }
     """
 
-    def __init__(self, client: TmuxClient, reattach: Reattach | None = None) -> None:
+    def __init__(
+        self,
+        client: TmuxClient,
+        reattach: Reattach | None = None,
+        *,
+        theme: str | None = None,
+        notes: Sequence[str] = (),
+    ) -> None:
         # ANSI colours stay ANSI: a pane's red is the user's terminal red, as in tmux,
         # not Textual's theme colour.
         super().__init__(ansi_color=True)
@@ -73,6 +82,9 @@ class TuimuxApp(App[int], inherit_bindings=False):
         self._detaching = False
         self._typed: list[tuple[str, KeyInput]] = []
         self._numbers_shown = False
+        self._wanted_theme = theme
+        # Said on stderr before the screen was taken, and again here where it is seen.
+        self._notes = tuple(notes)
 
     def compose(self) -> ComposeResult:
         yield self.offline_banner
@@ -85,8 +97,13 @@ class TuimuxApp(App[int], inherit_bindings=False):
             self.register_theme(theme)
         if any(theme.name == DEFAULT_THEME for theme in themes):
             self.theme = DEFAULT_THEME
-        for problem in problems:
-            self.notify(problem, severity="warning")
+        wanted = self._wanted_theme
+        if wanted is not None and wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted is not None:
+            problems.append(f"there is no theme {printable(wanted)!r}; using {self.theme}")
+        for problem in [*problems, *self._notes]:
+            self.notify(printable(problem), severity="warning", markup=False)
         self.window_view.focus()
         self.status_bar.message = "attaching…"
         self.attach()

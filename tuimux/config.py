@@ -1,0 +1,179 @@
+"""The user's settings file: defaults for command-line options, read once at start.
+
+``config.toml`` lives in the platform's config directory (``~/.config/tuimux`` on Linux,
+from platformdirs) or wherever ``--config`` points. A file that anyone but its owner may
+write could name the tmux binary tuimux runs, so, as OpenSSH does with its own files,
+tuimux will not use it: it says why in one sentence and starts with the defaults. A file
+that cannot be read or parsed, an unknown key or a value of the wrong type is one
+sentence and exit status 2, never a traceback and never a guess.
+
+tuimux's own state (the default audit log) goes to the platform's state directory,
+created 0700; files it writes there are 0600.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from tuimux.errors import ConfigError
+
+APP_NAME = "tuimux"
+CONFIG_FILE = "config.toml"
+AUDIT_FILE = "audit.jsonl"
+# A settings file is a few lines; anything larger is not one (and is not read whole).
+MAX_CONFIG_BYTES = 1024 * 1024
+COLORS = ("auto", "truecolor", "256", "16")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the file may set; ``None`` means "not set here" (the built-in default)."""
+
+    tmux: str | None = None
+    colors: str | None = None
+    read_only: bool | None = None
+    audit_log: Path | None = None
+    theme: str | None = None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    settings: Settings
+    # Sentences for the user: the file was found but not used, and why.
+    warnings: tuple[str, ...] = ()
+
+
+def config_path() -> Path:
+    return platformdirs.user_config_path(APP_NAME) / CONFIG_FILE
+
+
+def state_dir() -> Path:
+    return platformdirs.user_state_path(APP_NAME)
+
+
+def private_dir(path: Path) -> Path:
+    """Create tuimux's own directory 0700, or narrow it to 0700 if it is ours and wider.
+
+    Only for directories tuimux owns by name (its state directory): a directory the user
+    chose, such as the parent of an ``--audit-log`` path, is left as it is.
+    """
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.stat()
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) != 0o700:
+            path.chmod(0o700)
+    except OSError as error:
+        message = f"The directory {path} cannot be made private: {error.strerror}."
+        raise ConfigError(message) from None
+    return path
+
+
+def load(path: Path | None = None) -> Loaded:
+    """Read the settings file; a missing default file is no settings at all.
+
+    ``path`` is ``--config``: naming a file that does not exist is an error, since the
+    user meant something by it.
+    """
+    explicit = path is not None
+    path = path if path is not None else config_path()
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"The configuration file {path} does not exist.") from None
+        return Loaded(Settings())
+    except OSError as error:
+        message = f"The configuration file {path} cannot be read: {error.strerror}."
+        raise ConfigError(message) from None
+    with os.fdopen(descriptor, "rb") as file:
+        unsafe = _unsafe(path, os.fstat(file.fileno()))
+        if unsafe is not None:
+            return Loaded(Settings(), (unsafe,))
+        raw = file.read(MAX_CONFIG_BYTES + 1)
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"The configuration file {path} is larger than 1 MiB.")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"The configuration file {path} is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"The configuration file {path} is not valid TOML: {error}.") from None
+    return Loaded(_settings(path, data))
+
+
+def _unsafe(path: Path, info: os.stat_result) -> str | None:
+    """Why a file must not be trusted (it or its directory writable by others), or None."""
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path} is not a regular file; its settings are ignored."
+    mode = stat.S_IMODE(info.st_mode)
+    if info.st_uid not in (os.getuid(), 0):
+        return f"{path} belongs to another user; its settings are ignored."
+    if mode & 0o022:
+        return (
+            f"{path} can be changed by other users (mode {mode:04o}); its settings are "
+            f"ignored until you run: chmod go-w {path}"
+        )
+    try:
+        parent = path.resolve().parent.stat()
+    except OSError:
+        return None
+    parent_mode = stat.S_IMODE(parent.st_mode)
+    # A sticky shared directory (/tmp) lets no one else replace our file in it.
+    if parent_mode & 0o022 and not parent_mode & stat.S_ISVTX:
+        return (
+            f"the directory of {path} can be changed by other users (mode "
+            f"{parent_mode:04o}); its settings are ignored until you run: chmod go-w "
+            f"{path.resolve().parent}"
+        )
+    return None
+
+
+def _settings(path: Path, data: dict[str, object]) -> Settings:
+    known = {"tmux", "colors", "read_only", "audit_log", "theme"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(
+                f"The configuration file {path} has an unknown setting {key!r} "
+                f"(known: {', '.join(sorted(known))})."
+            )
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value or any(c in value for c in "\n\r\0"):
+            raise ConfigError(f"In {path}, {key} must be a non-empty string on one line.")
+        return value
+
+    colors = text("colors")
+    if colors is not None and colors not in COLORS:
+        raise ConfigError(f"In {path}, colors must be one of {', '.join(COLORS)}.")
+    read_only = data.get("read_only")
+    if read_only is not None and not isinstance(read_only, bool):
+        raise ConfigError(f"In {path}, read_only must be true or false.")
+    return Settings(
+        tmux=text("tmux"),
+        colors=colors,
+        read_only=read_only,
+        audit_log=_audit_log(path, data.get("audit_log")),
+        theme=text("theme"),
+    )
+
+
+def _audit_log(path: Path, value: object) -> Path | None:
+    """``audit_log = true`` logs to the state directory; a string is a path (``~`` allowed)."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return private_dir(state_dir()) / AUDIT_FILE
+    if isinstance(value, str) and value and not any(c in value for c in "\n\r\0"):
+        chosen = Path(value).expanduser()
+        # Relative to the file that says it, not to wherever tuimux happens to start.
+        return chosen if chosen.is_absolute() else path.parent / chosen
+    raise ConfigError(f"In {path}, audit_log must be true, false or a file path.")
