@@ -6,11 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.test_app import recorder_session
 from tuimux.connect import Target, connect_local
+from tuimux.control.command import build
 from tuimux.control.policy import read_only_allows
 from tuimux.errors import AttachError, ReadOnlyError
 from tuimux.terminal.keys import encode_key
@@ -65,6 +68,18 @@ async def test_the_client_refuses_everything_but_reads(tmux_server: TmuxServer) 
                 await client.command(*argv)
         with pytest.raises(ReadOnlyError):  # a group is refused whole
             await client.commands([("display-message", "-p", "x"), ("kill-session",)])
+        # Raw lines that hide a write behind a read are not what build() makes: refused.
+        for raw in [
+            "list-windows ; kill-server",
+            "list-windows \\; kill-server",
+            "list-windows { kill-server }",
+            "display-message -p x;kill-server",
+            "list-windows 'x",
+        ]:
+            assert not read_only_allows(raw), raw
+            (refused,) = client.send([raw])
+            with pytest.raises(ReadOnlyError):
+                await refused
         assert sent == []  # nothing refused was ever written
         reply = await client.command("capture-pane", "-p", "-t", "s")
         assert reply.text is not None
@@ -101,7 +116,27 @@ async def test_every_input_path_leaves_the_session_unchanged(
                 continue
             await pilot.press("ctrl+b", binding.key)
             await pilot.pause()
+            if binding.action == "command_prompt":  # typed commands are tried below
+                assert len(app.screen_stack) == 2
+                await pilot.press("escape")
+                await pilot.pause()
+            if binding.action == "list_keys":  # the key list: pick a binding that writes
+                assert len(app.screen_stack) == 2
+                await pilot.press(*"split")
+                await pilot.pause(0.3)
+                await pilot.press("enter")
+                await pilot.pause()
+                assert len(app.screen_stack) == 1
         assert "not sent" in app.status_bar.message
+        # The command prompt: a read gets through, a write hidden behind one does not.
+        for typed in ["kill-server ; split-window", "list-windows ; kill-server", "list-panes"]:
+            await pilot.press("ctrl+b", "colon")
+            await pilot.pause()
+            app.screen.focused.insert_text_at_cursor(typed)  # type: ignore[union-attr]
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            refused = "not sent" in app.status_bar.message
+            assert refused == ("kill-server" in typed), (typed, app.status_bar.message)
         # Plain keys, control keys, a paste, clicks and the wheel.
         await pilot.press(*"echo x", "enter", "ctrl+c", "up", "escape", "f1", "tab")
         app.window_view.post_message(Paste("pasted text\n"))
@@ -132,3 +167,12 @@ async def test_every_input_path_leaves_the_session_unchanged(
         await pilot.press("ctrl+b", "d")
         await eventually(lambda: not app.is_running)
     assert app.return_code == 0
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n\r\0")), max_size=5))
+def test_every_built_command_is_in_the_form_the_policy_accepts(args: list[str]) -> None:
+    """The policy refuses text build() would not make; everything build() makes must
+    therefore read back to itself, or tuimux's own reads would be refused."""
+    assert read_only_allows(build("display-message", "-p", *args))
+    assert not read_only_allows(build("display-message", *args)) or "-p" in args

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import shlex
 
-from tuimux.control.command import quote
+from tuimux.control.command import build, quote
+from tuimux.errors import CommandError
 
 # Reads only: nothing here changes a session, a window, a pane, a buffer or a mode.
 READ_ONLY_COMMANDS = frozenset(
@@ -33,8 +34,17 @@ def _words(built: str) -> list[str]:
 
 
 def read_only_allows(built: str) -> bool:
-    """True if a read-only client may send this built command."""
+    """True if a read-only client may send this built command.
+
+    The text must be exactly what :func:`build` makes of its own words: a line written
+    any other way (``list-windows ; kill-server``, a ``{ }`` block, a stray quote) could
+    hide a second command behind an allowed first word, so it is refused."""
     words = _words(built)
+    try:
+        if build(*words) != built:
+            return False
+    except CommandError:
+        return False
     name = words[0] if words else ""
     if name in READ_ONLY_COMMANDS:
         return True

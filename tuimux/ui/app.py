@@ -19,6 +19,7 @@ from textual.widgets import Static
 from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
 from tuimux.control.command import build, escape_format
+from tuimux.control.command_line import split_command_line
 from tuimux.control.escape import printable
 from tuimux.errors import TuimuxError, UnreachableError
 from tuimux.terminal.keys import KeyInput, encode_key
@@ -27,6 +28,7 @@ from tuimux.terminal.mouse import encode_mouse
 from tuimux.terminal.paste import paste_commands
 from tuimux.ui.dialogs import Confirm, Prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
+from tuimux.ui.palette import binding_commands, shown_output
 from tuimux.ui.pane_view import PaneView
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.theme import DEFAULT_THEME, bundled_themes
@@ -38,7 +40,8 @@ FRAME_SECONDS = 1 / 60
 WHEEL_LINES = 3  # what tmux's own WheelUpPane binding scrolls
 DISPLAY_PANES_SECONDS = 1.0  # tmux's display-panes-time default
 # What the prefix still does on a read-only attach: nothing that reaches tmux.
-READ_ONLY_ACTIONS = ("detach", "display_panes")
+# The prompt and the key list may open: what they send still meets the client's refusal.
+READ_ONLY_ACTIONS = ("detach", "display_panes", "command_prompt", "list_keys")
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
 
@@ -518,3 +521,30 @@ class TuimuxApp(App[int], inherit_bindings=False):
             self.window_view.focus()
 
         self.push_screen(Prompt("rename-window", window.name), answered)
+
+    def action_list_keys(self) -> None:
+        self.search_commands(binding_commands(self.run_action), "Key bindings…")
+
+    def action_command_prompt(self) -> None:
+        def answered(line: str | None) -> None:
+            self.window_view.focus()
+            if line:
+                self.run_worker(self._run_typed(line), group="commands")
+
+        self.push_screen(Prompt("command"), answered)
+
+    async def _run_typed(self, line: str) -> None:
+        """Run what was typed at ``C-b :``; its output is shown, its error said in the bar."""
+        try:
+            argvs = split_command_line(line)
+            if not argvs:
+                return
+            replies = await self.client.commands(argvs)
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+        else:
+            self.status_bar.message = ""
+            lines = [text for reply in replies for text in reply.text]
+            self.notify(shown_output(line, lines), markup=False)
+        self.structure_changed()

@@ -32,6 +32,8 @@ PREFIX_BINDINGS: list[Binding] = [
     Binding("q", "display_panes", "Show pane numbers", id="prefix.display-panes"),
     Binding(",", "rename_window", "Rename window", id="prefix.rename-window"),
     Binding("[", "copy_mode", "Copy mode", id="prefix.copy-mode"),
+    Binding(":", "command_prompt", "tmux command prompt", id="prefix.command-prompt"),
+    Binding("?", "list_keys", "List and run key bindings", id="prefix.list-keys"),
     Binding(PREFIX_KEY, "send_prefix", "Send the prefix key", id="prefix.send-prefix"),
     *(
         Binding(

@@ -1,0 +1,97 @@
+"""``C-b :`` (tmux's command prompt) and ``C-b ?`` (the key bindings, searchable)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TmuxServer
+from tests.helpers import eventually
+from tests.ui.test_app import make_app
+from tuimux.control.command_line import split_command_line
+from tuimux.errors import CommandError
+
+
+@pytest.mark.parametrize(
+    ("line", "commands"),
+    [
+        ("list-windows", [["list-windows"]]),
+        ("neww -n 'a b' ; splitw -h", [["neww", "-n", "a b"], ["splitw", "-h"]]),
+        ("neww;splitw", [["neww"], ["splitw"]]),
+        ("rename-window 'a;b'", [["rename-window", "a;b"]]),
+        ("rename-window a\\;b", [["rename-window", "a;b"]]),
+        ('rename-window "say \\"hi\\" \\\\ \\n"', [["rename-window", 'say "hi" \\ \\n']]),
+        ("rename-window ''", [["rename-window", ""]]),
+        ("display -p '#{pane_id}' ;; ", [["display", "-p", "#{pane_id}"]]),
+        ("  ", []),
+    ],
+)
+def test_typed_lines_split_like_tmux(line: str, commands: list[list[str]]) -> None:
+    assert split_command_line(line) == commands
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("rename-window 'open", "unclosed ' quote"),
+        ('rename-window "open', 'unclosed " quote'),
+        ("rename-window x\\", "lone backslash"),
+        ("list-windows\nkill-server", "on one line"),
+        ("list-windows\rkill-server", "on one line"),
+        ("A=b list-windows", "not a tmux command name"),
+        ("list-windows ; '-x' y", "not a tmux command name"),
+    ],
+)
+def test_bad_typed_lines_are_one_sentence(line: str, words: str) -> None:
+    with pytest.raises(CommandError, match=words):
+        split_command_line(line)
+
+
+async def test_command_prompt_runs_each_command_and_shows_output(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "colon")
+        await pilot.pause()
+        line = "new-window -d -n 'a;b' ; rename-window -t :1 \"x y\""
+        app.screen.focused.insert_text_at_cursor(line)  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await eventually(
+            lambda: tmux_server.display("s:1", "#{window_name}") == "x y",
+        )
+        # The ';' inside quotes did not split the line: one new window, then renamed.
+        assert len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 2
+        await pilot.press("ctrl+b", "colon")
+        await pilot.pause()
+        typed = "list-windows -F '#{window_index}=#{window_name}'"
+        app.screen.focused.insert_text_at_cursor(typed)  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await eventually(
+            lambda: any(n.message.startswith("0=") for n in app._notifications),
+            detail=lambda: [n.message for n in app._notifications],
+        )
+        await pilot.press("ctrl+b", "colon")
+        await pilot.pause()
+        app.screen.focused.insert_text_at_cursor("select-window -t :9")  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await eventually(lambda: "9" in app.status_bar.message)
+        await pilot.press("ctrl+b", "colon")
+        await pilot.pause()
+        app.screen.focused.insert_text_at_cursor("list-windows 'open")  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await eventually(lambda: "unclosed" in app.status_bar.message)
+
+
+async def test_key_list_finds_a_binding_and_runs_it(tmux_server: TmuxServer) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run("split-window", "-t", "s", "-h")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: len(app.window_view.panes) == 2)
+        await pilot.press("ctrl+b", "question_mark")
+        await pilot.pause()
+        await pilot.press(*"zoom")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await eventually(lambda: tmux_server.display("s:", "#{window_zoomed_flag}") == "1")
+        await eventually(lambda: len(app.window_view.panes) == 1)
