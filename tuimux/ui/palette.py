@@ -39,7 +39,7 @@ def binding_commands(run: Callable[[str], Awaitable[object]]) -> list[SimpleComm
         SimpleCommand(
             f"{binding.description}  ({prefix} {key_label(binding.key)})",
             runner(binding.action),
-            binding.action,
+            None,
         )
         for binding in PREFIX_BINDINGS
     ]
