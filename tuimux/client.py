@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from tuimux.control import events as ev
 from tuimux.control.command import build, join
+from tuimux.control.escape import printable
 from tuimux.control.lines import LineSplitter
 from tuimux.control.parser import ControlParser, parse_notification
 from tuimux.control.policy import read_only_allows
@@ -261,6 +262,9 @@ class TmuxClient:
                     self.transport.write(data)
                 self._unsent.clear()
         elif isinstance(event, ev.Exit):
+            # The reason ends up in front of the user (the app's error, the CLI's stderr):
+            # from a hostile or broken server it must not drive the terminal (ESC, CR).
+            event = ev.Exit(printable(event.reason))
             self.exit_reason = event.reason or "detached"
         elif isinstance(event, ev.Unknown):
             log.debug("ignored control line %r", event.line[:200])
@@ -308,6 +312,9 @@ def _settle(
 
 
 def _sentence(message: str) -> str:
+    """One printable line for an error: the text comes from tmux's stderr and replies,
+    which a remote host controls, and is printed to the user's terminal."""
     message = message.strip().splitlines()[-1] if message.strip() else "tmux exited"
+    message = printable(message)
     message = message[0].upper() + message[1:]
     return message if message.endswith((".", "!", "?")) else message + "."

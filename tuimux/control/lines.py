@@ -34,7 +34,10 @@ class LineSplitter:
         self._partial = bytearray()
         lines += middle
         self._keep(rest)
-        return [line for line in lines if len(line) <= self._max_line]
+        kept = [line for line in lines if len(line) <= self._max_line]
+        # Count these too: a line that arrives whole in one chunk never passes _keep.
+        self.dropped += len(lines) - len(kept)
+        return kept
 
     def _keep(self, data: bytes) -> None:
         if self._dropping:

@@ -21,6 +21,9 @@ _END = re.compile(rb"%(end|error) (\d{1,20}) (\d{1,20}) (\d{1,10})")
 _PANE = re.compile(rb"%\d{1,10}")
 _WINDOW = re.compile(rb"@\d{1,10}")
 _SESSION = re.compile(rb"\$\d{1,10}")
+# tmux prints the age with "%llu": int() alone would also take "-1", "+5", "1_000" and
+# 4000-digit numbers, and hand a consumer an age no tmux can send.
+_AGE = re.compile(rb"\d{1,20}")
 
 # A reply block larger than this is cut (its later lines dropped, the block still closes
 # on its guard) so a runaway capture cannot exhaust memory.
@@ -48,6 +51,8 @@ def _extended_output(rest: bytes) -> ev.Notification:
     if not sep:
         head, data = head.removesuffix(b" :"), b""
     fields = head.split(b" ")
+    if _AGE.fullmatch(fields[1]) is None:
+        raise ValueError(fields[1])
     return ev.Output(_id(_PANE, fields[0]), data, int(fields[1]))
 
 
