@@ -101,8 +101,12 @@ class CellScreen(pyte.Screen):
                 self._joining = True
                 continue
             if self._joining and char > "\x7f":
+                # Two joins, as screen_write_cell makes two screen_write_combine calls:
+                # a full cell (21 bytes) can still take the joiner but not the character
+                # (a four-person family emoji ends in a joiner in tmux).
                 self._joining = False
-                self._combine(ZWJ + char)
+                self._combine(ZWJ)
+                self._combine(char)
                 continue
             width = 1 if " " <= char <= "~" else wcwidth(char)
             if width <= 0:

@@ -287,6 +287,20 @@ class PaneScreen(CellScreen):
 
     # -- whole-screen changes ------------------------------------------------------------
 
+    def alignment_display(self) -> None:
+        """DECALN (``ESC # 8``) as tmux's ``screen_write_alignmenttest``: every cell an
+        ``E`` with default attributes, the scroll region reset and the cursor home. pyte
+        keeps each cell's attributes, the region and the cursor, so the next line of
+        output landed where tmux did not put it (found by the hostile-output corpus)."""
+        cell = BLANK._replace(data="E")
+        for y in range(self.lines):
+            row: StaticDefaultDict[int, Char] = StaticDefaultDict(BLANK)
+            row.update(dict.fromkeys(range(self.columns), cell))
+            self.buffer[y] = row
+        self.margins = None
+        self.cursor.x = self.cursor.y = 0
+        self.dirty.update(range(self.lines))
+
     def reset(self) -> None:
         """RIS. Unlike pyte, keep the title: tmux keeps the pane title over a reset."""
         title, icon_name = self.title, self.icon_name
