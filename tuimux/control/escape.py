@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-_VIS = re.compile(rb"\\(?:([0-7]{3})|([\\tnrbfvae0s]))")
+# tmux 3.3a also writes "$" as "\$" in names (rename-window 'c$d' is shown as c\$d), so a
+# name with a dollar sign came back from %window-renamed with a backslash in it.
+_VIS = re.compile(rb"\\(?:([0-7]{3})|([\\tnrbfvae0s$]))")
 _VIS_SIMPLE = {
     b"\\": b"\\",
     b"t": b"\t",
@@ -24,6 +26,7 @@ _VIS_SIMPLE = {
     b"e": b"\x1b",
     b"0": b"\0",
     b"s": b" ",
+    b"$": b"$",
 }
 
 

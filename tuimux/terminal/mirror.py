@@ -119,8 +119,14 @@ class SessionMirror:
         stale = self.model.apply(event)
         if stale:
             self._schedule_refresh()
-        elif isinstance(event, ev.LayoutChange):
-            self._spawn(self._reconcile())
+        else:
+            if self._refreshing is not None and not self._refreshing.done():
+                # The refresh in flight may have its reply already (tmux wrote it before
+                # this event) and load it only after: that would put the old name or
+                # layout back for good. Read once more when it is done.
+                self._refresh_again = True
+            if isinstance(event, ev.LayoutChange):
+                self._spawn(self._reconcile())
         self.listener.structure_changed()
 
     def _pane_life_changed(self, pane_id: str, value: str) -> None:
@@ -231,11 +237,19 @@ class SessionMirror:
         """
         self._output_signalled = False
         changed = []
+        held = False
         for pane_id, terminal in list(self.terminals.items()):
             if terminal.backlog > FRAME_BYTES:
                 self._start_flood(pane_id)
             elif terminal.feed_pending():
                 changed.append(pane_id)
+            elif terminal.pending:
+                held = True  # output after a snapshot's %begin waits for the snapshot
+        if held:
+            # Nothing else would feed it once the snapshot is in if the pane then goes
+            # quiet: its last output would stay unshown. Look again next frame.
+            self._output_signalled = True
+            self.listener.output_ready()
         return changed
 
     # -- floods ----------------------------------------------------------------------------

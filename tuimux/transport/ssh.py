@@ -112,6 +112,9 @@ def _options(
         # Encrypted keys are skipped here and asked for in SSHLogin when reached.
         ignore_encrypted=True,
         login_timeout=CONNECT_TIMEOUT if target.ask_secret is None else 300,
+        # RFC 4252 says UTF-8, but real hosts send Latin-1 banners and prompts; strict
+        # decoding made such a host unreachable. The text is only ever drawn filtered.
+        utf8_decode_errors="replace",
         **extra,
     )
     if not options.keepalive_interval:  # a dead link must be noticed within seconds

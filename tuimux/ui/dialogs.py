@@ -66,7 +66,10 @@ class Prompt(ModalScreen[str | None]):
             # Text, not markup: a prompt may come from the remote host (keyboard-interactive).
             shown = printable(self.label) if self.hidden else f"({printable(self.label)})"
             yield Label(Text(shown + " "))
-            yield Input(value=self.value, select_on_focus=False, password=self.hidden)
+            # The value is drawn too, and Input draws ESC and C1 as they are: the window
+            # name offered by rename-window comes decoded from %window-renamed and may
+            # hold any control character a pane or another client put there.
+            yield Input(value=printable(self.value), select_on_focus=False, password=self.hidden)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
