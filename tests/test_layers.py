@@ -33,6 +33,7 @@ FORBIDDEN = {
     ),
     "client.py": ("textual", "rich", "tuimux.model", "tuimux.terminal", "tuimux.ui"),
     "model.py": ("textual", "rich", "tuimux.terminal", "tuimux.ui"),
+    "sessions.py": ("textual", "rich", "tuimux.terminal", "tuimux.ui"),
     "terminal": ("textual", "rich", "tuimux.ui"),
     "connect.py": ("textual", "rich", "tuimux.terminal", "tuimux.ui"),
 }

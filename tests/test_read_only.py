@@ -14,10 +14,12 @@ from tests.helpers import eventually
 from tests.ui.test_app import recorder_session
 from tuimux.connect import Target, connect_local
 from tuimux.control.command import build
+from tuimux.control.command_line import split_command_line
 from tuimux.control.policy import read_only_allows
 from tuimux.errors import AttachError, ReadOnlyError
 from tuimux.terminal.keys import encode_key
 from tuimux.ui.app import TuimuxApp
+from tuimux.ui.dialogs import Confirm
 from tuimux.ui.keymap import PREFIX_BINDINGS
 
 
@@ -120,6 +122,10 @@ async def test_every_input_path_leaves_the_session_unchanged(
                 assert len(app.screen_stack) == 2
                 await pilot.press("escape")
                 await pilot.pause()
+            if binding.action.startswith("choose_tree"):  # switching session is allowed
+                await eventually(lambda: len(app.screen_stack) == 2)
+                await pilot.press("enter")
+                await eventually(lambda: len(app.screen_stack) == 1)
             if binding.action == "list_keys":  # the key list: pick a binding that writes
                 assert len(app.screen_stack) == 2
                 await pilot.press(*"split")
@@ -151,7 +157,13 @@ async def test_every_input_path_leaves_the_session_unchanged(
                 continue
             await app.run_action(binding.action)
             await pilot.pause()
-            if len(app.screen_stack) > 1:  # kill confirmations, rename prompt: say yes
+            if binding.action.startswith("choose_tree"):  # kill from the tree: refused
+                await eventually(lambda: len(app.screen_stack) == 2)
+                await pilot.press("down", "x")
+                await eventually(lambda: isinstance(app.screen, Confirm))
+                await pilot.press("y")
+                await pilot.pause()
+            elif len(app.screen_stack) > 1:  # kill confirmations, rename prompt: say yes
                 await pilot.press("y" if "kill" in binding.action else "enter")
                 await pilot.pause()
         assert app.mirror is not None  # and the key path below the UI, called directly
@@ -161,7 +173,9 @@ async def test_every_input_path_leaves_the_session_unchanged(
             app.mirror.send_input(pane_id, [item])
             app.mirror.send_bytes(pane_id, b"\x1b[<0;1;1M")
         await pilot.pause(0.3)
-        assert all(read_only_allows(line) for line in sent), sent
+        # A group leaves as one line ("a ; b"): each of its commands must be a read.
+        each = [build(*argv) for line in sent for argv in split_command_line(line)]
+        assert len(each) >= len(sent) and all(read_only_allows(c) for c in each), sent
         assert received.read_bytes() == b""
         assert tmux_state(tmux_server) == before
         await pilot.press("ctrl+b", "d")
@@ -176,3 +190,29 @@ def test_every_built_command_is_in_the_form_the_policy_accepts(args: list[str]) 
     therefore read back to itself, or tuimux's own reads would be refused."""
     assert read_only_allows(build("display-message", "-p", *args))
     assert not read_only_allows(build("display-message", *args)) or "-p" in args
+
+
+@pytest.mark.parametrize(
+    ("argv", "allowed"),
+    [
+        (("switch-client", "-t", "$3"), True),
+        (("switch-client", "-n"), True),
+        (("switch-client", "-p"), True),
+        (("switch-client", "-l"), True),
+        (("switch-client", "-t", "@3"), False),  # selects the window for everyone
+        (("switch-client", "-t", "%3"), False),
+        (("switch-client", "-t", "name"), False),  # names can look like anything
+        (("switch-client", "-t", "$3x"), False),
+        (("switch-client", "-r"), False),  # would lift read-only itself
+        (("switch-client", "-t", "$3", "-r"), False),
+        (("switch-client", "-Z", "-t", "$3"), False),
+        (("switch-client", "-T", "root"), False),
+        (("switch-client",), False),
+        (("refresh-client", "-A", "%1:pause"), True),
+        (("refresh-client", "-C", "10x10"), False),
+        (("capture-pane", "-t", "%1"), False),
+        (("capture-pane", "-p", "-t", "%1"), True),
+    ],
+)
+def test_what_a_watcher_may_send(argv: tuple[str, ...], allowed: bool) -> None:
+    assert read_only_allows(build(*argv)) is allowed

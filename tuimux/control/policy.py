@@ -8,6 +8,7 @@ on the built text, so a command that never went through the policy cannot leave.
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from tuimux.control.command import build, quote
@@ -21,6 +22,11 @@ READ_ONLY_COMMANDS = frozenset(
 PRINTING_COMMANDS = frozenset({"capture-pane", "display-message"})
 # refresh-client's flow control (-A pause/continue, -B subscriptions, -f client flags).
 REFRESH_FLAGS = frozenset({"-A", "-B", "-f"})
+# switch-client changes only which session this client shows (tmux's own ``attach -r``
+# lets it through too), but only in these forms: a window or pane target would select it
+# for everyone, and ``-r`` would lift read-only itself.
+SWITCH_FLAGS = frozenset({"-n", "-p", "-l"})
+_SESSION_ID = re.compile(r"\$[0-9]+")
 # Commands whose arguments are what the user typed or pasted: never written to a log.
 PRIVATE_ARGUMENTS = frozenset({"send-keys", "set-buffer", "paste-buffer"})
 
@@ -52,6 +58,10 @@ def read_only_allows(built: str) -> bool:
         return "-p" in words
     if name == "refresh-client":
         return len(words) == 3 and words[1] in REFRESH_FLAGS
+    if name == "switch-client":
+        if len(words) == 2:
+            return words[1] in SWITCH_FLAGS
+        return len(words) == 3 and words[1] == "-t" and _SESSION_ID.fullmatch(words[2]) is not None
     return False
 
 

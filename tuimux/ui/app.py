@@ -13,22 +13,21 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.widgets import Static
 
 from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
-from tuimux.control.command import build, escape_format
-from tuimux.control.command_line import split_command_line
+from tuimux.control.command import build
 from tuimux.control.escape import printable
 from tuimux.errors import TuimuxError, UnreachableError
 from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.terminal.mouse import encode_mouse
 from tuimux.terminal.paste import paste_commands
-from tuimux.ui.dialogs import Confirm, Prompt
+from tuimux.ui.actions import PrefixActions
+from tuimux.ui.dialogs import Prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
-from tuimux.ui.palette import binding_commands, shown_output
 from tuimux.ui.pane_view import PaneView
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.theme import DEFAULT_THEME, bundled_themes
@@ -38,15 +37,22 @@ log = logging.getLogger(__name__)
 
 FRAME_SECONDS = 1 / 60
 WHEEL_LINES = 3  # what tmux's own WheelUpPane binding scrolls
-DISPLAY_PANES_SECONDS = 1.0  # tmux's display-panes-time default
-# What the prefix still does on a read-only attach: nothing that reaches tmux.
-# The prompt and the key list may open: what they send still meets the client's refusal.
-READ_ONLY_ACTIONS = ("detach", "display_panes", "command_prompt", "list_keys")
+# What the prefix still does on a read-only attach: nothing that changes tmux. The
+# prompt, the key list and the session tree may open, and a watcher may switch sessions
+# (tmux's own -r allows switch-client): what they send still meets the client's refusal.
+READ_ONLY_ACTIONS = (
+    "detach",
+    "display_panes",
+    "command_prompt",
+    "list_keys",
+    "choose_tree",
+    "switch_session",
+)
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
 
 
-class TuimuxApp(App[int], inherit_bindings=False):
+class TuimuxApp(PrefixActions, inherit_bindings=False):
     """Every key belongs to tmux: no Textual default binding (Ctrl+Q, Ctrl+P, Tab) stays."""
 
     TITLE = "tuimux"
@@ -255,7 +261,7 @@ class TuimuxApp(App[int], inherit_bindings=False):
         if self._prefix:
             self._prefix = False
             binding = lookup(message.key, message.character)
-            if binding is not None and binding.action in READ_ONLY_ACTIONS:
+            if binding is not None and binding.action.split("(")[0] in READ_ONLY_ACTIONS:
                 await self.run_action(binding.action)
             else:
                 self._refuse_read_only(f"C-b {message.character or message.key}")
@@ -393,158 +399,3 @@ class TuimuxApp(App[int], inherit_bindings=False):
         if self.mirror is None or self.mirror.model.current is None:
             return None
         return self.mirror.model.current.active_pane
-
-    # -- prefix actions ------------------------------------------------------------------
-
-    def _tmux(self, *argv: str) -> None:
-        """Run a command for an action; tmux's complaint, if any, goes to the status bar."""
-        self.run_worker(self._run(argv), group="commands")
-
-    async def _run(self, argv: tuple[str, ...]) -> None:
-        if self.mirror is None:
-            return
-        try:
-            await self.mirror.run(*argv)
-            self.status_bar.message = ""
-        except TuimuxError as error:
-            self.status_bar.message = str(error)
-        self.structure_changed()
-
-    def _target(self) -> tuple[str, str, str]:
-        assert self.mirror is not None and self.mirror.model.current is not None
-        window = self.mirror.model.current
-        return self.mirror.model.session_id, window.window_id, window.active_pane or ""
-
-    async def action_detach(self) -> None:
-        if self.mirror is None:
-            return
-        self._detaching = True
-        await self.mirror.client.detach()
-        self.exit(return_code=0)
-
-    def action_split(self, direction: str) -> None:
-        self._tmux("split-window", direction, "-t", self._target()[2])
-
-    def action_new_window(self) -> None:
-        self._tmux("new-window", "-t", f"{self._target()[0]}:")
-
-    def action_next_window(self) -> None:
-        self._tmux("next-window", "-t", self._target()[0])
-
-    def action_previous_window(self) -> None:
-        self._tmux("previous-window", "-t", self._target()[0])
-
-    def action_last_window(self) -> None:
-        self._tmux("last-window", "-t", self._target()[0])
-
-    def action_select_window(self, index: int) -> None:
-        self._tmux("select-window", "-t", f"{self._target()[0]}:{index}")
-
-    def action_next_pane(self) -> None:
-        assert self.mirror is not None and self.mirror.model.current is not None
-        window = self.mirror.model.current
-        panes = window.visible_pane_ids
-        if window.active_pane in panes:
-            following = panes[(panes.index(window.active_pane) + 1) % len(panes)]
-            self._tmux("select-pane", "-t", following)
-
-    def action_last_pane(self) -> None:
-        self._tmux("last-pane", "-t", self._target()[1])
-
-    def action_select_pane(self, direction: str) -> None:
-        self._tmux("select-pane", direction, "-t", self._target()[2])
-
-    def action_display_panes(self) -> None:
-        """Number the panes for a second (tmux's display-panes-time); a digit picks one."""
-        if self.mirror is None:
-            return
-        panes = self.mirror.model.panes
-        for pane_id, view in self.window_view.panes.items():
-            view.show_number(panes[pane_id].index if pane_id in panes else None)
-        self._numbers_shown = True
-        self.set_timer(DISPLAY_PANES_SECONDS, self._hide_numbers)
-
-    def _hide_numbers(self) -> None:
-        self._numbers_shown = False
-        for view in self.window_view.panes.values():
-            view.show_number(None)
-
-    def _select_pane_by_index(self, index: int) -> None:
-        assert self.mirror is not None
-        for pane_id in self.window_view.panes:
-            pane = self.mirror.model.panes.get(pane_id)
-            if pane is not None and pane.index == index:
-                self._tmux("select-pane", "-t", pane_id)
-
-    def action_zoom(self) -> None:
-        self._tmux("resize-pane", "-Z", "-t", self._target()[2])
-
-    def action_copy_mode(self) -> None:
-        self._tmux("copy-mode", "-t", self._target()[2])
-
-    def action_send_prefix(self) -> None:
-        pane_id = self._target()[2]
-        item = encode_key(PREFIX_KEY, None)
-        if self.mirror is not None and item is not None:
-            self.mirror.send_input(pane_id, [item])
-
-    def action_kill_pane(self) -> None:
-        _, _, pane_id = self._target()
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._tmux("kill-pane", "-t", pane_id)
-
-        assert self.mirror is not None
-        pane = self.mirror.model.panes.get(pane_id)
-        # tmux asks by pane index ("kill-pane 1? (y/n)"), not by id.
-        label = str(pane.index) if pane is not None else pane_id
-        self.push_screen(Confirm(f"kill-pane {label}?"), answered)
-
-    def action_kill_window(self) -> None:
-        assert self.mirror is not None and self.mirror.model.current is not None
-        window = self.mirror.model.current
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._tmux("kill-window", "-t", window.window_id)
-
-        self.push_screen(Confirm(f"kill-window {window.index}?"), answered)
-
-    def action_rename_window(self) -> None:
-        assert self.mirror is not None and self.mirror.model.current is not None
-        window = self.mirror.model.current
-
-        def answered(name: str | None) -> None:
-            if name is not None:
-                self._tmux("rename-window", "-t", window.window_id, "--", escape_format(name))
-            self.window_view.focus()
-
-        self.push_screen(Prompt("rename-window", window.name), answered)
-
-    def action_list_keys(self) -> None:
-        self.search_commands(binding_commands(self.run_action), "Key bindings…")
-
-    def action_command_prompt(self) -> None:
-        def answered(line: str | None) -> None:
-            self.window_view.focus()
-            if line:
-                self.run_worker(self._run_typed(line), group="commands")
-
-        self.push_screen(Prompt("command"), answered)
-
-    async def _run_typed(self, line: str) -> None:
-        """Run what was typed at ``C-b :``; its output is shown, its error said in the bar."""
-        try:
-            argvs = split_command_line(line)
-            if not argvs:
-                return
-            replies = await self.client.commands(argvs)
-        except TuimuxError as error:
-            self.status_bar.message = str(error)
-            self.bell()
-        else:
-            self.status_bar.message = ""
-            lines = [text for reply in replies for text in reply.text]
-            self.notify(shown_output(line, lines), markup=False)
-        self.structure_changed()

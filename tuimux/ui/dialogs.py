@@ -29,7 +29,8 @@ class Confirm(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        yield Label(f"{self.question} (y/n)")
+        # Text, not markup: the question may hold a session or window name.
+        yield Label(Text(f"{printable(self.question)} (y/n)"))
 
     def on_key(self, event: Key) -> None:
         event.stop()

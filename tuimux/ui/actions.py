@@ -1,0 +1,242 @@
+"""What the prefix keys do: each action turns into tmux commands sent through the client.
+
+Split from the app so that it holds input routing and connection life while this holds
+tmux's vocabulary. Every command goes through :meth:`TmuxClient.send`, so read-only,
+quoting and the audit log apply to all of them alike.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from tuimux.client import TmuxClient
+from tuimux.control.command import escape_format
+from tuimux.control.command_line import split_command_line
+from tuimux.errors import TuimuxError
+from tuimux.sessions import read_tree
+from tuimux.terminal.keys import encode_key
+from tuimux.terminal.mirror import SessionMirror
+from tuimux.ui.dialogs import Confirm, Prompt
+from tuimux.ui.keymap import PREFIX_KEY
+from tuimux.ui.palette import binding_commands, shown_output
+from tuimux.ui.session_tree import SessionTree, TreeChoice
+from tuimux.ui.status_bar import StatusBar
+from tuimux.ui.window_view import WindowView
+
+DISPLAY_PANES_SECONDS = 1.0  # tmux's display-panes-time default
+
+
+class PrefixActions(App[int]):
+    """The ``action_*`` methods the prefix table names (:mod:`tuimux.ui.keymap`)."""
+
+    client: TmuxClient
+    mirror: SessionMirror | None
+    window_view: WindowView
+    status_bar: StatusBar
+    _detaching: bool
+    _numbers_shown: bool
+
+    def structure_changed(self) -> None:
+        raise NotImplementedError  # the app redraws the window and the status bar
+
+    def _tmux(self, *argv: str) -> None:
+        """Run a command for an action; tmux's complaint, if any, goes to the status bar."""
+        self.run_worker(self._run(argv), group="commands")
+
+    async def _run(self, argv: tuple[str, ...]) -> None:
+        if self.mirror is None:
+            return
+        try:
+            await self.mirror.run(*argv)
+            self.status_bar.message = ""
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+        self.structure_changed()
+
+    def _target(self) -> tuple[str, str, str]:
+        assert self.mirror is not None and self.mirror.model.current is not None
+        window = self.mirror.model.current
+        return self.mirror.model.session_id, window.window_id, window.active_pane or ""
+
+    async def action_detach(self) -> None:
+        if self.mirror is None:
+            return
+        self._detaching = True
+        await self.mirror.client.detach()
+        self.exit(return_code=0)
+
+    def action_split(self, direction: str) -> None:
+        self._tmux("split-window", direction, "-t", self._target()[2])
+
+    def action_new_window(self) -> None:
+        self._tmux("new-window", "-t", f"{self._target()[0]}:")
+
+    def action_next_window(self) -> None:
+        self._tmux("next-window", "-t", self._target()[0])
+
+    def action_previous_window(self) -> None:
+        self._tmux("previous-window", "-t", self._target()[0])
+
+    def action_last_window(self) -> None:
+        self._tmux("last-window", "-t", self._target()[0])
+
+    def action_select_window(self, index: int) -> None:
+        self._tmux("select-window", "-t", f"{self._target()[0]}:{index}")
+
+    def action_next_pane(self) -> None:
+        assert self.mirror is not None and self.mirror.model.current is not None
+        window = self.mirror.model.current
+        panes = window.visible_pane_ids
+        if window.active_pane in panes:
+            following = panes[(panes.index(window.active_pane) + 1) % len(panes)]
+            self._tmux("select-pane", "-t", following)
+
+    def action_last_pane(self) -> None:
+        self._tmux("last-pane", "-t", self._target()[1])
+
+    def action_select_pane(self, direction: str) -> None:
+        self._tmux("select-pane", direction, "-t", self._target()[2])
+
+    def action_display_panes(self) -> None:
+        """Number the panes for a second (tmux's display-panes-time); a digit picks one."""
+        if self.mirror is None:
+            return
+        panes = self.mirror.model.panes
+        for pane_id, view in self.window_view.panes.items():
+            view.show_number(panes[pane_id].index if pane_id in panes else None)
+        self._numbers_shown = True
+        self.set_timer(DISPLAY_PANES_SECONDS, self._hide_numbers)
+
+    def _hide_numbers(self) -> None:
+        self._numbers_shown = False
+        for view in self.window_view.panes.values():
+            view.show_number(None)
+
+    def _select_pane_by_index(self, index: int) -> None:
+        assert self.mirror is not None
+        for pane_id in self.window_view.panes:
+            pane = self.mirror.model.panes.get(pane_id)
+            if pane is not None and pane.index == index:
+                self._tmux("select-pane", "-t", pane_id)
+
+    def action_zoom(self) -> None:
+        self._tmux("resize-pane", "-Z", "-t", self._target()[2])
+
+    def action_copy_mode(self) -> None:
+        self._tmux("copy-mode", "-t", self._target()[2])
+
+    def action_send_prefix(self) -> None:
+        pane_id = self._target()[2]
+        item = encode_key(PREFIX_KEY, None)
+        if self.mirror is not None and item is not None:
+            self.mirror.send_input(pane_id, [item])
+
+    def action_kill_pane(self) -> None:
+        _, _, pane_id = self._target()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._tmux("kill-pane", "-t", pane_id)
+
+        assert self.mirror is not None
+        pane = self.mirror.model.panes.get(pane_id)
+        # tmux asks by pane index ("kill-pane 1? (y/n)"), not by id.
+        label = str(pane.index) if pane is not None else pane_id
+        self.push_screen(Confirm(f"kill-pane {label}?"), answered)
+
+    def action_kill_window(self) -> None:
+        assert self.mirror is not None and self.mirror.model.current is not None
+        window = self.mirror.model.current
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._tmux("kill-window", "-t", window.window_id)
+
+        self.push_screen(Confirm(f"kill-window {window.index}?"), answered)
+
+    def action_rename_window(self) -> None:
+        assert self.mirror is not None and self.mirror.model.current is not None
+        window = self.mirror.model.current
+
+        def answered(name: str | None) -> None:
+            if name is not None:
+                self._tmux("rename-window", "-t", window.window_id, "--", escape_format(name))
+            self.window_view.focus()
+
+        self.push_screen(Prompt("rename-window", window.name), answered)
+
+    def action_list_keys(self) -> None:
+        self.search_commands(binding_commands(self.run_action), "Key bindings…")
+
+    def action_command_prompt(self) -> None:
+        def answered(line: str | None) -> None:
+            self.window_view.focus()
+            if line:
+                self.run_worker(self._run_typed(line), group="commands")
+
+        self.push_screen(Prompt("command"), answered)
+
+    async def _run_typed(self, line: str) -> None:
+        """Run what was typed at ``C-b :``; its output is shown, its error said in the bar."""
+        try:
+            argvs = split_command_line(line)
+            if not argvs:
+                return
+            replies = await self.client.commands(argvs)
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+        else:
+            self.status_bar.message = ""
+            lines = [text for reply in replies for text in reply.text]
+            self.notify(shown_output(line, lines), markup=False)
+        self.structure_changed()
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def action_choose_tree(self, windows: bool) -> None:
+        """``C-b s`` / ``C-b w``: the server's sessions (and windows) to switch to."""
+        self.run_worker(self._choose_tree(windows), group="commands")
+
+    async def _choose_tree(self, windows: bool) -> None:
+        if self.mirror is None:
+            return
+        try:
+            sessions = await read_tree(self.client)
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.structure_changed()
+            return
+        model = self.mirror.model
+        tree = SessionTree(sessions, model.session_id, model.active_window, windows=windows)
+        self.push_screen(tree, self._tree_chosen)
+
+    def _tree_chosen(self, choice: TreeChoice | None) -> None:
+        self.window_view.focus()
+        if choice is None:
+            return
+        if choice.verb == "switch":
+            self._tmux("switch-client", "-t", choice.target)
+            return
+        command = "kill-session" if choice.target.startswith("$") else "kill-window"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._tmux(command, "-t", choice.target)
+
+        self.push_screen(Confirm(f"{command} {choice.label}?"), answered)
+
+    def action_switch_session(self, direction: str) -> None:
+        """``C-b (`` ``C-b )`` ``C-b L``: previous, next, last session (``-p -n -l``)."""
+        self._tmux("switch-client", direction)
+
+    def action_rename_session(self) -> None:
+        assert self.mirror is not None
+        model = self.mirror.model
+
+        def answered(name: str | None) -> None:
+            if name is not None:
+                self._tmux("rename-session", "-t", model.session_id, "--", escape_format(name))
+            self.window_view.focus()
+
+        self.push_screen(Prompt("rename-session", model.name), answered)
