@@ -21,6 +21,7 @@ from tuimux.terminal.keys import encode_key
 from tuimux.ui.app import TuimuxApp
 from tuimux.ui.dialogs import Confirm
 from tuimux.ui.keymap import PREFIX_BINDINGS
+from tuimux.ui.status_bar import StatusBar
 
 
 def watching(server: TmuxServer, session: str = "s") -> Target:
@@ -146,6 +147,8 @@ async def test_every_input_path_leaves_the_session_unchanged(
         # Plain keys, control keys, a paste, clicks and the wheel.
         await pilot.press(*"echo x", "enter", "ctrl+c", "up", "escape", "f1", "tab")
         app.window_view.post_message(Paste("pasted text\n"))
+        await pilot.click(StatusBar, offset=(app.status_bar.render().plain.index("0:"), 0))
+        app.status_bar.post_message(MouseScrollDown(app.status_bar, 0, 0, 0, 0, 0, *[False] * 3))
         for view in list(app.window_view.panes.values()):
             await pilot.click(f"#{view.id}", offset=(3, 3))
             view.post_message(MouseScrollUp(view, 5, 5, 0, 0, 0, False, False, False))

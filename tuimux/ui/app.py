@@ -395,6 +395,18 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         if mouse.action in ("wheel-up", "wheel-down"):
             self.mirror.scroll(pane_id, WHEEL_LINES if mouse.action == "wheel-up" else -WHEEL_LINES)
 
+    def on_status_bar_window_clicked(self, message: StatusBar.WindowClicked) -> None:
+        if self.mirror is None or self.offline:
+            return
+        if self.client.read_only:
+            self._refuse_read_only("mouse")
+        elif message.window_id is not None:
+            self._tmux("select-window", "-t", message.window_id)
+        elif message.step < 0:
+            self.action_previous_window()
+        else:
+            self.action_next_window()
+
     def _active_pane(self) -> str | None:
         if self.mirror is None or self.mirror.model.current is None:
             return None

@@ -1,8 +1,14 @@
-"""The status line: session name, the window list with tmux's flags, and the prefix state."""
+"""The status line: session name, the window list with tmux's flags, and the prefix state.
+
+The window list doubles as tabs, as tmux's status line does with ``mouse on``: a click
+on a window's name selects it and the wheel steps through the windows.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.events import Click, MouseScrollDown, MouseScrollUp
+from textual.message import Message
 from textual.widget import Widget
 
 from tuimux.control.escape import printable
@@ -33,21 +39,49 @@ class StatusBar(Widget):
     }
     """
 
+    class WindowClicked(Message):
+        """A window's tab was clicked (``window_id``), or the wheel turned over the bar
+        (``step`` -1 previous, +1 next, as tmux's WheelUpStatus/WheelDownStatus)."""
+
+        def __init__(self, window_id: str | None, step: int = 0) -> None:
+            super().__init__()
+            self.window_id = window_id
+            self.step = step
+
     def __init__(self) -> None:
         super().__init__()
         self._text = Text("")
         self.message = ""
+        self._tabs: list[tuple[int, int, str]] = []  # cells [start, end) of each window
+
+    def window_at(self, x: int) -> str | None:
+        return next((wid for start, end, wid in self._tabs if start <= x < end), None)
+
+    def on_click(self, event: Click) -> None:
+        window_id = self.window_at(event.x)
+        if window_id is not None:
+            self.post_message(self.WindowClicked(window_id))
+
+    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        self.post_message(self.WindowClicked(None, -1))
+
+    def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
+        self.post_message(self.WindowClicked(None, +1))
 
     def update(self, model: SessionModel, *, prefix: bool = False, note: str = "") -> None:
         self.set_class(prefix, "-prefix")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"[{printable(model.name)}] ", style="bold")
+        tabs = []
         for window in model.windows_in_order():
             active = window.window_id == model.active_window
             label = f"{window.index}:{printable(window.name)}{window_flags(window.flags, active)}"
             style = "reverse" if active else ("bold" if window.bell or window.activity else "")
+            start = text.cell_len
             text.append(label, style=style)
+            tabs.append((start, text.cell_len, window.window_id))
             text.append(" ")
+        self._tabs = tabs
         right = note or self.message
         if prefix:
             right = "prefix " + right
