@@ -101,6 +101,22 @@ async def test_rename_and_select_follow(tmux_server: TmuxServer, mirror: Session
     await eventually(lambda: mirror.model.windows[new].active_pane == active)
 
 
+async def test_a_resize_does_not_undo_a_select_window_not_yet_seen(
+    tmux_server: TmuxServer, mirror: SessionMirror
+) -> None:
+    """Another client selects a window; before its notification is read, the terminal
+    resizes. The resize's claim on the window must not put the old one back."""
+    tmux_server.run("new-window", "-d", "-t", "s:1")
+    first = tmux_server.display("s:0", "#{window_id}")
+    await eventually(lambda: len(mirror.model.windows) == 2)
+    assert mirror.model.active_window == first
+    tmux_server.run("select-window", "-t", "s:1")  # no await: nothing is read in between
+    mirror.resize(70, 20)
+    await mirror.client.command("display-message", "-p", "sync")
+    assert tmux_server.display("s:", "#{window_index}") == "1"
+    await eventually(lambda: mirror.model.active_window != first)
+
+
 async def test_size_wins_over_a_normal_client_only_after_select_window(
     tmux_server: TmuxServer,
 ) -> None:

@@ -6,13 +6,14 @@ which window is current.
 
 from __future__ import annotations
 
+import pytest
 from rich.cells import cell_len
 from textual.events import MouseScrollDown, MouseScrollUp
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.test_app import make_app
-from tuimux.ui.status_bar import StatusBar
+from tuimux.ui.status_bar import StatusBar, shown_range
 
 
 async def test_clicking_a_window_in_the_status_line_selects_it(tmux_server: TmuxServer) -> None:
@@ -57,3 +58,55 @@ async def test_clicking_a_window_in_the_status_line_selects_it(tmux_server: Tmux
         )
         await eventually(lambda: tmux_server.display("s:", "#{window_index}") == "0")
         await eventually(lambda: "0:日本語の窓*" in app.status_bar.render().plain)
+
+
+@pytest.mark.parametrize(
+    ("widths", "current", "room", "shown"),
+    [
+        ([5, 5, 5], 0, 15, (0, 2)),  # everything fits
+        ([5, 5, 5], 2, 0, (0, 2)),  # not laid out yet: no cut
+        ([5, 5, 5, 5], 0, 12, (0, 1)),  # 2 cells kept for "<" ">"
+        ([5, 5, 5, 5], 3, 12, (2, 3)),
+        ([5, 5, 5, 5, 5], 2, 17, (1, 3)),  # grows right, then left
+        ([5, 30, 5], 0, 20, (0, 0)),  # a long name next to it stays out
+        ([40], 0, 10, (0, 0)),  # the current one even when it does not fit
+        ([], 0, 10, (0, -1)),
+    ],
+)
+def test_the_window_list_is_cut_around_the_current_window(
+    widths: list[int], current: int, room: int, shown: tuple[int, int]
+) -> None:
+    assert shown_range(widths, current, room) == shown
+
+
+async def test_on_a_phone_sized_screen_the_current_window_stays_in_view(
+    tmux_server: TmuxServer,
+) -> None:
+    tmux_server.new_session("s", width=45, height=17)
+    tmux_server.run("rename-window", "-t", "s:0", "window0")
+    for index in range(1, 10):
+        tmux_server.run("new-window", "-d", "-t", f"s:{index}", "-n", f"window{index}")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(45, 18)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        for index in (9, 5, 0):
+            tmux_server.run("select-window", "-t", f"s:{index}")
+            await eventually(
+                lambda index=index: f"{index}:window{index}*" in app.status_bar.render().plain,
+                detail=lambda: app.status_bar.render().plain,
+            )
+            line = app.status_bar.render().plain
+            assert f"{index}:" in line and "*" in line, line
+            assert line.startswith("[s] <") == (index > 0), line
+            assert line.rstrip().endswith(">") == (index < 9), line
+            # What is shown is still clickable where it is drawn.
+            neighbour = index - 1 if index > 0 else 1
+            if f"{neighbour}:window" in line:
+                x = cell_len(line[: line.index(f"{neighbour}:window")])
+                await pilot.click(StatusBar, offset=(x, 0))
+                await eventually(
+                    lambda n=neighbour: tmux_server.display("s:", "#{window_index}") == str(n)
+                )
+        await pilot.resize_terminal(160, 18)
+        await eventually(lambda: "9:window9" in app.status_bar.render().plain)
+        assert "<" not in app.status_bar.render().plain

@@ -360,9 +360,11 @@ class SessionMirror:
             return
         commands = [build("refresh-client", "-C", f"{max(width, 1)}x{max(height, 1)}")]
         # window-size latest ignores a control client until it selects a window
-        # (research/controlmode.md §1.9): claim the current one again.
-        if self.model.active_window:
-            commands.append(build("select-window", "-t", self.model.active_window))
+        # (research/controlmode.md §1.9): claim the current one again. "$1:" is the
+        # session's current window when tmux runs it: naming the one the model holds
+        # would undo a select-window another client made that has not reached us yet.
+        if self.model.session_id:
+            commands.append(build("select-window", "-t", f"{self.model.session_id}:"))
         self.fire(commands)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, object]) -> None:

@@ -6,6 +6,7 @@ on a window's name selects it and the wheel steps through the windows.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.events import Click, MouseScrollDown, MouseScrollUp
 from textual.message import Message
@@ -21,6 +22,33 @@ def window_flags(flags: str, active: bool) -> str:
     if active and "*" not in shown:
         shown = "*" + shown.replace("-", "")
     return shown
+
+
+def shown_range(widths: list[int], current: int, room: int) -> tuple[int, int]:
+    """The windows (first, last) the line has room for, always with the current one.
+
+    Like tmux's status line, the list is cut around the current window rather than at
+    the right edge, so on a phone-sized screen the window you are in is never hidden;
+    a ``<`` or ``>`` (one cell each, reserved here) says windows were left out."""
+    if not widths:
+        return 0, -1
+    if sum(widths) <= room or room <= 0:
+        return 0, len(widths) - 1
+    room -= 2
+    first = last = current
+    used = widths[current]
+    grew = True
+    while grew:
+        grew = False
+        if last + 1 < len(widths) and used + widths[last + 1] <= room:
+            last += 1
+            used += widths[last]
+            grew = True
+        if first > 0 and used + widths[first - 1] <= room:
+            first -= 1
+            used += widths[first]
+            grew = True
+    return first, last
 
 
 class StatusBar(Widget):
@@ -53,6 +81,7 @@ class StatusBar(Widget):
         self._text = Text("")
         self.message = ""
         self._tabs: list[tuple[int, int, str]] = []  # cells [start, end) of each window
+        self._last: tuple[SessionModel, bool, str] | None = None
 
     def window_at(self, x: int) -> str | None:
         return next((wid for start, end, wid in self._tabs if start <= x < end), None)
@@ -69,29 +98,46 @@ class StatusBar(Widget):
         self.post_message(self.WindowClicked(None, +1))
 
     def update(self, model: SessionModel, *, prefix: bool = False, note: str = "") -> None:
+        self._last = (model, prefix, note)
         self.set_class(prefix, "-prefix")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"[{printable(model.name)}] ", style="bold")
-        tabs = []
-        for window in model.windows_in_order():
-            active = window.window_id == model.active_window
-            label = f"{window.index}:{printable(window.name)}{window_flags(window.flags, active)}"
-            style = "reverse" if active else ("bold" if window.bell or window.activity else "")
-            start = text.cell_len
-            text.append(label, style=style)
-            tabs.append((start, text.cell_len, window.window_id))
-            text.append(" ")
-        self._tabs = tabs
         right = note or self.message
         if prefix:
             right = "prefix " + right
+        right = printable(right)
+        tabs: list[tuple[str, str, str]] = []  # label, style, window id
+        current = 0
+        for window in model.windows_in_order():
+            active = window.window_id == model.active_window
+            if active:
+                current = len(tabs)
+            label = f"{window.index}:{printable(window.name)}{window_flags(window.flags, active)}"
+            style = "reverse" if active else ("bold" if window.bell or window.activity else "")
+            tabs.append((label, style, window.window_id))
         width = self.size.width
+        room = width - text.cell_len - (cell_len(right) + 1 if right else 0)
+        first, last = shown_range([cell_len(label) + 1 for label, _, _ in tabs], current, room)
+        self._tabs = []
+        if first > 0:
+            text.append("<", style="bold")
+        for label, style, window_id in tabs[first : last + 1]:
+            start = text.cell_len
+            text.append(label, style=style)
+            self._tabs.append((start, text.cell_len, window_id))
+            text.append(" ")
+        if last < len(tabs) - 1:
+            text.append(">", style="bold")
         if right and width:
-            pad = max(1, width - text.cell_len - len(right) - 1)
-            text.append(" " * pad)
-            text.append(printable(right), style="italic")
+            text.append(" " * max(1, width - text.cell_len - cell_len(right)))
+            text.append(right, style="italic")
         self._text = text
         self.refresh()
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            model, prefix, note = self._last
+            self.update(model, prefix=prefix, note=note)
 
     def render(self) -> Text:
         return self._text
