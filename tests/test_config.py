@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -12,9 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
+from tests.ssh.conftest import free_port
 from tests.test_cli import one_sentence
 from tuimux.audit import AuditLog
 from tuimux.cli import COLOR_SYSTEMS, chosen_settings, parser
@@ -27,6 +31,7 @@ from tuimux.config import (
     state_dir,
 )
 from tuimux.errors import ConfigError
+from tuimux.host_patterns import match_pattern, matches
 
 
 @pytest.fixture
@@ -168,7 +173,21 @@ def test_a_symlinked_file_is_judged_by_what_it_points_to(homes: Path, tmp_path: 
         ('tmux = ""\n', "tmux must be a non-empty string"),
         ('tmux = "a\\nb"\n', "tmux must be a non-empty string"),
         ("audit_log = 7\n", "audit_log must be true, false or a file path"),
-        ("[hosts]\n", "unknown setting 'hosts'"),
+        ('[hosts."prod-*"]\nread_only = "yes"\n', '[hosts."prod-*"] read_only must be true'),
+        ('[hosts."prod-*"]\ncolour = "256"\n', "unknown setting 'colour' in [hosts.\"prod-*\"]"),
+        ("[hosts.db.hosts]\n", "unknown setting 'hosts' in [hosts.\"db\"]"),
+        ('[hosts.db]\ntmux = ""\n', '[hosts."db"] tmux must be a non-empty string'),
+        ('[hosts.db]\ncolors = "million"\n', '[hosts."db"] colors must be one of'),
+        ("[hosts.db]\naudit_log = 7\n", '[hosts."db"] audit_log must be true, false or a'),
+        ('[hosts."\\u001b[2J"]\nread_only = 1\n', '[hosts."\\u001b[2J"] read_only must'),
+        ('hosts = "prod-*"\n', 'hosts must be sections such as [hosts."prod-*"]'),
+        ("[[hosts]]\nread_only = true\n", "hosts must be sections"),
+        ("[hosts]\nread_only = true\n", '[hosts."read_only"] must be a section of settings'),
+        ('[hosts.""]\n', '[hosts.""] names no host pattern'),
+        ('[hosts." , "]\n', "names no host pattern"),
+        ('[hosts."prod-*, !"]\n', "lone '!'"),
+        ('[hosts."!prod-*"]\n', '[hosts."!prod-*"] has only !negated patterns'),
+        ('[hosts."!a !b"]\n', "match no host"),
     ],
 )
 def test_a_bad_file_is_one_sentence(homes: Path, text: str, words: str) -> None:
@@ -177,7 +196,7 @@ def test_a_bad_file_is_one_sentence(homes: Path, text: str, words: str) -> None:
         load()
     message = str(raised.value)
     assert words in message and str(path) in message
-    assert "\n" not in message
+    assert "\n" not in message and "\x1b" not in message
 
 
 def test_unreadable_odd_and_huge_files_are_one_sentence(homes: Path, tmp_path: Path) -> None:
@@ -209,6 +228,11 @@ def test_cli_bad_file_is_exit_2_and_one_sentence(homes: Path) -> None:
     result = run_cli("--config", str(homes / "nope.toml"), "-L", "unused")
     assert result.returncode == 2
     assert "does not exist" in one_sentence(result)
+    # A broken section is refused even when this run's host is not one it names.
+    write_config('[hosts."prod-*"]\nread_only = "yes"\n')
+    result = run_cli("-L", "unused")
+    assert result.returncode == 2
+    assert '[hosts."prod-*"] read_only must be true or false' in one_sentence(result)
 
 
 def test_cli_uses_the_file_and_the_command_line_wins(homes: Path) -> None:
@@ -249,8 +273,8 @@ def test_cli_read_only_from_the_file_and_no_read_only_overrides(
     assert "can't find session" in one_sentence(result)
     assert tmux_server.run("list-sessions", "-F", "#{session_name}").split() == ["s"]
     args = parser().parse_args(["--no-read-only", "-L", tmux_server.socket_name])
-    assert chosen_settings(load(), args).read_only is False
-    assert chosen_settings(load(), parser().parse_args([])).read_only is True
+    assert chosen_settings(load(), args, None).read_only is False
+    assert chosen_settings(load(), parser().parse_args([]), None).read_only is True
 
 
 async def test_theme_and_warnings_reach_the_screen(tmux_server: TmuxServer) -> None:
@@ -273,3 +297,169 @@ async def test_theme_and_warnings_reach_the_screen(tmux_server: TmuxServer) -> N
         await eventually(lambda: bool(bad.window_view.panes))
         assert bad.theme == "tuimux-dark"
         assert any("no-such-theme" in n.message for n in bad._notifications)
+
+
+@pytest.mark.parametrize(
+    ("name", "host", "expected"),
+    [
+        ("prod-*", "prod-1", True),
+        ("prod-*", "prod-", True),  # * may match nothing
+        ("prod-*", "xprod-1", False),  # the whole host, not a part of it
+        ("prod-?", "prod-1", True),
+        ("prod-?", "prod-12", False),
+        ("prod-?", "prod-", False),
+        ("PROD-*", "Prod-7", True),  # case never matters, on either side
+        ("db.example.com", "DB.Example.COM", True),
+        ("db.example.com", "dbxexample.com", False),  # . is itself
+        ("[ab]", "a", False),  # no character classes in OpenSSH patterns
+        ("[ab]", "[AB]", True),
+        ("web, db", "db", True),
+        ("web db\tcache", "cache", True),
+        ("web,db", "dbx", False),
+        ("*.example.com, !bastion.example.com", "api.example.com", True),
+        ("*.example.com, !bastion.example.com", "bastion.example.com", False),
+        ("!bastion.example.com *.example.com", "BASTION.example.com", False),
+        ("!bastion.example.com *.example.com", "example.com", False),
+        ("*", "anything", True),
+        ("*", None, False),  # a local attach is no host
+        ("local", None, True),
+        ("local", "local", False),  # the local section is never an SSH host
+        ("LOCAL", "local", True),  # …but any other spelling is a pattern
+        ("LOCAL", None, False),
+        ("*a*a*a*a*a*a*a*a*a*b", "a" * 300, False),  # no exponential backtracking
+    ],
+)
+def test_host_patterns_match_like_openssh(name: str, host: str | None, expected: bool) -> None:
+    assert matches(name, host) is expected
+
+
+@given(st.text("aB*?", max_size=8), st.text("abAB", max_size=10))
+def test_a_pattern_matches_as_the_equivalent_regular_expression(pattern: str, host: str) -> None:
+    regex = "".join({"*": ".*", "?": "."}.get(char, re.escape(char)) for char in pattern)
+    assert match_pattern(pattern, host) == bool(re.fullmatch(regex, host, re.IGNORECASE))
+
+
+SECTIONS = """\
+tmux = "/top/tmux"
+read_only = false
+colors = "256"
+audit_log = "top.jsonl"
+theme = "nord"
+[hosts."prod-db*"]
+tmux = "/db/tmux"
+[hosts."prod-*, !prod-test"]
+tmux = "/prod/tmux"
+read_only = true
+audit_log = false
+[hosts."*"]
+read_only = false
+theme = "dracula"
+[hosts.local]
+tmux = "/local/tmux"
+"""
+
+
+def test_the_first_matching_section_gives_each_key_then_the_top_level(homes: Path) -> None:
+    write_config(SECTIONS)
+    loaded = load()
+    top = config_path().parent / "top.jsonl"
+    # tmux from the first section, read_only from the second (the later "*" says false
+    # too late), audit_log = false turns the top-level log off, colors from the top.
+    assert loaded.settings_for("prod-db1") == Settings(
+        tmux="/db/tmux", colors="256", read_only=True, audit_log=None, theme="dracula"
+    )
+    assert loaded.settings_for("PROD-web") == Settings(
+        tmux="/prod/tmux", colors="256", read_only=True, audit_log=None, theme="dracula"
+    )
+    # The negation excludes that section only; "*" still applies.
+    assert loaded.settings_for("prod-test") == Settings(
+        tmux="/top/tmux", colors="256", read_only=False, audit_log=top, theme="dracula"
+    )
+    assert loaded.settings_for(None) == Settings(
+        tmux="/local/tmux", colors="256", read_only=False, audit_log=top, theme="nord"
+    )
+    assert loaded.settings == Settings(
+        tmux="/top/tmux", colors="256", read_only=False, audit_log=top, theme="nord"
+    )
+
+
+def test_file_order_decides_between_sections_not_how_specific_they_are(homes: Path) -> None:
+    write_config('[hosts."*"]\nread_only = false\n[hosts."prod-1"]\nread_only = true\n')
+    assert load().settings_for("prod-1").read_only is False
+    write_config('[hosts."prod-1"]\nread_only = true\n[hosts."*"]\nread_only = false\n')
+    assert load().settings_for("prod-1").read_only is True
+    assert load().settings_for("prod-2").read_only is False
+
+
+def test_the_command_line_beats_a_host_section(homes: Path) -> None:
+    write_config(SECTIONS)
+    flags = ["--tmux", "/cli/tmux", "--colors", "16", "--audit-log", "/cli/audit.jsonl"]
+    args = parser().parse_args([*flags, "--no-read-only", "alice@prod-db1"])
+    assert chosen_settings(load(), args, "prod-db1") == Settings(
+        tmux="/cli/tmux",
+        colors="16",
+        read_only=False,
+        audit_log=Path("/cli/audit.jsonl"),
+        theme="dracula",
+    )
+    assert chosen_settings(load(), parser().parse_args(["-r", "dev"]), "dev").read_only is True
+    plain = parser().parse_args(["alice@prod-db1"])
+    assert chosen_settings(load(), plain, "prod-db1").tmux == "/db/tmux"
+    assert chosen_settings(load(), parser().parse_args([]), None).tmux == "/local/tmux"
+
+
+def test_audit_log_in_a_section_is_read_like_the_top_level(homes: Path) -> None:
+    write_config(
+        '[hosts."prod-*"]\naudit_log = "logs/prod.jsonl"\n'
+        '[hosts."db"]\naudit_log = true\n'
+        '[hosts."web"]\naudit_log = "~/web.jsonl"\n'
+    )
+    loaded = load()
+    assert loaded.settings_for("prod-1").audit_log == config_path().parent / "logs/prod.jsonl"
+    assert loaded.settings_for("db").audit_log == state_dir() / "audit.jsonl"
+    assert loaded.settings_for("web").audit_log == Path.home() / "web.jsonl"
+    assert loaded.settings_for("dev").audit_log is None
+
+
+def test_an_unsafe_file_gives_no_host_sections_either(homes: Path) -> None:
+    write_config(
+        '[hosts."*"]\ntmux = "/tmp/planted"\n[hosts.local]\ntmux = "/tmp/planted"\n', 0o666
+    )
+    loaded = load()
+    assert loaded.warnings and loaded.hosts == ()
+    assert loaded.settings_for(None) == loaded.settings_for("prod-1") == Settings()
+
+
+def test_cli_local_attach_uses_only_the_local_section(homes: Path) -> None:
+    write_config(
+        'tmux = "/nonexistent/top/tmux"\n'
+        '[hosts."*"]\ntmux = "/nonexistent/every-ssh-host/tmux"\n'
+        '[hosts.local]\ntmux = "/nonexistent/local-section/tmux"\n'
+    )
+    result = run_cli("-L", "unused")
+    assert result.returncode == 1
+    assert "local-section" in one_sentence(result)
+
+
+def test_cli_matches_the_host_as_typed_before_ssh_config(homes: Path, tmp_path: Path) -> None:
+    """A section's unwritable audit log stops the run (exit 2) before any connection; a
+    host no section matches tries to connect to a closed port (exit 1)."""
+    port = free_port()
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True, mode=0o700)
+    (home / ".ssh" / "config").write_text(f"Host web\n  HostName 127.0.0.1\n  Port {port}\n")
+    unwritable = tmp_path / "a-directory"
+    unwritable.mkdir()
+    write_config(f'[hosts."127.0.0.*"]\naudit_log = "{unwritable}"\n')
+    env = {**os.environ, "HOME": str(home)}
+    matched = run_cli("-p", str(port), "alice@127.0.0.1", env=env)
+    assert matched.returncode == 2
+    assert f"audit log {unwritable} cannot be written" in one_sentence(matched)
+    # "web" is 127.0.0.1 only to ssh_config: the section is for what was typed.
+    alias = run_cli("web", env=env)
+    assert alias.returncode == 1
+    assert "Could not connect to web" in one_sentence(alias)
+    cli_log = str(tmp_path / "cli.jsonl")
+    cli_wins = run_cli("--audit-log", cli_log, "-p", str(port), "127.0.0.1", env=env)
+    assert cli_wins.returncode == 1
+    assert "Could not connect" in one_sentence(cli_wins)

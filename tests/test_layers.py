@@ -34,6 +34,8 @@ FORBIDDEN = {
     "client.py": ("textual", "rich", "tuimux.model", "tuimux.terminal", "tuimux.ui"),
     "model.py": ("textual", "rich", "tuimux.terminal", "tuimux.ui"),
     "sessions.py": ("textual", "rich", "tuimux.terminal", "tuimux.ui"),
+    "config.py": ("textual", "rich", "tuimux.client", "tuimux.terminal", "tuimux.ui"),
+    "host_patterns.py": ("textual", "rich", "tuimux.client", "tuimux.terminal", "tuimux.ui"),
     "terminal": ("textual", "rich", "tuimux.ui"),
     "connect.py": ("textual", "rich", "tuimux.terminal", "tuimux.ui"),
 }

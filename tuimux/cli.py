@@ -185,9 +185,10 @@ async def run(
     return app.return_code or 0
 
 
-def chosen_settings(loaded: Loaded, args: argparse.Namespace) -> Settings:
-    """The command line wins over the file, option by option."""
-    chosen = loaded.settings
+def chosen_settings(loaded: Loaded, args: argparse.Namespace, host: str | None) -> Settings:
+    """The command line wins over the file, option by option; ``host`` is the destination
+    as typed (None for a local attach) and picks the file's ``[hosts."…"]`` sections."""
+    chosen = loaded.settings_for(host)
     return Settings(
         tmux=args.tmux if args.tmux is not None else chosen.tmux,
         colors=args.colors if args.colors is not None else chosen.colors,
@@ -208,15 +209,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _refuse(str(error))
     for warning in loaded.warnings:
         print(f"tuimux: warning: {warning}", file=sys.stderr)
-    settings = chosen_settings(loaded, args)
-    if settings.colors is not None:
-        os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS[settings.colors]
-    ssh = None
+    user = host = None
     if args.destination is not None:
         try:
             user, host = parse_destination(args.destination)
         except TuimuxError as error:
             return _refuse(str(error))
+    settings = chosen_settings(loaded, args, host)
+    if settings.colors is not None:
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS[settings.colors]
+    ssh = None
+    if host is not None:
         ssh = SSHTarget(
             host,
             username=user,

@@ -7,21 +7,28 @@ tuimux will not use it: it says why in one sentence and starts with the defaults
 that cannot be read or parsed, an unknown key or a value of the wrong type is one
 sentence and exit status 2, never a traceback and never a guess.
 
+``[hosts."pattern"]`` sections hold the same keys for the destinations they match (see
+``tuimux.host_patterns``); for each key the first matching section in the file gives the
+value, as in ssh_config, and the top-level keys only what no section gives.
+
 tuimux's own state (the default audit log) goes to the platform's state directory,
 created 0700; files it writes there are 0600.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 from tuimux.errors import ConfigError
+from tuimux.host_patterns import matches, problem
 
 APP_NAME = "tuimux"
 CONFIG_FILE = "config.toml"
@@ -29,6 +36,8 @@ AUDIT_FILE = "audit.jsonl"
 # A settings file is a few lines; anything larger is not one (and is not read whole).
 MAX_CONFIG_BYTES = 1024 * 1024
 COLORS = ("auto", "truecolor", "256", "16")
+# The keys of Settings, allowed at the top level and in every host section.
+KEYS = ("tmux", "colors", "read_only", "audit_log", "theme")
 
 
 @dataclass(frozen=True)
@@ -43,10 +52,38 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class HostSection:
+    """One ``[hosts."…"]`` section, named by its patterns.
+
+    ``keys`` are the keys it sets at all: ``audit_log = false`` here turns off a top-level
+    log, so "set to off" has to differ from the ``None`` of "not set here".
+    """
+
+    name: str
+    settings: Settings
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Loaded:
     settings: Settings
     # Sentences for the user: the file was found but not used, and why.
     warnings: tuple[str, ...] = ()
+    # In file order, which decides between sections that match the same host.
+    hosts: tuple[HostSection, ...] = ()
+
+    def settings_for(self, host: str | None) -> Settings:
+        """The file's settings for a destination as typed (None: the local attach).
+
+        Key by key, the first matching section that sets it wins, as ssh_config's "first
+        obtained value", so specific sections go before broad ones; then the top level.
+        """
+        chosen: dict[str, Any] = {}
+        for section in self.hosts:
+            if matches(section.name, host):
+                for key in section.keys:
+                    chosen.setdefault(key, getattr(section.settings, key))
+        return replace(self.settings, **chosen)
 
 
 def config_path() -> Path:
@@ -104,7 +141,7 @@ def load(path: Path | None = None) -> Loaded:
         raise ConfigError(f"The configuration file {path} is not UTF-8 text.") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"The configuration file {path} is not valid TOML: {error}.") from None
-    return Loaded(_settings(path, data))
+    return Loaded(_settings(path, data), hosts=_hosts(path, data.get("hosts")))
 
 
 def _unsafe(path: Path, info: os.stat_result) -> str | None:
@@ -134,39 +171,67 @@ def _unsafe(path: Path, info: os.stat_result) -> str | None:
     return None
 
 
-def _settings(path: Path, data: dict[str, object]) -> Settings:
-    known = {"tmux", "colors", "read_only", "audit_log", "theme"}
+def _hosts(path: Path, value: object) -> tuple[HostSection, ...]:
+    """Every section is checked, not only those matching this run's host: a mistake in
+    the prod section must not wait for the day you attach to prod."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise ConfigError(f'In {path}, hosts must be sections such as [hosts."prod-*"].')
+    sections = []
+    for name, table in value.items():
+        label = _label(name)
+        why = problem(name)
+        if why is not None:
+            raise ConfigError(f"In {path}, {label} {why}.")
+        if not isinstance(table, dict):
+            raise ConfigError(f"In {path}, {label} must be a section of settings, not a value.")
+        sections.append(HostSection(name, _settings(path, table, label), frozenset(table)))
+    return tuple(sections)
+
+
+def _label(name: str) -> str:
+    """A section as the user would write it; JSON escapes keep the sentence on one line
+    and free of terminal control characters, and are valid TOML."""
+    return f"[hosts.{json.dumps(name)}]"
+
+
+def _settings(path: Path, data: dict[str, object], section: str | None = None) -> Settings:
+    """The top level (``section`` None) or one host section, whose label errors name."""
+    known = set(KEYS) if section is not None else {*KEYS, "hosts"}
+    within = f" in {section}" if section is not None else ""
     for key in data:
         if key not in known:
             raise ConfigError(
-                f"The configuration file {path} has an unknown setting {key!r} "
+                f"The configuration file {path} has an unknown setting {key!r}{within} "
                 f"(known: {', '.join(sorted(known))})."
             )
+    where = f"In {path}, {section}" if section is not None else f"In {path},"
 
     def text(key: str) -> str | None:
         value = data.get(key)
         if value is None:
             return None
         if not isinstance(value, str) or not value or any(c in value for c in "\n\r\0"):
-            raise ConfigError(f"In {path}, {key} must be a non-empty string on one line.")
+            raise ConfigError(f"{where} {key} must be a non-empty string on one line.")
         return value
 
     colors = text("colors")
     if colors is not None and colors not in COLORS:
-        raise ConfigError(f"In {path}, colors must be one of {', '.join(COLORS)}.")
+        raise ConfigError(f"{where} colors must be one of {', '.join(COLORS)}.")
     read_only = data.get("read_only")
     if read_only is not None and not isinstance(read_only, bool):
-        raise ConfigError(f"In {path}, read_only must be true or false.")
+        raise ConfigError(f"{where} read_only must be true or false.")
     return Settings(
         tmux=text("tmux"),
         colors=colors,
         read_only=read_only,
-        audit_log=_audit_log(path, data.get("audit_log")),
+        audit_log=_audit_log(path, data.get("audit_log"), where),
         theme=text("theme"),
     )
 
 
-def _audit_log(path: Path, value: object) -> Path | None:
+def _audit_log(path: Path, value: object, where: str) -> Path | None:
     """``audit_log = true`` logs to the state directory; a string is a path (``~`` allowed)."""
     if value is None or value is False:
         return None
@@ -176,4 +241,4 @@ def _audit_log(path: Path, value: object) -> Path | None:
         chosen = Path(value).expanduser()
         # Relative to the file that says it, not to wherever tuimux happens to start.
         return chosen if chosen.is_absolute() else path.parent / chosen
-    raise ConfigError(f"In {path}, audit_log must be true, false or a file path.")
+    raise ConfigError(f"{where} audit_log must be true, false or a file path.")

@@ -29,6 +29,7 @@ from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.mouse import send_bytes_args
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.terminal.screen import PaneScreen
+from tuimux.terminal.selection import highlight, selection_in_view
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,24 @@ FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 pe
 PAUSE_AFTER_SECONDS = 1
 CONTINUE_TRIES = 100
 
-MODE_FORMAT = (
-    "#{pane_in_mode} #{scroll_position} #{pane_width} #{pane_height} "
-    "#{copy_cursor_x} #{copy_cursor_y}"
+# Tab-separated: the selection fields are empty when there is none.
+MODE_FORMAT = "\t".join(
+    (
+        "#{pane_in_mode}",
+        "#{scroll_position}",
+        "#{pane_width}",
+        "#{pane_height}",
+        "#{copy_cursor_x}",
+        "#{copy_cursor_y}",
+        "#{history_size}",
+        "#{selection_present}",
+        "#{selection_start_x}",
+        "#{selection_start_y}",
+        "#{selection_end_x}",
+        "#{selection_end_y}",
+        "#{rectangle_toggle}",
+        "#{mode-keys}",
+    )
 )
 
 
@@ -201,8 +217,9 @@ class SessionMirror:
             return
         try:
             state = await self.client.command("display-message", "-p", "-t", pane_id, MODE_FORMAT)
-            fields = [int(f) if f.isdigit() else 0 for f in " ".join(state.text).split()]
-            in_mode, position, width, height, cursor_x, cursor_y = (fields + [0] * 6)[:6]
+            fields = "".join(state.text).split("\t")
+            numbers = [int(f) if f.isdigit() else 0 for f in fields[:7]]
+            in_mode, position, width, height, cursor_x, cursor_y, history = (numbers + [0] * 7)[:7]
             if not in_mode:
                 terminal.mode_screen = None
             else:
@@ -221,6 +238,9 @@ class SessionMirror:
                 )
                 screen = PaneScreen(max(width, 1), max(height, 1))
                 screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
+                selection = selection_in_view(fields[7:], history, position, width, height)
+                if selection is not None:
+                    highlight(screen, selection)
                 terminal.mode_screen = screen
         except TuimuxError as error:
             log.debug("mode view of %s failed: %s", pane_id, error)

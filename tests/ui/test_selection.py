@@ -1,0 +1,153 @@
+"""The copy-mode selection, against what tmux's own client draws.
+
+tmux sends control clients nothing of copy mode, and ``capture-pane`` has no selection
+in it, so the oracle is a real tmux client: ``tmux attach`` running in a pane of an
+outer tmux, whose ``capture-pane -e -N`` shows which cells tmux drew in its mode style
+(yellow background). tuimux drives copy mode with the user's keys; after each step the
+cells it draws selected must be exactly those.
+"""
+
+from __future__ import annotations
+
+import shlex
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from tests.conftest import TmuxServer, clean_env
+from tests.helpers import eventually
+from tests.ui.test_app import make_app
+from tuimux.terminal.screen import PaneScreen
+from tuimux.terminal.selection import SELECTED_BG, Selection
+from tuimux.ui.app import TuimuxApp
+
+WIDTH, HEIGHT = 40, 10
+# tmux draws its position indicator ("[0/12]") in the mode style at the top right.
+INDICATOR = 12
+Cells = set[tuple[int, int]]
+
+
+def selected(screen: PaneScreen) -> Cells:
+    return {
+        (x, y)
+        for y in range(screen.lines)
+        for x in range(screen.columns)
+        if screen.buffer[y][x].bg == SELECTED_BG and not (y == 0 and x >= WIDTH - INDICATOR)
+    }
+
+
+def drawn_by_tmux(outer: TmuxServer) -> Cells:
+    capture = outer.run("capture-pane", "-p", "-e", "-N", "-t", "o:").encode()
+    screen = PaneScreen(WIDTH, HEIGHT)
+    screen.restore(capture.rstrip(b"\n"), 0, 0)
+    return selected(screen)
+
+
+def drawn_by_tuimux(app: TuimuxApp, pane_id: str) -> Cells:
+    view = app.window_view.panes[pane_id]
+    screen = view.terminal.mode_screen
+    return selected(screen) if screen is not None else set()
+
+
+@contextmanager
+def tmux_client_in(inner: TmuxServer) -> Iterator[TmuxServer]:
+    """tmux's own client, attached to ``inner``'s session s, in an outer tmux's pane."""
+    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
+    try:
+        command = shlex.join([*inner.argv, "attach", "-t", "s"])
+        outer.new_session("o", width=WIDTH, height=HEIGHT + 1, command=command)
+        outer.run("set-option", "-t", "o", "status", "off")
+        yield outer
+    finally:
+        outer.kill()
+
+
+@pytest.mark.parametrize(
+    ("keys", "steps"),
+    [
+        pytest.param(
+            "emacs",
+            [
+                ["up", "up", "up", "ctrl+space", "up", "up", "right", "right"],  # upwards
+                ["down", "down", "down", "down", "left"],  # past the start, downwards
+                ["ctrl+space", "right", "right", "right"],  # one row (restarted)
+                ["up", "R", "left", "left", "left", "left", "left"],  # a rectangle, leftwards
+                ["pageup", "up"],  # the start scrolls out of view
+                ["ctrl+g"],  # cleared
+            ],
+            id="emacs",
+        ),
+        pytest.param(
+            "vi",
+            [
+                ["up", "up", "up", "space", "up", "left", "left"],  # upwards
+                ["down", "down", "down", "down"],  # downwards, the cursor cell in
+                ["V"],  # whole lines
+                ["space", "ctrl+v", "up", "up", "left"],  # a rectangle (C-v toggles)
+                ["right", "right", "right", "right"],  # the cursor right of the start
+                ["ctrl+v", "pageup", "up"],  # not a rectangle, the start out of view
+                ["escape"],  # cleared
+            ],
+            id="vi",
+        ),
+    ],
+)
+async def test_the_selection_is_drawn_where_tmux_draws_it(
+    tmux_server: TmuxServer, keys: str, steps: list[list[str]]
+) -> None:
+    tmux_server.new_session("s", width=WIDTH, height=HEIGHT)
+    tmux_server.run("set-option", "-g", "status", "off")
+    tmux_server.run("set-option", "-g", "mode-keys", keys)
+    lines = ["alpha beta", "x", "", "gamma delta epsilon zeta eta theta iota", "wide 日本語 ok"]
+    script = "seq 1 30; printf '%s\\n' " + " ".join(shlex.quote(line) for line in lines)
+    tmux_server.run("send-keys", "-t", "s", script, "Enter")
+    tmux_server.wait_for(lambda: "wide 日本語 ok" in tmux_server.capture("s"))
+    pane_id = tmux_server.display("s:", "#{pane_id}")
+    app = await make_app(tmux_server)
+    with tmux_client_in(tmux_server) as outer:
+        async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+            await eventually(lambda: bool(app.window_view.panes))
+            await eventually(lambda: tmux_server.display("s:", "#{window_width}") == str(WIDTH))
+            await pilot.press("ctrl+b", "left_square_bracket")
+            await eventually(lambda: tmux_server.display(pane_id, "#{pane_in_mode}") == "1")
+            seen_some = False
+            for number, step in enumerate(steps):
+                await pilot.press(*step)
+                await eventually(
+                    lambda: drawn_by_tuimux(app, pane_id) == drawn_by_tmux(outer),
+                    detail=lambda number=number: (
+                        number,
+                        "tuimux only",
+                        sorted(drawn_by_tuimux(app, pane_id) - drawn_by_tmux(outer)),
+                        "tmux only",
+                        sorted(drawn_by_tmux(outer) - drawn_by_tuimux(app, pane_id)),
+                        tmux_server.display(
+                            pane_id,
+                            "#{selection_start_x},#{selection_start_y} "
+                            "#{selection_end_x},#{selection_end_y} #{scroll_position}",
+                        ),
+                    ),
+                )
+                seen_some = seen_some or bool(drawn_by_tmux(outer))
+            assert seen_some
+            assert drawn_by_tmux(outer) == set()  # every list ends by clearing it
+
+
+@pytest.mark.parametrize(
+    ("selection", "cells"),
+    [
+        # One row, the cursor right of the start: emacs leaves the cursor cell out.
+        (Selection(2, 0, 5, 0), {(2, 0), (3, 0), (4, 0)}),
+        (Selection(2, 0, 5, 0, emacs=False), {(2, 0), (3, 0), (4, 0), (5, 0)}),
+        # Upwards over two rows: from the cursor to the end of its row, then up to the start.
+        (Selection(1, 1, 2, 0), {(x, 0) for x in range(2, 8)} | {(0, 1)}),
+        # A rectangle takes the same columns on every row, both edges in (emacs too).
+        (Selection(1, 0, 3, 1, rectangle=True), {(x, y) for x in (1, 2, 3) for y in (0, 1)}),
+        (Selection(3, 1, 1, 0, rectangle=True), {(x, y) for x in (1, 2, 3) for y in (0, 1)}),
+    ],
+)
+def test_which_cells_a_selection_covers(selection: Selection, cells: Cells) -> None:
+    covered = {(x, y) for y in range(2) for x in range(8) if selection.covers(x, y)}
+    assert covered == cells

@@ -1,0 +1,115 @@
+"""tmux's copy-mode selection, drawn the way tmux draws it.
+
+tmux sends control clients nothing of copy mode: tuimux reads the mode's view back with
+``capture-pane`` and the selection as formats (``selection_start_x`` … in history
+coordinates, where row 0 is the oldest line kept). Which cells are selected follows
+tmux 3.3a's ``screen_check_selection``: the start cell is always in, the cursor cell is
+in with vi keys and out with emacs keys, rows between are whole (to the pane's edge,
+past the text), and a rectangle takes the same columns on every row, both edges in.
+An end outside the view is pinned to its corner first, as tmux does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tuimux.terminal.screen import PaneScreen
+
+# tmux's default mode-style (bg=yellow,fg=black); pyte calls ANSI yellow "brown".
+SELECTED_FG = "black"
+SELECTED_BG = "brown"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Start (where the selection began) and end (the cursor, while it is active) in
+    rows of the screen the mode shows; either may be off that screen."""
+
+    sx: int
+    sy: int
+    ex: int
+    ey: int
+    rectangle: bool = False
+    emacs: bool = True
+
+    def _last_column(self, x: int) -> int:
+        """The right end of a span ending at the cursor side: emacs keys leave the
+        cursor's cell out (a selection is between two points), vi keys take it."""
+        if self.emacs:
+            return x - 1 if x > 0 else 0
+        return x
+
+    def covers(self, x: int, y: int) -> bool:
+        top, bottom = min(self.sy, self.ey), max(self.sy, self.ey)
+        if y < top or y > bottom:
+            return False
+        if self.rectangle:  # both edge columns in, whatever the keys (measured)
+            return min(self.sx, self.ex) <= x <= max(self.sx, self.ex)
+        if self.sy < self.ey:  # downwards: from the start to the cursor
+            if y == self.sy and x < self.sx:
+                return False
+            return not (y == self.ey and x > self._last_column(self.ex))
+        if self.sy > self.ey:  # upwards: from the cursor to the start
+            if y == self.ey and x < self.ex:
+                return False
+            if y == self.sy:
+                return self.sx != 0 and x <= (self.sx - 1 if self.emacs else self.sx)
+            return True
+        if self.sx > self.ex:  # one row, the cursor on the left
+            return self.ex <= x <= (self.sx - 1 if self.emacs else self.sx)
+        return self.sx <= x <= self._last_column(self.ex)
+
+
+def _on_screen(x: int, y: int, width: int, height: int, rectangle: bool) -> tuple[int, int, int]:
+    """tmux's ``window_copy_adjust_selection``: an end above the view is pinned to its
+    top row, one below to its bottom row, and (unless the selection is a rectangle,
+    which keeps its columns) to the first or last column; the third value says which
+    side it was on (-1 above, 0 on screen, 1 below)."""
+    if y < 0:
+        return (min(x, width - 1) if rectangle else 0), 0, -1
+    if y > height - 1:
+        return (min(x, width - 1) if rectangle else width - 1), height - 1, 1
+    return min(x, width - 1), y, 0
+
+
+def selection_in_view(
+    fields: list[str], history_size: int, scroll_position: int, width: int, height: int
+) -> Selection | None:
+    """The selection from the mode's format fields (present, start x/y, end x/y,
+    rectangle, mode-keys), in rows of the view: the top row of what the mode shows is
+    history row ``history_size - scroll_position``. None when there is no selection or
+    it lies wholly on one side of the view, as tmux then draws none."""
+    if len(fields) != 7 or fields[0] != "1":
+        return None
+    numbers = fields[1:5]
+    if not all(number.isdigit() for number in numbers):
+        return None
+    sx, sy, ex, ey = (int(number) for number in numbers)
+    top = history_size - scroll_position
+    rectangle = fields[5] == "1"
+    sx, sy, start_side = _on_screen(sx, sy - top, width, height, rectangle)
+    ex, ey, end_side = _on_screen(ex, ey - top, width, height, rectangle)
+    if start_side == end_side != 0:
+        return None
+    return Selection(sx, sy, ex, ey, rectangle=rectangle, emacs=fields[6] != "vi")
+
+
+def highlight(screen: PaneScreen, selection: Selection) -> None:
+    """Draw the selection into a mode screen: tmux replaces a selected cell's colours
+    and attributes with the mode style and keeps its character."""
+    first = max(0, min(selection.sy, selection.ey))
+    last = min(screen.lines - 1, max(selection.sy, selection.ey))
+    for y in range(first, last + 1):
+        row = screen.buffer[y]
+        for x in range(screen.columns):
+            if selection.covers(x, y):
+                row[x] = row[x]._replace(
+                    fg=SELECTED_FG,
+                    bg=SELECTED_BG,
+                    bold=False,
+                    italics=False,
+                    underscore=False,
+                    strikethrough=False,
+                    reverse=False,
+                    blink=False,
+                )
