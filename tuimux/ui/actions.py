@@ -122,6 +122,43 @@ class PrefixActions(App[int]):
     def action_zoom(self) -> None:
         self._tmux("resize-pane", "-Z", "-t", self._target()[2])
 
+    # Textual passes an action only as many arguments as its method names (no *args).
+
+    def action_on_pane(self, command: str, first: str = "", second: str = "") -> None:
+        """A tmux command aimed at the active pane (``resize-pane -U 1`` …)."""
+        rest = [arg for arg in (first, second) if arg]
+        self._tmux(command, "-t", self._target()[2], *rest)
+
+    def action_on_window(self, command: str, first: str = "", second: str = "") -> None:
+        """A tmux command aimed at the current window (``next-layout`` …)."""
+        rest = [arg for arg in (first, second) if arg]
+        self._tmux(command, "-t", self._target()[1], *rest)
+
+    def action_break_pane(self) -> None:
+        self._tmux("break-pane", "-s", self._target()[2])  # -t would name the new window
+
+    def action_window_index_prompt(self) -> None:
+        """``C-b '``: tmux's "index" prompt, then that window."""
+        session_id = self._target()[0]
+
+        def answered(index: str | None) -> None:
+            self.window_view.focus()
+            if index:
+                self._tmux("select-window", "-t", f"{session_id}:{index}")
+
+        self.push_screen(Prompt("index"), answered)
+
+    def action_move_window_prompt(self) -> None:
+        """``C-b .``: move the current window to the index typed (in this session)."""
+        session_id, window_id, _ = self._target()
+
+        def answered(index: str | None) -> None:
+            self.window_view.focus()
+            if index:
+                self._tmux("move-window", "-s", window_id, "-t", f"{session_id}:{index}")
+
+        self.push_screen(Prompt("move-window"), answered)
+
     def action_copy_mode(self) -> None:
         self._tmux("copy-mode", "-t", self._target()[2])
 

@@ -41,6 +41,42 @@ PREFIX_BINDINGS: list[Binding] = [
     Binding(":", "command_prompt", "tmux command prompt", id="prefix.command-prompt"),
     Binding("?", "list_keys", "List and run key bindings", id="prefix.list-keys"),
     Binding(PREFIX_KEY, "send_prefix", "Send the prefix key", id="prefix.send-prefix"),
+    Binding("]", "on_pane('paste-buffer', '-p')", "Paste the buffer", id="prefix.paste"),
+    Binding("pageup", "on_pane('copy-mode', '-u')", "Copy mode, a page up", id="prefix.page-up"),
+    Binding("!", "break_pane", "Break pane out to a window", id="prefix.break-pane"),
+    Binding("{", "on_pane('swap-pane', '-U')", "Swap with the pane before", id="prefix.swap-up"),
+    Binding("}", "on_pane('swap-pane', '-D')", "Swap with the pane after", id="prefix.swap-down"),
+    Binding("m", "on_pane('select-pane', '-m')", "Mark the pane", id="prefix.mark"),
+    Binding("M", "on_pane('select-pane', '-M')", "Clear the marked pane", id="prefix.unmark"),
+    Binding("E", "on_pane('select-layout', '-E')", "Spread panes evenly", id="prefix.spread"),
+    *(
+        Binding(
+            f"{modifier}+{arrow}",
+            f"on_pane('resize-pane', '-{arrow[0].upper()}', '{cells}')",
+            f"Resize pane {arrow} by {cells}",
+            id=f"prefix.resize-{arrow}-{cells}",
+        )
+        for modifier, cells in (("ctrl", 1), ("alt", 5))
+        for arrow in ("up", "down", "left", "right")
+    ),
+    Binding("space", "on_window('next-layout')", "Next layout", id="prefix.next-layout"),
+    Binding("ctrl+o", "on_window('rotate-window')", "Rotate panes", id="prefix.rotate"),
+    Binding(
+        "alt+o", "on_window('rotate-window', '-D')", "Rotate panes back", id="prefix.rotate-back"
+    ),
+    *(
+        Binding(
+            f"alt+{number}",
+            f"on_window('select-layout', '{layout}')",
+            f"Layout {layout}",
+            id=f"prefix.layout-{layout}",
+        )
+        for number, layout in enumerate(
+            ("even-horizontal", "even-vertical", "main-horizontal", "main-vertical", "tiled"), 1
+        )
+    ),
+    Binding("'", "window_index_prompt", "Select window by index", id="prefix.window-index"),
+    Binding(".", "move_window_prompt", "Move window to index", id="prefix.move-window"),
     *(
         Binding(
             str(digit), f"select_window({digit})", f"Window {digit}", id=f"prefix.window-{digit}"
@@ -51,8 +87,14 @@ PREFIX_BINDINGS: list[Binding] = [
 
 
 def lookup(key: str, character: str | None) -> Binding | None:
-    """The prefix binding for a key press, matched by key name or by character."""
+    """The prefix binding for a key press: by key name first, then by the character
+    typed (``alt+1`` carries the character ``1``, which must not select window 1)."""
     for binding in PREFIX_BINDINGS:
-        if binding.key == key or (character is not None and binding.key == character):
+        if binding.key == key:
+            return binding
+    if character is None or "+" in key:
+        return None
+    for binding in PREFIX_BINDINGS:
+        if binding.key == character:
             return binding
     return None
