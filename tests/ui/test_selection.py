@@ -15,40 +15,42 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from pyte.graphics import FG_BG_256
 
 from tests.conftest import TmuxServer, clean_env
 from tests.helpers import eventually
 from tests.ui.test_app import make_app
 from tuimux.terminal.screen import PaneScreen
-from tuimux.terminal.selection import SELECTED_BG, Selection
+from tuimux.terminal.selection import SELECTED_BG, Selection, mode_style
 from tuimux.ui.app import TuimuxApp
 
 WIDTH, HEIGHT = 40, 10
 # tmux draws its position indicator ("[0/12]") in the mode style at the top right.
 INDICATOR = 12
-Cells = set[tuple[int, int]]
+Cells = set[tuple[int, int, str, bool]]  # x, y, foreground, bold
 
 
-def selected(screen: PaneScreen) -> Cells:
+def selected(screen: PaneScreen, bg: str) -> Cells:
+    """Cells in the selection's background colour, with how their text is drawn."""
     return {
-        (x, y)
+        (x, y, cell.fg, cell.bold)
         for y in range(screen.lines)
-        for x in range(screen.columns)
-        if screen.buffer[y][x].bg == SELECTED_BG and not (y == 0 and x >= WIDTH - INDICATOR)
+        for x, cell in ((x, screen.buffer[y][x]) for x in range(screen.columns))
+        if cell.bg == bg and not (y == 0 and x >= WIDTH - INDICATOR)
     }
 
 
-def drawn_by_tmux(outer: TmuxServer) -> Cells:
+def drawn_by_tmux(outer: TmuxServer, bg: str = SELECTED_BG) -> Cells:
     capture = outer.run("capture-pane", "-p", "-e", "-N", "-t", "o:").encode()
     screen = PaneScreen(WIDTH, HEIGHT)
     screen.restore(capture.rstrip(b"\n"), 0, 0)
-    return selected(screen)
+    return selected(screen, bg)
 
 
-def drawn_by_tuimux(app: TuimuxApp, pane_id: str) -> Cells:
+def drawn_by_tuimux(app: TuimuxApp, pane_id: str, bg: str = SELECTED_BG) -> Cells:
     view = app.window_view.panes[pane_id]
     screen = view.terminal.mode_screen
-    return selected(screen) if screen is not None else set()
+    return selected(screen, bg) if screen is not None else set()
 
 
 @contextmanager
@@ -92,14 +94,26 @@ def tmux_client_in(inner: TmuxServer) -> Iterator[TmuxServer]:
             ],
             id="vi",
         ),
+        pytest.param(
+            "emacs",
+            [
+                ["up", "up", "ctrl+space", "up", "right", "right"],
+                ["ctrl+g"],
+            ],
+            id="mode-style",
+        ),
     ],
 )
 async def test_the_selection_is_drawn_where_tmux_draws_it(
-    tmux_server: TmuxServer, keys: str, steps: list[list[str]]
+    tmux_server: TmuxServer, keys: str, steps: list[list[str]], request: pytest.FixtureRequest
 ) -> None:
     tmux_server.new_session("s", width=WIDTH, height=HEIGHT)
     tmux_server.run("set-option", "-g", "status", "off")
     tmux_server.run("set-option", "-g", "mode-keys", keys)
+    bg = SELECTED_BG
+    if request.node.callspec.id == "mode-style":  # colours exact in 256 colours, bold
+        tmux_server.run("set-option", "-g", "mode-style", "fg=colour231,bg=colour55,bold")
+        bg = FG_BG_256[55]
     lines = ["alpha beta", "x", "", "gamma delta epsilon zeta eta theta iota", "wide 日本語 ok"]
     script = "seq 1 30; printf '%s\\n' " + " ".join(shlex.quote(line) for line in lines)
     tmux_server.run("send-keys", "-t", "s", script, "Enter")
@@ -116,13 +130,13 @@ async def test_the_selection_is_drawn_where_tmux_draws_it(
             for number, step in enumerate(steps):
                 await pilot.press(*step)
                 await eventually(
-                    lambda: drawn_by_tuimux(app, pane_id) == drawn_by_tmux(outer),
+                    lambda: drawn_by_tuimux(app, pane_id, bg) == drawn_by_tmux(outer, bg),
                     detail=lambda number=number: (
                         number,
                         "tuimux only",
-                        sorted(drawn_by_tuimux(app, pane_id) - drawn_by_tmux(outer)),
+                        sorted(drawn_by_tuimux(app, pane_id, bg) - drawn_by_tmux(outer, bg)),
                         "tmux only",
-                        sorted(drawn_by_tmux(outer) - drawn_by_tuimux(app, pane_id)),
+                        sorted(drawn_by_tmux(outer, bg) - drawn_by_tuimux(app, pane_id, bg)),
                         tmux_server.display(
                             pane_id,
                             "#{selection_start_x},#{selection_start_y} "
@@ -130,9 +144,9 @@ async def test_the_selection_is_drawn_where_tmux_draws_it(
                         ),
                     ),
                 )
-                seen_some = seen_some or bool(drawn_by_tmux(outer))
+                seen_some = seen_some or bool(drawn_by_tmux(outer, bg))
             assert seen_some
-            assert drawn_by_tmux(outer) == set()  # every list ends by clearing it
+            assert drawn_by_tmux(outer, bg) == set()  # every list ends by clearing it
 
 
 @pytest.mark.parametrize(
@@ -151,3 +165,23 @@ async def test_the_selection_is_drawn_where_tmux_draws_it(
 def test_which_cells_a_selection_covers(selection: Selection, cells: Cells) -> None:
     covered = {(x, y) for y in range(2) for x in range(8) if selection.covers(x, y)}
     assert covered == cells
+
+
+@pytest.mark.parametrize(
+    ("text", "fg", "bg", "bold", "reverse"),
+    [
+        ("bg=yellow,fg=black", "black", "brown", False, False),  # tmux's default
+        ("", "black", "brown", False, False),  # not said: the default too
+        ("fg=colour231,bg=colour55,bold", "ffffff", "5f00af", True, False),
+        ("fg=#FF8800 bg=brightred", "ff8800", "brightred", False, False),
+        ("reverse", "default", "default", False, True),
+        ("fg=colour3,bg=color12,bright,noreverse", "brown", "brightblue", True, False),
+        ("fg=nonsense,bg=colour999,dim,us=red,fill=blue", "default", "default", False, False),
+        ("bold,none", "default", "default", False, False),
+    ],
+)
+def test_mode_style_is_read_like_tmux(
+    text: str, fg: str, bg: str, bold: bool, reverse: bool
+) -> None:
+    style = mode_style(text)
+    assert (style.fg, style.bg, style.bold, style.reverse) == (fg, bg, bold, reverse)

@@ -29,7 +29,7 @@ from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.mouse import send_bytes_args
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.terminal.screen import PaneScreen
-from tuimux.terminal.selection import highlight, selection_in_view
+from tuimux.terminal.selection import highlight, mode_style, selection_in_view
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ MODE_FORMAT = "\t".join(
         "#{selection_end_y}",
         "#{rectangle_toggle}",
         "#{mode-keys}",
+        "#{mode-style}",
     )
 )
 
@@ -238,9 +239,9 @@ class SessionMirror:
                 )
                 screen = PaneScreen(max(width, 1), max(height, 1))
                 screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
-                selection = selection_in_view(fields[7:], history, position, width, height)
+                selection = selection_in_view(fields[7:14], history, position, width, height)
                 if selection is not None:
-                    highlight(screen, selection)
+                    highlight(screen, selection, mode_style("".join(fields[14:15])))
                 terminal.mode_screen = screen
         except TuimuxError as error:
             log.debug("mode view of %s failed: %s", pane_id, error)

@@ -11,13 +11,83 @@ An end outside the view is pinned to its corner first, as tmux does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from pyte.graphics import FG_BG_256
 
 from tuimux.terminal.screen import PaneScreen
 
 # tmux's default mode-style (bg=yellow,fg=black); pyte calls ANSI yellow "brown".
 SELECTED_FG = "black"
 SELECTED_BG = "brown"
+_ANSI_NAMES = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
+_PYTE_NAMES = {name: ("brown" if name == "yellow" else name) for name in _ANSI_NAMES}
+_ATTRIBUTES = ("bold", "italics", "underscore", "strikethrough", "reverse", "blink")
+_HEX = re.compile(r"#[0-9a-f]{6}")
+
+
+@dataclass(frozen=True)
+class ModeStyle:
+    """tmux's ``mode-style`` as pyte cell attributes (colour names pyte uses)."""
+
+    fg: str = SELECTED_FG
+    bg: str = SELECTED_BG
+    bold: bool = False
+    italics: bool = False
+    underscore: bool = False
+    strikethrough: bool = False
+    reverse: bool = False
+    blink: bool = False
+
+
+def _colour(value: str) -> str | None:
+    """A tmux colour as pyte names it: the 16 ANSI colours by name (so the user's
+    palette applies), 256-colour and ``#rrggbb`` as hex; None if tmux would refuse it."""
+    value = value.lower()
+    if value in ("default", "terminal"):
+        return "default"
+    bright = value.startswith("bright")
+    name = value.removeprefix("bright")
+    if name in _PYTE_NAMES:
+        return ("bright" if bright else "") + _PYTE_NAMES[name]
+    number = value.removeprefix("colour").removeprefix("color")
+    if number != value and number.isdigit() and int(number) < 256:
+        index = int(number)
+        if index < 16:
+            return ("bright" if index >= 8 else "") + _PYTE_NAMES[_ANSI_NAMES[index % 8]]
+        return FG_BG_256[index]
+    if _HEX.fullmatch(value):
+        return value[1:]
+    return None
+
+
+def mode_style(text: str) -> ModeStyle:
+    """Read tmux's style syntax (``fg=colour231,bg=#5f00af,bold``) for the selection.
+
+    What tuimux cannot draw (``dim``, ``us=``, ``fill=``…) is skipped; a colour tmux
+    itself would have refused leaves the default in place."""
+    if not text.strip():  # not said (an older tmux): tmux's default
+        return ModeStyle()
+    fields: dict[str, str | bool] = {}
+    for token in re.split(r"[,\s]+", text.strip()):
+        key, _, value = token.partition("=")
+        key = key.lower()
+        if key in ("fg", "bg") and value:
+            colour = _colour(value)
+            if colour is not None:
+                fields[key] = colour
+        elif key in ("none", "noattr"):
+            fields.update(dict.fromkeys(_ATTRIBUTES, False))
+        elif key in _ATTRIBUTES or key.removeprefix("no") in _ATTRIBUTES:
+            fields[key.removeprefix("no")] = not key.startswith("no")
+        elif key == "bright":  # tmux's other name for bold
+            fields["bold"] = True
+    return ModeStyle(
+        fg=str(fields.get("fg", "default")),
+        bg=str(fields.get("bg", "default")),
+        **{name: bool(fields.get(name, False)) for name in _ATTRIBUTES},
+    )
 
 
 @dataclass(frozen=True)
@@ -94,7 +164,7 @@ def selection_in_view(
     return Selection(sx, sy, ex, ey, rectangle=rectangle, emacs=fields[6] != "vi")
 
 
-def highlight(screen: PaneScreen, selection: Selection) -> None:
+def highlight(screen: PaneScreen, selection: Selection, style: ModeStyle = ModeStyle()) -> None:
     """Draw the selection into a mode screen: tmux replaces a selected cell's colours
     and attributes with the mode style and keeps its character."""
     first = max(0, min(selection.sy, selection.ey))
@@ -104,12 +174,12 @@ def highlight(screen: PaneScreen, selection: Selection) -> None:
         for x in range(screen.columns):
             if selection.covers(x, y):
                 row[x] = row[x]._replace(
-                    fg=SELECTED_FG,
-                    bg=SELECTED_BG,
-                    bold=False,
-                    italics=False,
-                    underscore=False,
-                    strikethrough=False,
-                    reverse=False,
-                    blink=False,
+                    fg=style.fg,
+                    bg=style.bg,
+                    bold=style.bold,
+                    italics=style.italics,
+                    underscore=style.underscore,
+                    strikethrough=style.strikethrough,
+                    reverse=style.reverse,
+                    blink=style.blink,
                 )
