@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from tuimux.control import events as ev
 from tuimux.control.command import build, join
 from tuimux.control.escape import printable
+from tuimux.control.framing import needs_seal, new_sentinel
 from tuimux.control.lines import LineSplitter
 from tuimux.control.parser import ControlParser, parse_notification
 from tuimux.control.policy import read_only_allows
@@ -40,7 +41,13 @@ DEFAULT_TIMEOUT = 30.0
 
 @dataclass
 class _Pending:
-    """A command line in flight: one future per command in its group."""
+    """A command line in flight: one future per command in its group.
+
+    Sealed commands are each followed by a sentinel (``nonces`` holds the line its reply
+    must be); the parser holds a sealed block until it sees one of ``seals`` (this
+    command's sentinel, or the one on the next line if tmux dropped the rest of this
+    line after an error). See :mod:`tuimux.control.framing`.
+    """
 
     commands: list[str]
     futures: list[asyncio.Future[ev.Reply]]
@@ -48,6 +55,8 @@ class _Pending:
     answered: int = 0
     # refresh-client -A prints %pause/%continue *inside* its own reply block (tmux 3.3a).
     carries_notifications: list[bool] = field(default_factory=list)
+    seals: list[frozenset[bytes] | None] = field(default_factory=list)
+    nonces: list[bytes | None] = field(default_factory=list)
 
 
 class TmuxClient:
@@ -154,8 +163,13 @@ class TmuxClient:
     def send(
         self, built: Sequence[str], *, on_begin: Callable[[], None] | None = None
     ) -> list[asyncio.Future[ev.Reply]]:
-        """Queue already-built commands as one line; futures resolve in order."""
-        line = join(*built)  # refuses an empty group: a blank line would detach us
+        """Queue already-built commands as one line; futures resolve in order.
+
+        Commands whose reply may carry outside text are sealed (each followed by a
+        sentinel on the same line, and the line by one more sentinel), so no text in a
+        reply can end it early and be read as notifications.
+        """
+        join(*built)  # refuses an empty group: a blank line would detach us
         loop = asyncio.get_running_loop()
         futures: list[asyncio.Future[ev.Reply]] = [loop.create_future() for _ in built]
         refused = [c for c in built if self.read_only and not read_only_allows(c)]
@@ -171,12 +185,38 @@ class TmuxClient:
                 future.set_exception(SessionClosed("The tmux connection is closed."))
                 future.exception()  # mark retrieved: the caller may not await every one
             return futures
-        carries = [c.startswith("refresh-client ") and " -A " in f" {c} " for c in built]
-        self._pending.append(_Pending(list(built), futures, on_begin, 0, carries))
         if self.audit is not None:
             for command in built:
                 self.audit(command)
-        self._write_line(line)
+        group = _Pending([], [], on_begin)
+        last_command, last_nonce = new_sentinel()
+        sealed = False
+        for command, future in zip(built, futures, strict=True):
+            group.commands.append(command)
+            group.futures.append(future)
+            group.carries_notifications.append(
+                command.startswith("refresh-client ") and " -A " in f" {command} "
+            )
+            group.nonces.append(None)
+            if not needs_seal(command):
+                group.seals.append(None)
+                continue
+            sealed = True
+            sentinel, nonce = new_sentinel()
+            group.seals.append(frozenset({nonce, last_nonce}))
+            group.commands.append(sentinel)
+            group.futures.append(_internal(loop))
+            group.carries_notifications.append(False)
+            group.seals.append(None)
+            group.nonces.append(nonce)
+        self._pending.append(group)
+        self._write_line(join(*group.commands))
+        if sealed:
+            future = _internal(loop)
+            self._pending.append(
+                _Pending([last_command], [future], None, 0, [False], [None], [last_nonce])
+            )
+            self._write_line(last_command)
         return futures
 
     def _write_line(self, line: str) -> None:
@@ -195,8 +235,7 @@ class TmuxClient:
         try:
             while chunk := await self.transport.read():
                 for line in self._splitter.feed(chunk):
-                    event = self._parser.feed_line(line)
-                    if event is not None:
+                    for event in self._parser.feed_line(line):
                         self._handle(event)
         except (OSError, ConnectionError) as error:
             reason = f"the connection to tmux failed: {error}"
@@ -210,8 +249,13 @@ class TmuxClient:
                 head = self._pending[0]
                 if head.answered == 0 and head.on_begin is not None:
                     head.on_begin()
+                seal = head.seals[head.answered] if head.answered < len(head.seals) else None
+                if seal is not None:
+                    self._parser.seal(seal)
         elif isinstance(event, ev.Reply):
             self._reply(event)
+        elif isinstance(event, ev.Unframed):
+            self._unframed(event)
         else:
             self._notify(event)
 
@@ -227,6 +271,10 @@ class TmuxClient:
         head = self._pending[0]
         index = head.answered
         command, future = head.commands[index], head.futures[index]
+        expected = head.nonces[index]
+        if expected is not None and reply.lines != (expected,):
+            self._stray_sentinel(reply)
+            return
         if head.carries_notifications[index]:
             reply = self._split_inline_notifications(reply)
         head.answered += 1
@@ -242,6 +290,31 @@ class TmuxClient:
         _settle(future, result=reply)
         if head.answered == len(head.futures):
             self._pending.popleft()
+
+    def _stray_sentinel(self, reply: ev.Reply) -> None:
+        """A sentinel other than the one awaited: the command before it failed and tmux
+        dropped the rest of its line, so this is the next line's sentinel."""
+        head = self._pending.popleft()
+        for skipped, later in zip(
+            head.commands[head.answered :], head.futures[head.answered :], strict=True
+        ):
+            _settle(later, exception=TmuxError(skipped, "not run: an earlier command failed"))
+        if self._pending and self._pending[0].nonces[0] == (reply.lines or (b"",))[0]:
+            self._reply(reply)
+            return
+        # Not what tmux writes: replies can no longer be paired with commands.
+        self._notify(ev.Desync("a reply arrived out of order"))
+
+    def _unframed(self, event: ev.Unframed) -> None:
+        """A sealed reply that could not be framed: it and what surrounded it are lost."""
+        if event.flags == 1 and self._pending:
+            head = self._pending[0]
+            command, future = head.commands[head.answered], head.futures[head.answered]
+            head.answered += 1
+            message = f"tmux's reply to {command.split(' ', 1)[0]} could not be framed safely"
+            _settle(future, exception=TmuxError(command, message))
+        log.info("reply %d could not be framed (%s); re-reading", event.number, event.reason)
+        self._notify(ev.Desync(f"a reply could not be framed ({event.reason})"))
 
     def _split_inline_notifications(self, reply: ev.Reply) -> ev.Reply:
         kept: list[bytes] = []
@@ -292,6 +365,13 @@ class TmuxClient:
             self.exit_reason = reason
             for subscriber in list(self._subscribers):
                 subscriber(ev.Exit(reason))
+
+
+def _internal(loop: asyncio.AbstractEventLoop) -> asyncio.Future[ev.Reply]:
+    """A future for a sentinel: nobody awaits it, so its failure is marked retrieved."""
+    future: asyncio.Future[ev.Reply] = loop.create_future()
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())
+    return future
 
 
 def _settle(

@@ -31,9 +31,7 @@ def feed(data: bytes) -> list[ev.Event]:
     parser = ControlParser()
     events = []
     for line in LineSplitter().feed(data):
-        event = parser.feed_line(line)
-        if event is not None:
-            events.append(event)
+        events += parser.feed_line(line)
     return events
 
 
@@ -125,8 +123,8 @@ def test_vis_names_and_printable() -> None:
 def test_parser_never_raises_and_blocks_stay_consistent(lines: list[bytes]) -> None:
     parser = ControlParser()
     for line in lines:
-        event = parser.feed_line(line.replace(b"\n", b""))
-        assert event is None or isinstance(event, ev.Event)
+        events = parser.feed_line(line.replace(b"\n", b""))
+        assert len(events) <= 1 and all(isinstance(event, ev.Event) for event in events)
 
 
 @given(
@@ -136,7 +134,7 @@ def test_reply_only_after_matching_begin(lines: list[bytes]) -> None:
     parser = ControlParser()
     open_block = False
     for line in lines:
-        event = parser.feed_line(line)
+        (event,) = parser.feed_line(line) or (None,)
         if isinstance(event, ev.Begin):
             assert not open_block
             open_block = True

@@ -674,7 +674,9 @@ def run_stream(
     events: list[ev.Event] = []
     for index, line in enumerate(lines):
         try:
-            event = parser.feed_line(line)
+            found = parser.feed_line(line)
+            _require(len(found) <= 1, "an unsealed line gave several events", found)
+            event = found[0] if found else None
             oracle.check(line, event)
             if event is not None:
                 check_event(event)

@@ -298,7 +298,7 @@ def test_well_formed_notifications_become_their_events(
     for line, expected in cases.items():
         assert parse_notification(line) == expected, line
         parser = ControlParser()
-        assert parser.feed_line(line) == expected  # and the same through the state machine
+        assert parser.feed_line(line) == [expected]  # and the same through the state machine
 
 
 # --- parse_layout, as layouts arrive: bytes off the wire ------------------------------------
@@ -322,7 +322,7 @@ def test_layouts_from_the_wire_raise_only_layout_error_and_stay_bounded(
     text = body.decode("utf-8", "replace")
     layout = signed(text) if good_checksum else b"b25d," + body
     line = b"%layout-change @3 " + layout + b" " + layout + b" " + flags
-    event = ControlParser().feed_line(line)
+    (event,) = ControlParser().feed_line(line)
     assert isinstance(event, ev.LayoutChange)
     fuzz_long.check_event(event)  # calls check_layout on both layouts
 
@@ -366,7 +366,7 @@ def test_fuzz_long_reports_a_crash_with_its_input(monkeypatch: pytest.MonkeyPatc
     """The harness itself can fail: a parser that raises on one line is caught and shown."""
     real = ControlParser.feed_line
 
-    def feed_line(self: ControlParser, line: bytes) -> ev.Event | None:
+    def feed_line(self: ControlParser, line: bytes) -> list[ev.Event]:
         if line.startswith(b"%window-add"):
             raise KeyError("planted")
         return real(self, line)

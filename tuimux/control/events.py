@@ -36,6 +36,18 @@ class Reply:
 
 
 @dataclass(frozen=True, slots=True)
+class Unframed:
+    """A sealed reply block (see :mod:`tuimux.control.framing`) whose end could not be
+    told apart from its text: the reply is lost and whatever tmux wrote around it was
+    not dispatched, so the client must re-read what it mirrors."""
+
+    time: int
+    number: int
+    flags: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Output:
     """Pane output as tmux sent it, ``\\ooo`` escapes still in: undoing them is the read
     path's biggest cost, and the output of a pane that floods is dropped unread.
@@ -185,6 +197,14 @@ class Exit:
 
 
 @dataclass(frozen=True, slots=True)
+class Desync:
+    """Not a tmux line: the client lost notifications (a reply that did not frame) and
+    everything mirrored must be re-read from tmux."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Unknown:
     """A line tuimux does not understand; future tmux versions add notifications."""
 
@@ -216,6 +236,7 @@ Notification = (
     | Message
     | ConfigError
     | Exit
+    | Desync
     | Unknown
 )
-Event = Begin | Reply | Notification
+Event = Begin | Reply | Unframed | Notification

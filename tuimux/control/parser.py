@@ -11,13 +11,12 @@ line it cannot read becomes ``Unknown``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from tuimux.control import events as ev
 from tuimux.control.escape import unvis
+from tuimux.control.framing import BEGIN_GUARD, END_GUARD, Guard, last_guard
 
-_BEGIN = re.compile(rb"%begin (\d{1,20}) (\d{1,20}) (\d{1,10})")
-_END = re.compile(rb"%(end|error) (\d{1,20}) (\d{1,20}) (\d{1,10})")
 _PANE = re.compile(rb"%\d{1,10}")
 _WINDOW = re.compile(rb"@\d{1,10}")
 _SESSION = re.compile(rb"\$\d{1,10}")
@@ -150,38 +149,104 @@ def parse_notification(line: bytes) -> ev.Notification:
 
 
 class ControlParser:
-    """Feed lines in order; get at most one event back per line."""
+    """Feed lines in order; get the events each line completes (usually one or none).
+
+    After a :class:`~tuimux.control.events.Begin`, the client may :meth:`seal` the block
+    it opened (:mod:`tuimux.control.framing`): its lines are then held until a sentinel
+    with one of the given nonces arrives, and the line that completes the sentinel
+    returns the reply, the notifications tmux wrote after it, and the sentinel's reply.
+    """
 
     def __init__(self, max_block_bytes: int = MAX_BLOCK_BYTES) -> None:
-        self._open: tuple[bytes, bytes, bytes] | None = None
+        self._open: Guard | None = None
         self._lines: list[bytes] = []
         self._size = 0
         self._max_block_bytes = max_block_bytes
+        self._nonces: frozenset[bytes] | None = None  # set while the open block is sealed
+        self._overflow = False
+        self._recent: tuple[bytes, bytes] = (b"", b"")  # a sealed block's last two lines
 
     @property
     def in_block(self) -> bool:
         return self._open is not None
 
-    def feed_line(self, line: bytes) -> ev.Event | None:
+    def seal(self, nonces: Collection[bytes]) -> None:
+        """Hold the block just begun until a sentinel carrying one of ``nonces``."""
         if self._open is not None:
-            return self._block_line(line)
+            self._nonces = frozenset(nonces)
+
+    def feed_line(self, line: bytes) -> list[ev.Event]:
+        if self._open is not None:
+            if self._nonces is not None:
+                return self._sealed_line(line)
+            reply = self._block_line(line)
+            return [] if reply is None else [reply]
         line = line.removesuffix(b"\r")
-        begin = _BEGIN.fullmatch(line)
+        begin = BEGIN_GUARD.fullmatch(line)
         if begin is not None:
             self._open = (begin[1], begin[2], begin[3])
-            self._lines, self._size = [], 0
-            return ev.Begin(int(begin[1]), int(begin[2]), int(begin[3]))
-        return parse_notification(line)
+            self._lines, self._size, self._overflow = [], 0, False
+            return [ev.Begin(int(begin[1]), int(begin[2]), int(begin[3]))]
+        return [parse_notification(line)]
 
     def _block_line(self, line: bytes) -> ev.Event | None:
         assert self._open is not None
-        end = _END.fullmatch(line)
+        end = END_GUARD.fullmatch(line)
         if end is not None and (end[2], end[3], end[4]) == self._open:
             time, number, flags = (int(field) for field in self._open)
             reply = ev.Reply(time, number, flags, end[1] == b"error", tuple(self._lines))
             self._open, self._lines, self._size = None, [], 0
             return reply
+        self._keep(line)
+        return None
+
+    def _keep(self, line: bytes) -> None:
         self._size += len(line) + 1
         if self._size <= self._max_block_bytes:
             self._lines.append(line)
-        return None
+        else:
+            self._overflow = True
+
+    def _sealed_line(self, line: bytes) -> list[ev.Event]:
+        assert self._open is not None and self._nonces is not None
+        before, nonce = self._recent
+        self._recent = (nonce, line)
+        self._keep(line)
+        if nonce not in self._nonces:
+            return []
+        begin, end = BEGIN_GUARD.fullmatch(before), END_GUARD.fullmatch(line)
+        if begin is None or end is None or end[1] != b"end" or begin[3] != b"1":
+            return []
+        if (begin[1], begin[2], begin[3]) != (end[2], end[3], end[4]):
+            return []
+        # The sentinel: only tmux can have written it, so the block ended before it.
+        region = self._lines[:-3]
+        guard, overflow = self._open, self._overflow
+        self._open, self._nonces, self._lines, self._size = None, None, [], 0
+        self._recent = (b"", b"")
+        sentinel_guard = (int(begin[1]), int(begin[2]), int(begin[3]))
+        return [
+            *_resolve(guard, region, overflow),
+            ev.Begin(*sentinel_guard),
+            ev.Reply(*sentinel_guard, False, (nonce,)),
+        ]
+
+
+def _resolve(guard: Guard, region: list[bytes], overflow: bool) -> list[ev.Event]:
+    """A sealed block's reply and what tmux wrote after it, from the lines before its
+    sentinel (see :mod:`tuimux.control.framing`)."""
+    time, number, flags = (int(field) for field in guard)
+    found = None if overflow else last_guard(guard, region)
+    if found is None:
+        reason = "too large" if overflow else "no end guard before the sentinel"
+        return [ev.Unframed(time, number, flags, reason)]
+    end, error = found
+    events: list[ev.Event] = [ev.Reply(time, number, flags, error, tuple(region[:end]))]
+    after = ControlParser()
+    for line in region[end + 1 :]:
+        events += after.feed_line(line)
+    if after.in_block:
+        # Only notifications and whole hook blocks can stand between tmux's %end and
+        # the sentinel: this is not what tmux writes, so none of it is believed.
+        return [events[0], ev.Desync("a reply was followed by an unfinished block")]
+    return events

@@ -126,6 +126,9 @@ class SessionMirror:
             return
         if isinstance(event, ev.Continue):
             return  # only ever the answer to our own continue, which resyncs
+        if isinstance(event, ev.Desync):
+            self._resync_everything()
+            return
         if isinstance(event, ev.SubscriptionChanged) and event.name == PANES_SUBSCRIPTION:
             self._pane_life_changed(event.pane_id, event.value)
             return
@@ -145,6 +148,13 @@ class SessionMirror:
             if isinstance(event, ev.LayoutChange):
                 self._spawn(self._reconcile())
         self.listener.structure_changed()
+
+    def _resync_everything(self) -> None:
+        """Notifications were lost with a reply that did not frame: re-read the session
+        and every pane's screen rather than trust anything mirrored so far."""
+        for terminal in self.terminals.values():
+            self._spawn(self.resync(terminal.pane_id))
+        self._schedule_refresh()
 
     def _pane_life_changed(self, pane_id: str, value: str) -> None:
         """A pane got a new process or died: tmux reset or froze its screen silently."""
