@@ -135,7 +135,7 @@ def test_pane_content_never_changes_what_is_dispatched(
     screen: list[bytes], between: list[bytes]
 ) -> None:
     async def both() -> None:
-        clean_events, clean = await run_client([b"plain"], between, capture_group)
+        clean_events, _ = await run_client([b"plain"], between, capture_group)
         events, replies = await run_client(screen, between, capture_group)
         assert events == clean_events
         assert [reply.lines for reply in replies] == [  # type: ignore[attr-defined]
