@@ -88,3 +88,25 @@ async def test_guards_printed_by_a_pane_that_knows_the_counter_forge_nothing(
         assert captured_guards > 1000  # the guesses really were in the replies
         assert app.mirror is not None and app.mirror.model.windows[window].active_pane == victim
         assert tmux_server.display("s:", "#{pane_id}") == victim
+
+
+async def test_a_reply_that_does_not_frame_rereads_the_session_and_every_pane(
+    tmux_server: TmuxServer,
+) -> None:
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run("split-window", "-t", "s:")
+    panes = tmux_server.run("list-panes", "-s", "-t", "s", "-F", "#{pane_id}").split()
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)):
+        await eventually(lambda: app.mirror is not None and len(app.mirror.terminals) == 2)
+        sent: list[str] = []
+        app.client.on_send = sent.append
+        # What the parser hands the client when a sealed reply has no end guard.
+        app.client._handle(ev.Unframed(1, 2, 1, "no end guard before the sentinel"))
+        await eventually(
+            lambda: (
+                all(any(f"capture-pane -p -e -N -q -t {p}" in s for s in sent) for p in panes)
+                and any("list-windows" in line for line in sent)
+            ),
+            detail=lambda: sent,
+        )
