@@ -221,15 +221,24 @@ async def test_kill_server_or_session_with_a_command_pending(
 # Recorded from tmux 3.3a (`tmux -u -C attach -t main`): the attach block and notifications.
 STARTUP = b"%begin 1795413723 265 0\n%end 1795413723 265 0\n%session-changed $0 main\n"
 
-# Replays a recording, one step at a time: write bytes, or wait for one command line.
+# Replays a recording, one step at a time: write bytes, wait for one command line, or
+# answer the sentinels of the last line read as tmux does (their nonces are fresh).
 REPLAYER = r"""
-import json, sys
+import json, re, sys
+last, number = b"", 900
 for kind, text in json.loads(sys.argv[1]):
     if kind == "write":
         sys.stdout.buffer.write(text.encode("latin-1"))
         sys.stdout.buffer.flush()
-    elif not sys.stdin.buffer.readline():
-        break
+    elif kind == "seal":
+        for nonce in re.findall(rb"display-message -p ([0-9a-f]{32})", last):
+            number += 1
+            sys.stdout.buffer.write(b"%%begin 1 %d 1\n%s\n%%end 1 %d 1\n" % (number, nonce, number))
+        sys.stdout.buffer.flush()
+    else:
+        last = sys.stdin.buffer.readline()
+        if not last:
+            break
 """
 
 
@@ -244,6 +253,7 @@ async def replay(steps: list[tuple[str, bytes]]) -> TmuxClient:
 
 
 READ = ("read", b"")
+SEAL = ("seal", b"")
 
 
 @pytest.mark.parametrize(
@@ -312,7 +322,7 @@ async def test_truncated_reply_block_fails_the_command_clearly(
 
 async def test_the_same_recording_complete_is_answered() -> None:
     """The truncation tests' control: the whole reply pairs with the command."""
-    client = await replay([("write", STARTUP), READ, ("write", REPLY), READ])
+    client = await replay([("write", STARTUP), READ, ("write", REPLY), SEAL, READ, SEAL, READ])
     try:
         reply = await client.command("display-message", "-p", "hello #{session_name}")
         assert reply.text == ["hello main"]
