@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 
 from tests.conftest import TmuxServer
@@ -25,6 +26,16 @@ async def open_client(
     if start:
         await client.start()
     return client
+
+
+_SENTINEL = re.compile(r"(?:^| ; )display-message -p [0-9a-f]{32}(?=$| ; )")
+
+
+def without_sentinels(lines: list[str]) -> list[str]:
+    """Command lines as sent, without the client's framing sentinels
+    (:mod:`tuimux.control.framing`): what the test itself asked for."""
+    kept = [_SENTINEL.sub("", line) for line in lines]
+    return [line for line in kept if line]
 
 
 class Recorder:

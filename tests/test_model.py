@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from tests.conftest import TmuxServer
-from tests.helpers import eventually, open_client, pane_geometry
+from tests.helpers import eventually, open_client, pane_geometry, without_sentinels
 from tuimux.terminal.mirror import SessionMirror
 
 
@@ -192,7 +192,7 @@ async def test_pane_queries_send_nothing_upstream(tmux_server: TmuxServer) -> No
             )
         )
         await client.command("display-message", "-p", "sync")
-        assert sent == ["display-message -p sync"]
+        assert without_sentinels(sent) == ["display-message -p sync"]
     finally:
         await mirror.close()
         await client.detach()
