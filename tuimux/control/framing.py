@@ -61,6 +61,8 @@ QUIET_COMMANDS = frozenset(
         "delete-buffer",
         "kill-pane",
         "kill-window",
+        "kill-session",
+        "kill-server",
         "rename-window",
         "rename-session",
         "switch-client",
