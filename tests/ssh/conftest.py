@@ -62,13 +62,14 @@ def start_sshd(
     log_level: str = "ERROR",
     passwords: bool = False,
     extra_config: str = "",
+    host_key_type: str = "ed25519",
 ) -> SSHServer:
     """An sshd of its own; every server of a test shares the client's HOME and key."""
     if not os.path.exists(SSHD):
         raise RuntimeError("sshd is not installed: .ci/run installs openssh-server")
     server_dir = tmp_path / name
     server_dir.mkdir()
-    host_key = keygen(server_dir / "host_key")
+    host_key = keygen(server_dir / "host_key", host_key_type)
     home = tmp_path / "home"
     if not (home / ".ssh").exists():
         (home / ".ssh").mkdir(parents=True, mode=0o700)

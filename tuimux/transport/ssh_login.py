@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import asyncssh
 
+from tuimux.transport.host_key_check import HostKeyCheck
 from tuimux.transport.ssh_target import SSHTarget
 
 MAX_PASSWORD_TRIES = 3
@@ -30,10 +31,23 @@ class SSHLogin(asyncssh.SSHClient):
     """Passphrases, passwords and keyboard-interactive answers, asked through the UI and
     handed straight to the login; none is stored."""
 
-    def __init__(self, target: SSHTarget, locked: Sequence[str] = ()) -> None:
+    def __init__(
+        self, target: SSHTarget, locked: Sequence[str] = (), check: HostKeyCheck | None = None
+    ) -> None:
         self._target = target
         self._tries = 0
         self._locked = list(locked)
+        self._check = check
+
+    def validate_host_public_key(
+        self, host: str, addr: str, port: int, key: asyncssh.SSHKey
+    ) -> bool:
+        """A key no known_hosts entry trusts: OpenSSH's rules decide (see HostKeyCheck)."""
+        return self._check is not None and self._check.decide(key)
+
+    def validate_host_ca_key(self, host: str, addr: str, port: int, key: asyncssh.SSHKey) -> bool:
+        """A host certificate signed by a CA that known_hosts does not trust for it."""
+        return self._check is not None and self._check.decide_signer(key)
 
     async def public_key_auth_requested(self) -> list[asyncssh.SSHKeyPair] | None:
         """Called after the agent's and the unencrypted keys were refused, as OpenSSH
