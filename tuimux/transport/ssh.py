@@ -209,6 +209,8 @@ async def _attempt(
             f"The SSH settings for {target.description} could not be read: {error}."
         ) from None
     locked = locked_identities(_identity_files(target, options))
+    # Who asks in a keyboard-interactive prompt, as OpenSSH names it: user@alias-or-host.
+    who = f"{options.username}@{check.settings.name}"
     try:
         return await asyncio.wait_for(
             asyncssh.connect(
@@ -217,7 +219,7 @@ async def _attempt(
                 # tunnel=() over the options' one, and the hop was silently skipped.
                 tunnel=extra["tunnel"],
                 options=options,
-                client_factory=lambda: SSHLogin(target, locked, check),
+                client_factory=lambda: SSHLogin(target, locked, check, who),
             ),
             # A person may be typing a password: the login gets its own longer limit.
             CONNECT_TIMEOUT if target.ask_secret is None else 300,

@@ -7,10 +7,13 @@ from collections.abc import Sequence
 
 import asyncssh
 
+from tuimux.control.escape import printable
 from tuimux.transport.host_key_check import HostKeyCheck
 from tuimux.transport.ssh_target import SSHTarget
 
 MAX_PASSWORD_TRIES = 3
+# A server's prompt is shown in full up to this length; past it, it is cut.
+MAX_PROMPT = 200
 
 
 def locked_identities(paths: Sequence[str]) -> list[str]:
@@ -32,12 +35,17 @@ class SSHLogin(asyncssh.SSHClient):
     handed straight to the login; none is stored."""
 
     def __init__(
-        self, target: SSHTarget, locked: Sequence[str] = (), check: HostKeyCheck | None = None
+        self,
+        target: SSHTarget,
+        locked: Sequence[str] = (),
+        check: HostKeyCheck | None = None,
+        who: str | None = None,
     ) -> None:
         self._target = target
         self._tries = 0
         self._locked = list(locked)
         self._check = check
+        self._who = who or target.description
 
     def validate_host_public_key(
         self, host: str, addr: str, port: int, key: asyncssh.SSHKey
@@ -85,8 +93,22 @@ class SSHLogin(asyncssh.SSHClient):
             self._tries += 1
         answers = []
         for prompt, echo in prompts:
-            answer = await ask(prompt, not echo)
+            answer = await ask(server_prompt(self._who, prompt), not echo)
             if answer is None:
                 return None
             answers.append(answer)
         return answers
+
+
+def server_prompt(who: str, prompt: str) -> str:
+    """A keyboard-interactive prompt as the server's, never as tuimux's own.
+
+    The text is the server's to choose: it could read "Enter passphrase for key
+    '~/.ssh/id_ed25519':" and collect the passphrase of a local key. Like OpenSSH (8.4+),
+    it is shown behind ``(user@host)``, a form none of tuimux's own prompts has; control
+    characters cannot move it off the line, and it is cut at MAX_PROMPT characters.
+    """
+    text = printable(" ".join(prompt.split()))
+    if len(text) > MAX_PROMPT:
+        text = text[: MAX_PROMPT - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return f"({printable(who)}) {text}"
