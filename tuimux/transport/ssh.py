@@ -21,6 +21,7 @@ from typing import cast
 
 import asyncssh
 
+from tuimux.control.escape import printable
 from tuimux.errors import AuthError, ConnectError, HostKeyError, UnreachableError
 from tuimux.transport.host_key_check import HostKeyCheck, describe
 from tuimux.transport.known_hosts import KnownHosts, append_known_host
@@ -231,10 +232,14 @@ async def _attempt(
             f"{target.description} refused every key and password tuimux offered."
         ) from None
     except (TimeoutError, OSError, asyncssh.ConnectionLost) as error:
-        reason = str(error) or type(error).__name__
+        # asyncssh's reasons quote the peer (a disconnect message, its algorithm names):
+        # hostile text, made printable before it becomes part of a message.
+        reason = printable(str(error) or type(error).__name__)
         raise UnreachableError(f"Could not connect to {target.description}: {reason}.") from None
     except asyncssh.Error as error:
-        raise ConnectError(f"Could not connect to {target.description}: {error}.") from None
+        raise ConnectError(
+            f"Could not connect to {target.description}: {printable(str(error))}."
+        ) from None
 
 
 def configured_jump(target: SSHTarget) -> str | None:
