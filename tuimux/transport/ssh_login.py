@@ -12,8 +12,9 @@ from tuimux.transport.host_key_check import HostKeyCheck
 from tuimux.transport.ssh_target import SSHTarget
 
 MAX_PASSWORD_TRIES = 3
-# A server's prompt is shown in full up to this length; past it, it is cut.
-MAX_PROMPT = 200
+# A server's prompt is shown in full up to this length; past it, only its end is kept
+# (the question itself comes last: PAM puts its messages before "Password: ").
+MAX_PROMPT = 500
 
 
 def locked_identities(paths: Sequence[str]) -> list[str]:
@@ -106,9 +107,10 @@ def server_prompt(who: str, prompt: str) -> str:
     The text is the server's to choose: it could read "Enter passphrase for key
     '~/.ssh/id_ed25519':" and collect the passphrase of a local key. Like OpenSSH (8.4+),
     it is shown behind ``(user@host)``, a form none of tuimux's own prompts has; control
-    characters cannot move it off the line, and it is cut at MAX_PROMPT characters.
+    characters cannot move it off the line, and only its last MAX_PROMPT characters are
+    kept.
     """
     text = printable(" ".join(prompt.split()))
     if len(text) > MAX_PROMPT:
-        text = text[: MAX_PROMPT - 1] + "\N{HORIZONTAL ELLIPSIS}"
+        text = "\N{HORIZONTAL ELLIPSIS}" + text[1 - MAX_PROMPT :]
     return f"({printable(who)}) {text}"
