@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,7 @@ from tuimux.audit import AuditLog
 from tuimux.client import TmuxClient
 from tuimux.config import Loaded, Settings, config_path, load
 from tuimux.connect import Target, connect_local, connect_ssh, reattach_ssh
-from tuimux.errors import HostKeyError, TuimuxError
-from tuimux.transport.known_hosts import trust_host_key
+from tuimux.errors import TuimuxError
 from tuimux.transport.ssh_target import SSHTarget, parse_destination
 
 if TYPE_CHECKING:
@@ -140,19 +140,9 @@ async def connect_ssh_asking(
     target: Target,
     ask: Callable[[str, str], Awaitable[bool]] = ask_to_trust,
 ) -> TmuxClient:
-    """Connect over SSH; a host never seen before is shown and trusted only on ``yes``."""
-    try:
-        return await connect_ssh(ssh, target, *pane_area())
-    except HostKeyError as error:
-        if error.known_hosts_line is None:
-            raise
-        accepted = await ask(error.host, error.fingerprint)
-        if not accepted:
-            raise HostKeyError(
-                f"The host key of {ssh.host} was not accepted; nothing was written."
-            ) from None
-        trust_host_key(ssh, error.known_hosts_line)
-    return await connect_ssh(ssh, target, *pane_area())
+    """Connect over SSH; a host never seen before is shown and trusted only on ``yes``
+    (asked by the transport about the key its real connection was offered)."""
+    return await connect_ssh(replace(ssh, ask_trust=ask), target, *pane_area())
 
 
 async def run(

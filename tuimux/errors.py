@@ -64,7 +64,8 @@ class HostKeyError(ConnectError):
     """The remote host's key is unknown or has changed; nothing was started there.
 
     For an unknown host, ``fingerprint`` describes the key it offered and
-    ``known_hosts_line`` is what accepting it would append to ``~/.ssh/known_hosts``.
+    ``known_hosts_line`` is what accepting it would append to the first
+    ``UserKnownHostsFile`` (``~/.ssh/known_hosts`` by default).
     """
 
     def __init__(

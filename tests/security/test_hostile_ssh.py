@@ -45,6 +45,7 @@ from tests.ssh.conftest import start_sshd, stop_sshd
 from tests.ui.test_app import make_app
 from tuimux.cli import SecretAsker
 from tuimux.transport.ssh import open_ssh
+from tuimux.transport.ssh_login import server_prompt
 from tuimux.transport.ssh_target import SSHTarget
 from tuimux.ui.dialogs import Prompt
 from tuimux.ui.trust import SecretApp, TrustHostApp
@@ -125,10 +126,13 @@ async def test_a_real_sshd_banner_is_ignored_and_its_prompt_is_only_data(
 ) -> None:
     asker = Asker()
     await log_in(target(hostile_sshd.port, hostile_sshd.user, hostile_sshd.home, asker))
-    # The hostile prompt did reach tuimux's asker, whole: the check below means something.
+    # The hostile prompt reached tuimux's asker as the server's: behind (user@host), its
+    # text kept, its control characters already made inert by the transport.
     assert len(asker.asked) == 1
     prompt, hidden = asker.asked[0]
-    assert hidden and PROMPT_MARK in prompt and "\x1b]52;c;" in prompt and "\u009b" in prompt
+    assert hidden and prompt.startswith(f"({hostile_sshd.user}@127.0.0.1) ")
+    assert PROMPT_MARK in prompt and "]52;c;" in prompt and CLICKABLE in prompt
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in prompt)
     out, err = capfd.readouterr()
     assert (out, err) == ("", ""), "the login wrote to the terminal"
     assert BANNER_MARK not in caplog.text and PROMPT_MARK not in caplog.text
@@ -210,7 +214,9 @@ async def test_every_prompt_string_a_server_chooses_is_drawn_inert(
     asker = Asker()
     async with hostile_asyncssh_server(tmp_path / "home", prompts) as port:
         await log_in(target(port, "someone", tmp_path / "home", asker))
-    assert asker.asked == [(prompt, not echo) for prompt, echo in prompts]
+    assert asker.asked == [
+        (server_prompt("someone@127.0.0.1", prompt), not echo) for prompt, echo in prompts
+    ]
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
 

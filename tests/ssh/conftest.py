@@ -62,13 +62,15 @@ def start_sshd(
     log_level: str = "ERROR",
     passwords: bool = False,
     extra_config: str = "",
+    host_key_type: str = "ed25519",
+    kbdint: bool = False,
 ) -> SSHServer:
     """An sshd of its own; every server of a test shares the client's HOME and key."""
     if not os.path.exists(SSHD):
         raise RuntimeError("sshd is not installed: .ci/run installs openssh-server")
     server_dir = tmp_path / name
     server_dir.mkdir()
-    host_key = keygen(server_dir / "host_key")
+    host_key = keygen(server_dir / "host_key", host_key_type)
     home = tmp_path / "home"
     if not (home / ".ssh").exists():
         (home / ".ssh").mkdir(parents=True, mode=0o700)
@@ -82,7 +84,9 @@ def start_sshd(
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\n"
         f"AuthorizedKeysFile {authorized}\nPidFile {server_dir / 'pid'}\n"
         f"PasswordAuthentication {'yes' if passwords else 'no'}\n"
-        "KbdInteractiveAuthentication no\nUsePAM no\n"
+        # Keyboard-interactive needs PAM on Linux (its prompt is PAM's "Password: ").
+        f"KbdInteractiveAuthentication {'yes' if kbdint else 'no'}\n"
+        f"UsePAM {'yes' if kbdint else 'no'}\n"
         f"StrictModes no\nPermitRootLogin yes\nLogLevel {log_level}\n"
         "AcceptEnv LANG LC_*\n" + extra_config
     )
@@ -164,19 +168,34 @@ PASSWORD_USER = "tuimux-test"
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def password_sshd(tmp_path: Path) -> Iterator[SSHServer]:
-    """An sshd that accepts passwords, and a throw-away local user with a known one.
-
-    The user is created once per machine (tests and CI run as root here) and only ever
-    used by these tests; sshd must check a real account's password.
-    """
+def password_user() -> None:
+    """A throw-away local user with a known password, created once per machine (tests
+    and CI run as root here) and only ever used by these tests; sshd must check a real
+    account's password."""
     if os.geteuid() != 0:
         raise RuntimeError("the password tests create a user and need root")
     if subprocess.run(["id", PASSWORD_USER], capture_output=True).returncode != 0:
         subprocess.run(["useradd", "-M", "-s", "/bin/sh", PASSWORD_USER], check=True)
     subprocess.run(["chpasswd"], input=f"{PASSWORD_USER}:{PASSWORD}\n".encode(), check=True)
+
+
+@pytest.fixture
+def password_sshd(tmp_path: Path) -> Iterator[SSHServer]:
+    """An sshd that accepts passwords, for the password user."""
+    password_user()
     server = start_sshd(tmp_path, "password-sshd", passwords=True)
+    server.user = PASSWORD_USER
+    try:
+        yield server
+    finally:
+        stop_sshd(server)
+
+
+@pytest.fixture
+def kbdint_sshd(tmp_path: Path) -> Iterator[SSHServer]:
+    """An sshd whose only login is keyboard-interactive (PAM asks the password)."""
+    password_user()
+    server = start_sshd(tmp_path, "kbdint-sshd", kbdint=True)
     server.user = PASSWORD_USER
     try:
         yield server

@@ -236,17 +236,26 @@ async def test_accepted_key_is_hashed_when_ssh_config_says(
 
 
 def test_hash_known_hosts_first_value_wins(tmp_path: Path) -> None:
-    """-o, then ~/.ssh/config, then the system file, as ssh reads them."""
-    from tuimux.transport.known_hosts import hash_known_hosts
+    """-o, then ~/.ssh/config, then the system file, as ssh reads them; Host blocks count."""
+    from tuimux.transport.ssh_settings import host_key_settings
+    from tuimux.transport.ssh_target import config_files
 
     home, system = tmp_path / "home", tmp_path / "etc"
     (home / ".ssh").mkdir(parents=True)
     system.mkdir()
     target = SSHTarget("h", home=home, system=system)
-    assert not hash_known_hosts(target)
+
+    def hashed(target: SSHTarget) -> bool:
+        private = tmp_path / f"private-{len(list(tmp_path.iterdir()))}"
+        private.mkdir()
+        return host_key_settings(target, config_files(target, private)).hashed
+
+    assert not hashed(target)
     (system / "ssh_config").write_text("Host *\n    HashKnownHosts yes\n")
-    assert hash_known_hosts(target)
+    assert hashed(target)
+    (home / ".ssh" / "config").write_text("Host other\n    HashKnownHosts=no\n")
+    assert hashed(target)  # that block is for another host
     (home / ".ssh" / "config").write_text("HashKnownHosts=no\n")
-    assert not hash_known_hosts(target)
-    assert hash_known_hosts(replace(target, options=("HashKnownHosts yes",)))
-    assert not hash_known_hosts(replace(target, read_config=False))
+    assert not hashed(target)
+    assert hashed(replace(target, options=("HashKnownHosts yes",)))
+    assert not hashed(replace(target, read_config=False))

@@ -138,7 +138,9 @@ async def test_unreachable_port_is_one_sentence(sshd: SSHServer) -> None:
         await open_ssh(closed, ["true"])
 
 
-async def test_ssh_config_cannot_turn_host_key_checking_off(sshd: SSHServer) -> None:
+async def test_ssh_config_cannot_turn_host_key_checking_off(sshd: SSHServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The classic "checking off" recipe: the key is kept in ~/.ssh/known_hosts (``none``
+    is not honoured, ``no`` acts as accept-new), and a changed key is then refused."""
     (sshd.home / ".ssh" / "config").write_text(
         "Host *\n    UserKnownHostsFile none\n    StrictHostKeyChecking no\n"
     )
@@ -151,7 +153,12 @@ async def test_ssh_config_cannot_turn_host_key_checking_off(sshd: SSHServer) -> 
         system=sshd.home / "etc",
         read_config=True,
     )
-    with pytest.raises(HostKeyError, match="cannot be established"):
+    await (await open_ssh(relaxed, ["true"])).close()
+    known = sshd.home / ".ssh" / "known_hosts"
+    assert known.read_text() == sshd.host_public_line()
+    other = keygen(tmp_path / "other_host_key").with_suffix(".pub").read_text().split()
+    known.write_text(f"[127.0.0.1]:{sshd.port} {other[0]} {other[1]}\n")
+    with pytest.raises(HostKeyError, match="has changed"):
         await open_ssh(relaxed, ["true"])
 
 
@@ -182,21 +189,26 @@ async def test_accepting_an_unknown_key_writes_it_safely_then_connects(
 ) -> None:
     import stat
 
-    from tuimux.transport.known_hosts import trust_host_key
-
     tmux_server.new_session("s")
     with pytest.raises(HostKeyError) as caught:
         await open_ssh(target(sshd), tmux_argv(tmux_server, "s"))
     line = caught.value.known_hosts_line
     assert line is not None and line.startswith(f"[127.0.0.1]:{sshd.port} ssh-ed25519 ")
     assert line.split()[2] == sshd.host_key.with_suffix(".pub").read_text().split()[1]
-    path = trust_host_key(target(sshd), line)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    client = TmuxClient(await open_ssh(target(sshd), tmux_argv(tmux_server, "s")))
+
+    async def yes(host: str, shown: str) -> bool:
+        return True
+
+    client = TmuxClient(
+        await open_ssh(replace(target(sshd), ask_trust=yes), tmux_argv(tmux_server, "s"))
+    )
     try:
         assert (await client.start()).name == "s"
     finally:
         await client.detach()
+    path = sshd.home / ".ssh" / "known_hosts"
+    assert path.read_text() == line
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 async def test_proxy_jump_goes_through_the_jump_host(
@@ -213,8 +225,9 @@ async def test_proxy_jump_goes_through_the_jump_host(
         await client.detach()
     jump_sshd.process.terminate()
     log = jump_sshd.process.communicate(timeout=5)[1].decode(errors="replace")
-    # The jump host saw our key and a session: the target was reached through it.
+    # The jump host saw our key and forwarded the connection to the target.
     assert "Accepted publickey" in log and "Entering interactive session" in log
+    assert f"direct_tcpip: originator  port 0, target 127.0.0.1 port {sshd.port}" in log
 
 
 async def test_unknown_jump_host_is_refused(sshd: SSHServer, jump_sshd: SSHServer) -> None:
@@ -290,20 +303,13 @@ async def test_dash_o_options_apply_and_cannot_disable_host_keys(
         target(sshd), port=None, username=None, options=(f"Port={sshd.port}", f"User {sshd.user}")
     )
     with pytest.raises(HostKeyError, match="cannot be established") as caught:
-        await open_ssh(
-            replace(
-                via_options,
-                options=(
-                    *via_options.options,
-                    "UserKnownHostsFile=/dev/null",
-                    "StrictHostKeyChecking=no",
-                ),
-            ),
-            ["true"],
-        )
+        await open_ssh(via_options, ["true"])
     assert caught.value.host == f"[127.0.0.1]:{sshd.port}"
     assert caught.value.known_hosts_line == sshd.host_public_line()
-    sshd.trust()
+    # /dev/null is not honoured: with "no" (accept-new) the key lands in ~/.ssh/known_hosts.
+    relaxed = (*via_options.options, "UserKnownHostsFile=/dev/null", "StrictHostKeyChecking=no")
+    await (await open_ssh(replace(via_options, options=relaxed), ["true"])).close()
+    assert (sshd.home / ".ssh" / "known_hosts").read_text() == sshd.host_public_line()
     client = TmuxClient(await open_ssh(via_options, tmux_argv(tmux_server, "s")))
     try:
         assert (await client.start()).name == "s"
@@ -455,6 +461,7 @@ async def test_host_block_in_ssh_config_applies_with_its_proxy_jump(
     jump_sshd.process.terminate()
     log = jump_sshd.process.communicate(timeout=5)[1].decode(errors="replace")
     assert "Accepted publickey" in log and "Entering interactive session" in log
+    assert f"direct_tcpip: originator  port 0, target 127.0.0.1 port {sshd.port}" in log
 
 
 async def test_unknown_host_behind_an_alias_is_named_by_its_host_name(sshd: SSHServer) -> None:

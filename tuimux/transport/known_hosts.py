@@ -1,88 +1,74 @@
-"""OpenSSH's host-key rules that asyncssh leaves to its caller.
+"""known_hosts files: read as OpenSSH reads them, appended to as OpenSSH appends.
 
-asyncssh raises the same error for an unknown and a changed key, so the two are told apart
-here, from the files; accepted keys are appended the way OpenSSH would (hashed when
-``HashKnownHosts yes``).
+Reading follows symbolic links (a known_hosts kept in a dotfiles repository is common) but
+only ever reads regular files, so a FIFO or a device named in ssh_config cannot hang or
+feed tuimux; an unreadable line is skipped, as ssh skips it. Writing never follows a link
+and never changes the mode of a file tuimux did not create.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
+import errno
 import hashlib
 import hmac
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import asyncssh
 
 from tuimux.errors import HostKeyError
-from tuimux.transport.ssh_target import SSHTarget, options_config
 
-HOST_KEY_TIMEOUT = 15
-
-
-async def explain_host_key(target: SSHTarget, error: Exception) -> HostKeyError:
-    """Say whether the host is unknown or its key changed, with the key's fingerprint."""
-    files = target.known_hosts_files
-    known = asyncssh.read_known_hosts(files) if files else None
-    port = target.port or 22
-    matches = known.match(target.host, "", port) if known is not None else ((),) * 7
-    key: asyncssh.SSHKey | None = None
-    with contextlib.suppress(TimeoutError, OSError, asyncssh.Error):
-        key = await asyncio.wait_for(
-            asyncssh.get_server_host_key(target.host, port), HOST_KEY_TIMEOUT
-        )
-    shown = f"{key.get_algorithm()} key {key.get_fingerprint('sha256')}" if key else "key"
-    if key is not None and key in matches[2]:
-        return HostKeyError(
-            f"The host key of {target.host} ({shown}) is marked @revoked in "
-            f"{' or '.join(files)}. Refusing to connect."
-        )
-    where = ", ".join(known_hosts_lines(files, target.host, port)) or " or ".join(files)
-    if matches[1] and not matches[0]:
-        # OpenSSH would fall back to asking about the plain key; a host that should show
-        # a CA-signed key and does not is refused instead (it is what an impostor does).
-        return HostKeyError(
-            f"The host key of {target.host} ({shown}) is not signed by the certificate "
-            f"authority that {where} trusts for it. Refusing to connect."
-        )
-    if matches[0]:
-        return HostKeyError(
-            f"The host key of {target.host} has changed: it now offers the {shown}, which "
-            f"does not match {where}. Refusing to connect; if the change is expected, "
-            f"remove the old entry with 'ssh-keygen -R {known_hosts_name(target.host, port)}'."
-        )
-    return HostKeyError(
-        f"The authenticity of {target.host} cannot be established: it offers the {shown}, "
-        "which is in no known_hosts file. Refusing to connect.",
-        host=known_hosts_name(target.host, target.port),
-        fingerprint=shown,
-        known_hosts_line=(
-            known_hosts_line(target.host, target.port, key, hashed=hash_known_hosts(target))
-            if key
-            else None
-        ),
-    )
+# asyncssh's match result: trusted keys, CA keys, revoked keys, then four X.509 lists.
+Matches = tuple[list[Any], ...]
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a known_hosts beyond this is not one a person keeps
 
 
-def known_hosts_lines(files: Sequence[str], host: str, port: int) -> list[str]:
-    """``file:line`` of every known_hosts entry for the host (hashed entries included),
-    matched one line at a time by asyncssh's own matcher."""
-    found = []
-    for name in files:
-        with contextlib.suppress(OSError):
-            lines = Path(name).read_text(encoding="utf-8", errors="replace").splitlines()
-            for number, line in enumerate(lines, 1):
-                if not line.strip() or line.lstrip().startswith("#"):
+class KnownHosts:
+    """The entries of several known_hosts files, with where each one came from."""
+
+    def __init__(self, files: Sequence[Path]) -> None:
+        self.files = tuple(files)
+        self._known = asyncssh.SSHKnownHosts()
+        self._lines: list[tuple[Path, int, str]] = []
+        for path in self.files:
+            for number, line in enumerate(_read_lines(path), 1):
+                text = line.strip()
+                if not text or text.startswith("#"):
                     continue
                 with contextlib.suppress(ValueError, asyncssh.Error):
-                    matched = asyncssh.import_known_hosts(line + "\n").match(host, "", port)
-                    if matched[0] or matched[1]:
-                        found.append(f"{name}:{number}")
-    return found
+                    self._known.load(text)
+                    self._lines.append((path, number, text))
+
+    def match(self, name: str, port: int | None) -> Matches:
+        """Keys for ``name`` (looked up by name only, as ssh does with CheckHostIP no)."""
+        return tuple(list(found) for found in self._known.match(name, "", port))
+
+    def where(self, name: str, port: int | None, *, revoked: bool = False) -> list[str]:
+        """``file:line`` of each entry for the host (hashed ones included)."""
+        found = []
+        for path, number, text in self._lines:
+            with contextlib.suppress(ValueError, asyncssh.Error):
+                matched = asyncssh.import_known_hosts(text + "\n").match(name, "", port)
+                if matched[2] if revoked else (matched[0] or matched[1]):
+                    found.append(f"{path}:{number}")
+        return found
+
+
+def _read_lines(path: Path) -> list[str]:
+    """The lines of a regular file; nothing for a missing file, a FIFO, a device."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError:
+        return []
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return []
+        return file.read(MAX_FILE_BYTES).decode("utf-8", "replace").splitlines()
 
 
 def known_hosts_name(host: str, port: int | None) -> str:
@@ -103,29 +89,47 @@ def known_hosts_line(
     return f"{name} {algorithm} {data}\n"
 
 
-def hash_known_hosts(target: SSHTarget) -> bool:
-    """Whether ``HashKnownHosts yes`` is set (Debian's /etc/ssh/ssh_config sets it).
+def append_known_host(path: Path, line: str, ssh_directory: Path) -> None:
+    """Append an accepted key's line to ``path`` as ssh would, but safely.
 
-    The first value in -o, ~/.ssh/config, /etc/ssh/ssh_config wins, as with ssh; Host and
-    Match blocks are not told apart here (the option is a global habit, not per host).
+    The file is opened without following a symbolic link and must be a regular file; one
+    that does not exist is created 0600, and its directory 0700 only when it is
+    ``ssh_directory`` (``~/.ssh``, the one directory ssh creates too). A file that exists is
+    never chmod-ed: its mode is its owner's choice. Any refusal is one sentence.
     """
-    lines = list(options_config(target.options).splitlines())
-    for path in target.config_files:
-        with contextlib.suppress(OSError):
-            lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
-    for line in lines:
-        words = line.replace("=", " ", 1).split()
-        if len(words) >= 2 and words[0].lower() == "hashknownhosts":
-            return words[1].lower() == "yes"
-    return False
 
+    def refuse(why: str) -> HostKeyError:
+        return HostKeyError(f"tuimux did not add the host key to {path}: {why}.")
 
-def trust_host_key(target: SSHTarget, line: str) -> Path:
-    """Append an accepted key to ``~/.ssh/known_hosts`` (0600 in a 0700 directory)."""
-    directory = target.home / ".ssh"
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = directory / "known_hosts"
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    with os.fdopen(descriptor, "a", encoding="ascii") as file:
-        file.write(line)
-    return path
+    directory = path.parent
+    if not directory.is_dir():
+        if directory != ssh_directory:
+            raise refuse(f"its directory {directory} does not exist")
+        try:
+            directory.mkdir(mode=0o700)
+        except OSError as error:
+            raise refuse(f"{directory} could not be created ({error.strerror})") from None
+    flags = os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY
+    try:
+        try:
+            descriptor = os.open(path, flags)
+        except FileNotFoundError:
+            # O_EXCL: a link or file put there since is not followed, nor written through.
+            descriptor = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.EMLINK):
+            raise refuse(
+                "it is a symbolic link, and tuimux writes only to a file it opens without "
+                "following links (add the line yourself, or point UserKnownHostsFile at the "
+                "real file)"
+            ) from None
+        raise refuse(error.strerror or type(error).__name__) from None
+    with os.fdopen(descriptor, "r+b", buffering=0) as file:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise refuse("it is not a regular file")
+        data = line.encode("ascii")
+        # A last line without its newline would be glued to the new one.
+        if status.st_size and os.pread(descriptor, 1, status.st_size - 1) != b"\n":
+            data = b"\n" + data
+        file.write(data)

@@ -2,9 +2,10 @@
 
 The remote command is one string, as SSH requires; every word of it is quoted with
 ``shlex.quote`` so the remote shell interpolates nothing the user typed. No pty is asked
-for (see the local transport for why). Host keys are checked against the user's
-``~/.ssh/known_hosts`` *and* the system file, which asyncssh does not read by default;
-a known_hosts of None (which turns checking off) is never passed. Keepalive is on unless
+for (see the local transport for why). Host keys are checked against the files ssh_config
+names (UserKnownHostsFile, GlobalKnownHostsFile; the user's and the system's by default),
+under its StrictHostKeyChecking, by tuimux itself (host_key_check.py): a known_hosts of
+None (which turns checking off) is never passed. Keepalive is on unless
 ServerAliveInterval says otherwise, so a dead link ends the read within seconds.
 """
 
@@ -15,15 +16,17 @@ import contextlib
 import shlex
 import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
 import asyncssh
 
-from tuimux.errors import AuthError, ConnectError, UnreachableError
-from tuimux.transport.known_hosts import explain_host_key
+from tuimux.control.escape import printable
+from tuimux.errors import AuthError, ConnectError, HostKeyError, UnreachableError
+from tuimux.transport.host_key_check import HostKeyCheck, describe
+from tuimux.transport.known_hosts import KnownHosts, append_known_host
 from tuimux.transport.ssh_login import SSHLogin, locked_identities
+from tuimux.transport.ssh_settings import host_key_settings
 from tuimux.transport.ssh_target import SSHTarget, config_files, parse_jump
 
 KEEPALIVE_SECONDS = 5
@@ -102,12 +105,14 @@ class SSHTransport:
 def _options(
     target: SSHTarget, configs: list[str], extra: dict[str, object]
 ) -> asyncssh.SSHClientConnectionOptions:
-    """asyncssh's options for one hop; keepalive on unless ServerAliveInterval says."""
+    """asyncssh's options for one hop; keepalive on unless ServerAliveInterval says.
+
+    ``extra`` must name ``known_hosts`` for a real connection: never None (that turns
+    host-key checking off) and, given explicitly, it wins over ssh_config's known_hosts
+    keywords, which asyncssh would read without tokens and with ``none`` meaning "off".
+    """
     options = asyncssh.SSHClientConnectionOptions(
         host=target.host,  # so that Host and Match blocks apply to what is read here
-        # Never None: that turns host-key checking off; an empty list trusts no key.
-        # Passed explicitly, it also wins over UserKnownHostsFile anywhere.
-        known_hosts=target.known_hosts_files,
         config=configs,
         # Encrypted keys are skipped here and asked for in SSHLogin when reached.
         ignore_encrypted=True,
@@ -137,7 +142,12 @@ def _identity_files(target: SSHTarget, options: asyncssh.SSHClientConnectionOpti
 async def _connect(
     target: SSHTarget, tunnel: asyncssh.SSHClientConnection | None = None
 ) -> asyncssh.SSHClientConnection:
-    """One authenticated connection, with tuimux's host-key and keepalive rules."""
+    """One authenticated connection, with OpenSSH's host-key rules and tuimux's keepalive.
+
+    An unknown key under ``StrictHostKeyChecking ask`` ends the first attempt after the
+    key exchange; the user is asked about that key (``target.ask_trust``) and, after a
+    ``yes`` and the line written, the same path is tried again with only that key pinned.
+    """
     extra: dict[str, object] = {}
     if target.identities:  # else asyncssh offers ~/.ssh/id_* and the agent, like ssh
         extra["client_keys"] = list(target.identities)
@@ -148,38 +158,88 @@ async def _connect(
     # Always explicit: a ProxyJump from ssh_config left to asyncssh would connect that
     # hop with its own defaults (no system known_hosts, no keepalive); open_ssh does it.
     extra["tunnel"] = tunnel
-    with tempfile.TemporaryDirectory(prefix="tuimux-") as private:  # 0700
-        try:
-            options = _options(target, config_files(target, Path(private)), extra)
-        except (OSError, ValueError, asyncssh.Error) as error:
-            raise ConnectError(
-                f"The SSH settings for {target.description} could not be read: {error}."
-            ) from None
+    with tempfile.TemporaryDirectory(prefix="tuimux-") as private:  # 0700, for -o
+        configs = config_files(target, Path(private))
+        settings = host_key_settings(target, configs)
+        known = KnownHosts(settings.files)
+        pinned: asyncssh.SSHKey | None = None
+        while True:
+            check = HostKeyCheck(settings, known, pinned)
+            try:
+                connection = await _attempt(target, configs, extra, check)
+            except asyncssh.HostKeyNotVerifiable as error:
+                if check.verdict != "ask" or pinned is not None or target.ask_trust is None:
+                    raise check.refusal(str(error)) from None
+                pinned = await _ask(target, check)
+                continue
+            if check.verdict == "new":  # StrictHostKeyChecking accept-new (or no)
+                try:
+                    append_known_host(settings.user_files[0], check.line(), target.home / ".ssh")
+                except HostKeyError:
+                    connection.close()
+                    raise
+            return connection
+
+
+async def _ask(target: SSHTarget, check: HostKeyCheck) -> asyncssh.SSHKey:
+    """Show the key the real connection offered; on ``yes`` write it and pin it."""
+    assert target.ask_trust is not None and check.offered is not None
+    if not await target.ask_trust(check.name, describe(check.offered)):
+        raise HostKeyError(f"The host key of {check.name} was not accepted; nothing was written.")
+    append_known_host(check.settings.user_files[0], check.line(), target.home / ".ssh")
+    return check.offered
+
+
+async def _attempt(
+    target: SSHTarget, configs: list[str], extra: dict[str, object], check: HostKeyCheck
+) -> asyncssh.SSHClientConnection:
+    """One try at connecting and logging in, every failure but the host key's one sentence."""
+    algorithms = check.algorithms()
+    try:
+        options = _options(
+            target,
+            configs,
+            {
+                **extra,
+                "known_hosts": check.known_hosts,
+                **({"server_host_key_algs": algorithms} if algorithms is not None else {}),
+            },
+        )
+    except (OSError, ValueError, asyncssh.Error) as error:
+        raise ConnectError(
+            f"The SSH settings for {target.description} could not be read: {error}."
+        ) from None
     locked = locked_identities(_identity_files(target, options))
+    # Who asks in a keyboard-interactive prompt, as OpenSSH names it: user@alias-or-host.
+    who = f"{options.username}@{check.settings.name}"
     try:
         return await asyncio.wait_for(
             asyncssh.connect(
-                target.host, options=options, client_factory=lambda: SSHLogin(target, locked)
+                target.host,
+                # Given here, not only in the options: connect() passes its own default
+                # tunnel=() over the options' one, and the hop was silently skipped.
+                tunnel=extra["tunnel"],
+                options=options,
+                client_factory=lambda: SSHLogin(target, locked, check, who),
             ),
             # A person may be typing a password: the login gets its own longer limit.
             CONNECT_TIMEOUT if target.ask_secret is None else 300,
         )
-    except asyncssh.HostKeyNotVerifiable as error:
-        # Host and port may come from -o or ssh_config (HostName, HostKeyAlias, Port):
-        # name the host as the known_hosts lookup did.
-        named = getattr(options, "host_key_alias", None) or getattr(options, "host", None)
-        port = getattr(options, "port", None) or target.port
-        effective = replace(target, host=named or target.host, port=port)
-        raise await explain_host_key(effective, error) from None
+    except asyncssh.HostKeyNotVerifiable:
+        raise
     except asyncssh.PermissionDenied:
         raise AuthError(
             f"{target.description} refused every key and password tuimux offered."
         ) from None
     except (TimeoutError, OSError, asyncssh.ConnectionLost) as error:
-        reason = str(error) or type(error).__name__
+        # asyncssh's reasons quote the peer (a disconnect message, its algorithm names):
+        # hostile text, made printable before it becomes part of a message.
+        reason = printable(str(error) or type(error).__name__)
         raise UnreachableError(f"Could not connect to {target.description}: {reason}.") from None
     except asyncssh.Error as error:
-        raise ConnectError(f"Could not connect to {target.description}: {error}.") from None
+        raise ConnectError(
+            f"Could not connect to {target.description}: {printable(str(error))}."
+        ) from None
 
 
 def configured_jump(target: SSHTarget) -> str | None:

@@ -28,15 +28,14 @@ class SSHTarget:
     ask_secret: Callable[[str, bool], Awaitable[str | None]] | None = field(
         default=None, compare=False
     )
+    # Asks whether to trust a host key seen for the first time: (host as known_hosts
+    # names it, "ALGORITHM key SHA256:…") → True only for the user's "yes". Without it
+    # an unknown host is refused (StrictHostKeyChecking ask) and nothing is written.
+    ask_trust: Callable[[str, str], Awaitable[bool]] | None = field(default=None, compare=False)
     # Test seams: the files a real run takes from the user's home and from /etc/ssh.
     home: Path = field(default_factory=Path.home)
     read_config: bool = True
     system: Path = SYSTEM_DIRECTORY
-
-    @property
-    def known_hosts_files(self) -> list[str]:
-        files = [self.home / ".ssh" / "known_hosts", self.system / "ssh_known_hosts"]
-        return [str(path) for path in files if path.is_file()]
 
     @property
     def config_files(self) -> list[Path]:
@@ -94,6 +93,7 @@ def parse_jump(jump: str, like: SSHTarget) -> list[SSHTarget]:
                 port=port,
                 identities=like.identities,
                 ask_secret=like.ask_secret,
+                ask_trust=like.ask_trust,
                 home=like.home,
                 read_config=like.read_config,
                 system=like.system,
