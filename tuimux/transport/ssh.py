@@ -21,7 +21,7 @@ from typing import cast
 
 import asyncssh
 
-from tuimux.errors import AuthError, ConnectError, UnreachableError
+from tuimux.errors import AuthError, ConnectError, UnreachableError, user_message
 from tuimux.transport.known_hosts import explain_host_key
 from tuimux.transport.ssh_login import SSHLogin, locked_identities
 from tuimux.transport.ssh_target import SSHTarget, config_files, parse_jump
@@ -153,7 +153,8 @@ async def _connect(
             options = _options(target, config_files(target, Path(private)), extra)
         except (OSError, ValueError, asyncssh.Error) as error:
             raise ConnectError(
-                f"The SSH settings for {target.description} could not be read: {error}."
+                f"The SSH settings for {target.description} could not be read: "
+                f"{user_message(error).rstrip('.')}."
             ) from None
     locked = locked_identities(_identity_files(target, options))
     try:
@@ -176,10 +177,13 @@ async def _connect(
             f"{target.description} refused every key and password tuimux offered."
         ) from None
     except (TimeoutError, OSError, asyncssh.ConnectionLost) as error:
-        reason = str(error) or type(error).__name__
+        # The reason of a ConnectionLost or DisconnectError is the peer's, sent before
+        # its host key was checked: it is text from anyone, like all of user_message's.
+        reason = user_message(error).rstrip(".")
         raise UnreachableError(f"Could not connect to {target.description}: {reason}.") from None
     except asyncssh.Error as error:
-        raise ConnectError(f"Could not connect to {target.description}: {error}.") from None
+        reason = user_message(error).rstrip(".")
+        raise ConnectError(f"Could not connect to {target.description}: {reason}.") from None
 
 
 def configured_jump(target: SSHTarget) -> str | None:
@@ -212,5 +216,6 @@ async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:
         connection.close()
         for hop_connection in reversed(hops):
             hop_connection.close()
-        raise ConnectError(f"{target.description} refused to run tmux: {error}.") from None
+        reason = user_message(error).rstrip(".")  # the server's ChannelOpenError reason
+        raise ConnectError(f"{target.description} refused to run tmux: {reason}.") from None
     return SSHTransport(connection, process, target.description, hops)
