@@ -21,7 +21,7 @@ from typing import TextIO
 from tuimux.client import TmuxClient
 from tuimux.control.command import build
 from tuimux.control.policy import redacted
-from tuimux.errors import ConfigError
+from tuimux.errors import ConfigError, user_message
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class AuditLog:
         except OSError as error:
             if not self._failed:
                 self._failed = True
-                log.warning("audit log %s: %s", self.path, error)
+                log.warning("audit log %s: %s", self.path, user_message(error))
 
     def close(self) -> None:
         self._file.close()

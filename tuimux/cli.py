@@ -1,27 +1,88 @@
-"""The ``tuimux`` command: arguments in, one sentence and an exit status out."""
+"""The ``tuimux`` command: arguments in, one sentence and an exit status out.
+
+What the user reads on stderr comes from :func:`say` only, through the one sanitiser.
+Libraries stay quiet unless ``--debug``: ``cryptography`` 51 warns about DSA when asyncssh
+is imported, and a user must see one sentence, not a library's warning. So this module
+imports no third-party package at load time (the console script imports it before
+:func:`main` can set any filter), and a local attach never imports asyncssh at all.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import logging
 import os
 import shutil
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+import warnings
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuimux import __version__
-from tuimux.audit import AuditLog
-from tuimux.client import TmuxClient
-from tuimux.config import Loaded, Settings, config_path, load
-from tuimux.connect import Target, connect_local, connect_ssh, reattach_ssh
-from tuimux.errors import TuimuxError
+from tuimux.control.escape import printable
+from tuimux.errors import TuimuxError, one_line, user_message
 from tuimux.transport.ssh_target import SSHTarget, parse_destination
 
 if TYPE_CHECKING:
+    from tuimux.client import TmuxClient
+    from tuimux.config import Loaded, Settings
+    from tuimux.connect import Target
     from tuimux.ui.app import TuimuxApp
+
+
+def say(message: str) -> None:
+    """Tell the user one line on stderr: the only place tuimux writes there. The message
+    may quote a peer (an error's reason, tmux's ``%exit`` text), so it is made printable
+    here too, whatever the caller did."""
+    print(f"tuimux: {one_line(message)}", file=sys.stderr)
+
+
+class SafeFormatter(logging.Formatter):
+    """Log records quote peers too (asyncssh logs a server's disconnect reason): every
+    line of a formatted record goes through the sanitiser before it reaches stderr."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "\n".join(printable(line) for line in super().format(record).split("\n"))
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time (Textual swaps it while it runs)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+@contextlib.contextmanager
+def library_output(debug: bool) -> Iterator[None]:
+    """Warnings and log records from libraries (and tuimux's own log) reach stderr only
+    with ``--debug``, and then sanitised; the state is restored afterwards (tests call
+    :func:`main` in-process)."""
+    root = logging.getLogger()
+    handler: logging.Handler
+    if debug:
+        handler = _StderrHandler()
+        handler.setFormatter(SafeFormatter("%(name)s: %(levelname)s: %(message)s"))
+    else:
+        handler = logging.NullHandler()  # also keeps logging's last-resort handler away
+    level = root.level
+    root.addHandler(handler)
+    if debug:
+        root.setLevel(logging.DEBUG)
+    try:
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -88,11 +149,17 @@ def parser() -> argparse.ArgumentParser:
         "--config",
         metavar="PATH",
         type=Path,
-        help=f"settings file (default: {config_path()})",
+        help=f"settings file (default: {_config_path()})",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument("--version", action="version", version=f"tuimux {__version__}")
     return parser
+
+
+def _config_path() -> Path:
+    from tuimux.config import config_path
+
+    return config_path()
 
 
 # --colors value → Textual's TEXTUAL_COLOR_SYSTEM, which it reads once at import.
@@ -100,7 +167,7 @@ COLOR_SYSTEMS = {"auto": "auto", "truecolor": "truecolor", "256": "256", "16": "
 
 
 def _refuse(message: str) -> int:
-    print(f"tuimux: {message}", file=sys.stderr)
+    say(message)
     return 2
 
 
@@ -142,6 +209,8 @@ async def connect_ssh_asking(
 ) -> TmuxClient:
     """Connect over SSH; a host never seen before is shown and trusted only on ``yes``
     (asked by the transport about the key its real connection was offered)."""
+    from tuimux.connect import connect_ssh
+
     return await connect_ssh(replace(ssh, ask_trust=ask), target, *pane_area())
 
 
@@ -153,6 +222,7 @@ async def run(
     notes: Sequence[str] = (),
 ) -> int:
     """Attach first, so a failure is one sentence on a clean screen; then draw."""
+    from tuimux.connect import connect_local, reattach_ssh
     from tuimux.ui.app import TuimuxApp
 
     reattach = None
@@ -163,14 +233,14 @@ async def run(
         else:
             client = await connect_local(target, *pane_area())
     except TuimuxError as error:
-        print(f"tuimux: {error}", file=sys.stderr)
+        say(user_message(error))
         return 1
     app = TuimuxApp(client, reattach, theme=theme, notes=notes)
     if ssh is not None and isinstance(ssh.ask_secret, SecretAsker):
         ssh.ask_secret.app = app
     await app.run_async()
     if app.error:
-        print(f"tuimux: {app.error}", file=sys.stderr)
+        say(app.error)
         return 1
     return app.return_code or 0
 
@@ -178,6 +248,8 @@ async def run(
 def chosen_settings(loaded: Loaded, args: argparse.Namespace, host: str | None) -> Settings:
     """The command line wins over the file, option by option; ``host`` is the destination
     as typed (None for a local attach) and picks the file's ``[hosts."…"]`` sections."""
+    from tuimux.config import Settings
+
     chosen = loaded.settings_for(host)
     return Settings(
         tmux=args.tmux if args.tmux is not None else chosen.tmux,
@@ -189,6 +261,17 @@ def chosen_settings(loaded: Loaded, args: argparse.Namespace, host: str | None) 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # Before anything third-party is imported: its import-time warnings are libraries'.
+    with library_output("--debug" in arguments):
+        return _main(arguments)
+
+
+def _main(argv: Sequence[str]) -> int:
+    from tuimux.audit import AuditLog
+    from tuimux.config import load
+    from tuimux.connect import Target
+
     args = parser().parse_args(argv)
     session = args.session
     if session is not None and (not session or any(c in session for c in "\n\r\0")):
@@ -196,15 +279,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         loaded = load(args.config)
     except TuimuxError as error:
-        return _refuse(str(error))
+        return _refuse(user_message(error))
     for warning in loaded.warnings:
-        print(f"tuimux: warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}")
     user = host = None
     if args.destination is not None:
         try:
             user, host = parse_destination(args.destination)
         except TuimuxError as error:
-            return _refuse(str(error))
+            return _refuse(user_message(error))
     settings = chosen_settings(loaded, args, host)
     if settings.colors is not None:
         os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS[settings.colors]
@@ -224,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             audit = AuditLog(settings.audit_log, ssh.description if ssh is not None else "local")
         except TuimuxError as error:
-            return _refuse(str(error))
+            return _refuse(user_message(error))
     target = Target(
         tmux=settings.tmux or "tmux",
         socket_name=args.socket_name,
@@ -240,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         if args.debug:
             raise
-        print("tuimux: an internal error stopped the program (run with --debug).", file=sys.stderr)
+        say("an internal error stopped the program (run with --debug).")
         return 70
     finally:
         if audit is not None:

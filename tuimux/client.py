@@ -30,7 +30,7 @@ from tuimux.control.framing import needs_seal, new_sentinel
 from tuimux.control.lines import LineSplitter
 from tuimux.control.parser import ControlParser, parse_notification
 from tuimux.control.policy import read_only_allows
-from tuimux.errors import ConnectError, ReadOnlyError, SessionClosed, TmuxError
+from tuimux.errors import ConnectError, ReadOnlyError, SessionClosed, TmuxError, user_message
 from tuimux.transport.base import Transport
 
 log = logging.getLogger(__name__)
@@ -238,7 +238,7 @@ class TmuxClient:
                     for event in self._parser.feed_line(line):
                         self._handle(event)
         except (OSError, ConnectionError) as error:
-            reason = f"the connection to tmux failed: {error}"
+            reason = f"the connection to tmux failed: {user_message(error)}"
         finally:
             self._lost = self.exit_reason is None and not self._closing
             self._finish(self.exit_reason or reason)

@@ -27,7 +27,7 @@ from typing import Any
 
 import platformdirs
 
-from tuimux.errors import ConfigError
+from tuimux.errors import ConfigError, user_message
 from tuimux.host_patterns import matches, problem
 
 APP_NAME = "tuimux"
@@ -140,7 +140,8 @@ def load(path: Path | None = None) -> Loaded:
     except UnicodeDecodeError:
         raise ConfigError(f"The configuration file {path} is not UTF-8 text.") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"The configuration file {path} is not valid TOML: {error}.") from None
+        reason = user_message(error).rstrip(".")
+        raise ConfigError(f"The configuration file {path} is not valid TOML: {reason}.") from None
     return Loaded(_settings(path, data), hosts=_hosts(path, data.get("hosts")))
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from tuimux.audit import AuditLog
 from tuimux.client import TmuxClient
 from tuimux.control.command import escape_format
-from tuimux.errors import AttachError, ConnectError, TuimuxError
+from tuimux.control.escape import printable
+from tuimux.errors import AttachError, ConnectError, TuimuxError, user_message
 from tuimux.transport.base import Transport
 from tuimux.transport.local import LocalTransport, tmux_argv
-from tuimux.transport.ssh import open_ssh
 from tuimux.transport.ssh_target import SSHTarget
 
 # What tmux prints when there is nothing to attach to (client.c / cmd-attach-session.c).
@@ -62,6 +62,10 @@ def local_opener(target: Target) -> Opener:
 
 def ssh_opener(ssh: SSHTarget) -> Opener:
     async def open_remote(argv: list[str]) -> Transport:
+        # Imported here: a local attach never loads asyncssh (nor the warnings its
+        # cryptography prints at import).
+        from tuimux.transport.ssh import open_ssh
+
         return await open_ssh(ssh, argv)
 
     return open_remote
@@ -83,7 +87,7 @@ async def _start(
     try:
         await client.start()
     except ConnectError as error:  # tmux's own words: say which server they came from
-        message = str(error)
+        message = user_message(error)
         raise AttachError(
             f"Could not attach to tmux{where}: {message[:1].lower()}{message[1:]}"
         ) from None
@@ -96,6 +100,7 @@ async def _start(
 
 
 MINIMUM_VERSION = (3, 2)  # pause-after flow control, %extended-output, client flags
+VERSION_SHOWN = 40  # of the remote's version reply, which it may make anything
 
 
 def tmux_version(text: str) -> tuple[int, int] | None:
@@ -117,7 +122,7 @@ async def _require_version(client: TmuxClient) -> None:
     if version is not None and version < MINIMUM_VERSION:
         await client.detach()
         raise ConnectError(
-            f"tmux {text} is too old: tuimux needs tmux "
+            f"tmux {printable(text, VERSION_SHOWN)} is too old: tuimux needs tmux "
             f"{MINIMUM_VERSION[0]}.{MINIMUM_VERSION[1]} or later."
         )
 

@@ -1,14 +1,52 @@
-"""One small hierarchy of errors, each with a message a user can act on.
+"""One small hierarchy of errors, each with a message a user can act on, and the one
+place where an error becomes text.
 
 The CLI turns any ``TuimuxError`` into one sentence and a non-zero exit status; tracebacks
-are only shown with ``--debug``.
+are only shown with ``--debug``. Messages quote what the outside world said (an SSH
+server's disconnect reason, tmux's ``%error`` text and version reply, a remote shell's
+stderr), and whoever answers the TCP port says it before any host key is checked: a
+``TuimuxError`` therefore makes its message printable when it is made, whoever built it,
+and :func:`user_message` is how any other exception becomes text.
 """
 
 from __future__ import annotations
 
+from tuimux.control.escape import printable
+
+# One sentence: long enough for a host-key error naming its known_hosts files, short
+# enough that a peer's reason cannot fill the screen.
+MESSAGE_LIMIT = 1000
+# What an exception from a library (asyncssh, the OS) may add to a sentence of ours.
+REASON_LIMIT = 300
+
 
 class TuimuxError(Exception):
-    """Base of every error tuimux reports to the user."""
+    """Base of every error tuimux reports to the user; its message is always printable."""
+
+    def __init__(self, message: str = "", *args: object) -> None:
+        super().__init__(one_line(str(message), MESSAGE_LIMIT), *args)
+
+    def __str__(self) -> str:
+        # Again here: ``args`` can be replaced after the error was made.
+        return one_line(str(self.args[0]), MESSAGE_LIMIT) if self.args else ""
+
+
+def user_message(error: BaseException) -> str:
+    """What the user is told about ``error``: printable, bounded, never empty.
+
+    A ``TuimuxError`` says it already; anything else (asyncssh's ``DisconnectError`` and
+    ``ChannelOpenError`` with the peer's reason, an ``OSError`` from a proxy command) is
+    library text, cut shorter, and named by its type when it says nothing.
+    """
+    if isinstance(error, TuimuxError):
+        return str(error) or type(error).__name__
+    return one_line(str(error), REASON_LIMIT) or type(error).__name__
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """A sentence for the user: printable, bounded, and on one line (runs of white space,
+    newlines too, become one space)."""
+    return printable(" ".join(text.split()), limit)
 
 
 class CommandError(TuimuxError, ValueError):
@@ -29,7 +67,7 @@ class TmuxError(TuimuxError):
     def __init__(self, command: str, message: str) -> None:
         super().__init__(message or f"tmux refused {command!r}")
         self.command = command
-        self.message = message
+        self.message = printable(message, MESSAGE_LIMIT)
 
 
 class ReadOnlyError(TuimuxError):

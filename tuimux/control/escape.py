@@ -69,13 +69,47 @@ def unvis(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Replaced by U+FFFD, so that something visibly stood there: C0 (ESC, BEL, CR, LF…), DEL,
+# C1 (CSI 0x9b and OSC 0x9d start sequences on their own in many terminals) and lone
+# surrogates (a ``surrogateescape``-decoded path or reason cannot even be written out).
+_REPLACED = "\x00-\x1f\x7f-\x9f\ud800-\udfff"
+# Dropped: invisible characters of width 0 that reorder or hide what is shown. Bidi
+# embeddings, overrides, isolates and marks (``spoof\u202etxt.exe`` reads "spoofexe.txt"),
+# zero-width spaces and joiners of words, the line and paragraph separators, interlinear
+# annotations, Egyptian, shorthand and musical format controls and the tag characters
+# (invisible ASCII). Each has width 0 in pyte, so dropping one never shifts a pane's
+# cells. ZWJ and ZWNJ stay (emoji sequences and Indic/Persian spelling need them), and so
+# do the format characters that are drawn (soft hyphen, Arabic number signs).
+_DROPPED = (
+    "\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f"
+)
+_UNSAFE = re.compile(f"[{_REPLACED}{_DROPPED}]")
+_REPLACE = re.compile(f"[{_REPLACED}]")
+_DROP = re.compile(f"[{_DROPPED}]")
+# Enough for any row of a pane (tmux keeps at most 21 bytes a cell) and any name a
+# person gives; text from outside is cut there, so nothing a peer sends is drawn whole
+# however long it is.
+TEXT_LIMIT = 16384
 
 
-def printable(text: str) -> str:
-    """Replace control characters so a name or title can never drive the host terminal.
+def printable(text: str, limit: int = TEXT_LIMIT) -> str:
+    """The one way text from outside (tmux, a pane, an SSH server, an OS error) becomes
+    text to show: in a widget, on stderr, in a log record or in an error message.
 
-    Names and titles are chosen by whoever controls the pane; Rich and Textual pass most
-    control characters straight through to the host terminal.
+    Names, titles, error reasons and replies are chosen by whoever controls the pane, the
+    tmux server or the host answering the port; Rich and Textual pass most control
+    characters straight through to the host terminal, which would then set its title,
+    clipboard (OSC 52) or screen. Controls become U+FFFD, invisible reordering and hiding
+    characters are dropped (see ``_DROPPED``) and text longer than ``limit`` characters is
+    cut, ending in "…". Markup is not this function's business: whatever draws the result
+    must take it as plain text (``rich.text.Text``, ``markup=False``).
     """
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text) if _CONTROL.search(text) else text
+    if len(text) > limit:
+        text = text[: max(limit - 1, 0)] + "…"
+    # str.isprintable() is False for every character handled here (all are Cc, Cf, Zl, Zp
+    # or Cs) and runs in C: most text, pane rows above all, leaves at once.
+    if text.isprintable() or _UNSAFE.search(text) is None:
+        return text
+    return _DROP.sub("", _REPLACE.sub("\N{REPLACEMENT CHARACTER}", text))

@@ -21,8 +21,7 @@ from typing import cast
 
 import asyncssh
 
-from tuimux.control.escape import printable
-from tuimux.errors import AuthError, ConnectError, HostKeyError, UnreachableError
+from tuimux.errors import AuthError, ConnectError, HostKeyError, UnreachableError, user_message
 from tuimux.transport.host_key_check import HostKeyCheck, describe
 from tuimux.transport.known_hosts import KnownHosts, append_known_host
 from tuimux.transport.ssh_login import SSHLogin, locked_identities
@@ -207,7 +206,8 @@ async def _attempt(
         )
     except (OSError, ValueError, asyncssh.Error) as error:
         raise ConnectError(
-            f"The SSH settings for {target.description} could not be read: {error}."
+            f"The SSH settings for {target.description} could not be read: "
+            f"{user_message(error).rstrip('.')}."
         ) from None
     locked = locked_identities(_identity_files(target, options))
     # Who asks in a keyboard-interactive prompt, as OpenSSH names it: user@alias-or-host.
@@ -232,14 +232,13 @@ async def _attempt(
             f"{target.description} refused every key and password tuimux offered."
         ) from None
     except (TimeoutError, OSError, asyncssh.ConnectionLost) as error:
-        # asyncssh's reasons quote the peer (a disconnect message, its algorithm names):
-        # hostile text, made printable before it becomes part of a message.
-        reason = printable(str(error) or type(error).__name__)
+        # The reason of a ConnectionLost or DisconnectError is the peer's, sent before
+        # its host key was checked: it is text from anyone, like all of user_message's.
+        reason = user_message(error).rstrip(".")
         raise UnreachableError(f"Could not connect to {target.description}: {reason}.") from None
     except asyncssh.Error as error:
-        raise ConnectError(
-            f"Could not connect to {target.description}: {printable(str(error))}."
-        ) from None
+        reason = user_message(error).rstrip(".")
+        raise ConnectError(f"Could not connect to {target.description}: {reason}.") from None
 
 
 def configured_jump(target: SSHTarget) -> str | None:
@@ -272,5 +271,6 @@ async def open_ssh(target: SSHTarget, argv: Sequence[str]) -> SSHTransport:
         connection.close()
         for hop_connection in reversed(hops):
             hop_connection.close()
-        raise ConnectError(f"{target.description} refused to run tmux: {error}.") from None
+        reason = user_message(error).rstrip(".")  # the server's ChannelOpenError reason
+        raise ConnectError(f"{target.description} refused to run tmux: {reason}.") from None
     return SSHTransport(connection, process, target.description, hops)

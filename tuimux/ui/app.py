@@ -20,7 +20,7 @@ from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
 from tuimux.control.command import build
 from tuimux.control.escape import printable
-from tuimux.errors import TuimuxError, UnreachableError
+from tuimux.errors import TuimuxError, UnreachableError, one_line, user_message
 from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.terminal.mouse import encode_mouse
@@ -50,6 +50,7 @@ READ_ONLY_ACTIONS = (
 )
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
+LOST_FOR_GOOD = "The connection to tmux was lost and not restored"
 
 
 class TuimuxApp(PrefixActions, inherit_bindings=False):
@@ -123,7 +124,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             self.mirror = SessionMirror(self.client, self)
             await self.mirror.start()
         except TuimuxError as error:
-            self.fail(str(error))
+            self.fail(user_message(error))
             return
         self.status_bar.message = "read-only" if self.client.read_only else ""
         self.mirror.resize(*self._area_size())
@@ -138,7 +139,9 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         return self.window_view.size.width, self.window_view.size.height
 
     def fail(self, message: str) -> None:
-        self.error = message
+        """End with one sentence for the CLI to print; it may quote tmux's ``%exit``
+        reason or an SSH server's, so it is made printable here."""
+        self.error = one_line(message)
         self.exit(return_code=1)
 
     # -- MirrorListener ------------------------------------------------------------------
@@ -207,9 +210,9 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             try:
                 client = await self.reattach(session_id, *self._area_size())
             except UnreachableError as error:
-                reason = str(error).rstrip(".")
+                reason = user_message(error).rstrip(".")
             except TuimuxError as error:  # the host answered: the session or tmux is gone
-                self.fail(f"The connection to tmux was lost and not restored: {error}")
+                self.fail(f"{LOST_FOR_GOOD}: {user_message(error)}")
                 return
             else:
                 self.client, self.mirror = client, SessionMirror(client, self)
@@ -218,9 +221,9 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
                     break
                 except TuimuxError as error:
                     if not client.link_lost:
-                        self.fail(f"The connection to tmux was lost and not restored: {error}")
+                        self.fail(f"{LOST_FOR_GOOD}: {user_message(error)}")
                         return
-                    reason = str(error).rstrip(".")
+                    reason = user_message(error).rstrip(".")
             delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS)) - 1]
             for left in range(delay, 0, -1):
                 self._offline_note(reason, f"Trying again in {left} s (try {attempt + 1}).")
@@ -234,10 +237,12 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
 
     def _offline_note(self, reason: str, next_step: str) -> None:
         """The banner says what happened in full (it wraps on a narrow screen); the
-        status bar keeps its one line."""
+        status bar keeps its one line. The reason may be an SSH server's, sent before its
+        host key was checked: printable, and drawn as Text (never markup)."""
+        reason = one_line(reason).rstrip(".")
         self.offline_banner.update(
             Text(
-                f"The connection to tmux was lost: {reason.rstrip('.')}. {next_step} "
+                f"The connection to tmux was lost: {reason}. {next_step} "
                 "Keys typed now are not sent; C-b d quits (the session keeps running)."
             )
         )

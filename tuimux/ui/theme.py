@@ -12,6 +12,8 @@ from pathlib import Path
 
 from textual.theme import Theme
 
+from tuimux.errors import user_message
+
 DEFAULT_THEME = "tuimux-dark"
 _FIELDS = (
     "primary",
@@ -59,5 +61,5 @@ def bundled_themes() -> tuple[list[Theme], list[str]]:
         try:
             themes.append(theme_from_toml(text))
         except (ValueError, tomllib.TOMLDecodeError) as error:
-            problems.append(f"theme {origin} was skipped: {error}")
+            problems.append(f"theme {origin} was skipped: {user_message(error)}")
     return themes, problems
