@@ -161,9 +161,7 @@ def test_stderr_is_written_in_one_function_and_it_sanitises() -> None:
 OWN_ERRORS = {cls.__name__ for cls in error_classes()}
 # Attributes of an exception that are not a peer's text.
 NOT_TEXT = {"strerror", "errno", "known_hosts_line", "unknown", "code", "command"}
-# client.py's read loop turns an OSError into the reason it hands on; the lead rewrites
-# client.py, and that reason only reaches the user through SessionClosed (a TuimuxError),
-# App.fail and the banner, which sanitise. It should use user_message too.
+# (file, function) pairs allowed to turn a library exception into text another way: none.
 KNOWN: set[tuple[str, str]] = set()
 
 
