@@ -168,7 +168,7 @@ async def _connect(
                 connection = await _attempt(target, configs, extra, check)
             except asyncssh.HostKeyNotVerifiable as error:
                 if check.verdict != "ask" or pinned is not None or target.ask_trust is None:
-                    raise check.refusal(str(error)) from None
+                    raise check.refusal(user_message(error)) from None
                 pinned = await _ask(target, check)
                 continue
             if check.verdict == "new":  # StrictHostKeyChecking accept-new (or no)

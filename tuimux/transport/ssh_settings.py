@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from asyncssh.config import SSHClientConfig, SSHConfig
 
-from tuimux.errors import ConnectError
+from tuimux.errors import ConnectError, user_message
 from tuimux.transport.ssh_target import SSHTarget
 
 # ssh_config(5): the defaults when the keyword is not set (or set to none, see below).
@@ -99,7 +99,8 @@ def host_key_settings(target: SSHTarget, configs: Sequence[str]) -> HostKeySetti
         )
     except (OSError, ValueError) as error:
         raise ConnectError(
-            f"The SSH settings for {target.description} could not be read: {error}."
+            f"The SSH settings for {target.description} could not be read: "
+            f"{user_message(error).rstrip('.')}."
         ) from None
     host = str(config.get("Hostname", target.host))
     port = target.port or int(cast(int, config.get("Port", 22)))
