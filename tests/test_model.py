@@ -180,6 +180,8 @@ async def test_pane_queries_send_nothing_upstream(tmux_server: TmuxServer) -> No
     await mirror.start()
     client.on_send = sent.append
     pane = tmux_server.display("s:", "#{pane_id}")
+    # Typed before the shell's first prompt, the output would share the prompt's line.
+    tmux_server.wait_for(lambda: tmux_server.capture(pane).strip() != "")
     try:
         tmux_server.run(
             "send-keys", "-t", pane, "printf '\\033[c\\033[6n\\033[5n\\033[>cdone\\n'", "Enter"
@@ -189,7 +191,8 @@ async def test_pane_queries_send_nothing_upstream(tmux_server: TmuxServer) -> No
             lambda: (
                 (mirror.flush() or True)
                 and "done" in [line.rstrip() for line in _screen_text(mirror, pane).split("\n")]
-            )
+            ),
+            detail=lambda: (_screen_text(mirror, pane), tmux_server.capture(pane), sent),
         )
         await client.command("display-message", "-p", "sync")
         assert without_sentinels(sent) == ["display-message -p sync"]
