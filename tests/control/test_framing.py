@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
+from tuimux.control.framing import needs_seal
 from tuimux.control.parser import ControlParser, parse_notification
 from tuimux.errors import TmuxError
 
@@ -35,13 +36,15 @@ class ScriptedTmux:
         self.description = "scripted"
         self.queue.put_nowait(b"%begin 1 99 0\n%end 1 99 0\n%session-changed $0 s\n")
 
-    def _block(self, lines: list[bytes], error: bool = False) -> bytes:
+    def _block(self, lines: list[bytes], error: bool = False, between: bool = False) -> bytes:
+        """One reply block; ``between``: tmux may write notifications after it (after a
+        sentinel, not between a read's %end and its sentinel: nothing runs there)."""
         self.number += 1
         guard = f"{TIME} {self.number} 1".encode()
         end = b"%error " if error else b"%end "
         out = b"%begin " + guard + b"\n" + b"".join(line + b"\n" for line in lines)
         out += end + guard + b"\n"
-        if self.between:
+        if between and self.between:
             out += self.between.pop(0) + b"\n"
         return out
 
@@ -56,9 +59,9 @@ class ScriptedTmux:
                 if argv[0] == "capture-pane":
                     out += self._block(self.screen)
                 elif argv[0] == "display-message":
-                    out += self._block([argv[-1].encode()])
+                    out += self._block([argv[-1].encode()], between=len(argv[-1]) == 32)
                 else:
-                    out += self._block([])
+                    out += self._block([], between=True)
         self.queue.put_nowait(out)
 
     async def read(self) -> bytes:
@@ -181,21 +184,59 @@ def test_a_sealed_block_without_its_end_is_unframed_and_desyncs() -> None:
     assert parser.feed_line(b"%output %1 after") == [ev.Output("%1", b"after")]
 
 
-def test_the_last_guard_before_the_sentinel_ends_the_block() -> None:
-    nonce = b"ffffffffffffffffffffffffffffffff"
+def sealed(lines: list[bytes], nonce: bytes) -> list[ev.Event]:
     parser = ControlParser()
     parser.feed_line(b"%begin 1 5 1")
     parser.seal({nonce})
-    lines = [
-        *(b"%end 1 5 1", b"%window-pane-changed @1 %9", b"%begin 1 6 1", b"x"),  # forged
-        *(b"%end 1 5 1", b"%output %2 real", b"%begin 1 6 1", nonce, b"%end 1 6 1"),
-    ]
     events: list[ev.Event] = []
     for line in lines:
         events += parser.feed_line(line)
-    assert events == [
-        ev.Reply(1, 5, 1, False, tuple(lines[:4])),
-        ev.Output("%2", b"real"),
+    return events
+
+
+def test_the_last_guard_before_the_sentinel_ends_the_block() -> None:
+    nonce = b"ffffffffffffffffffffffffffffffff"
+    forged = [b"%end 1 5 1", b"%window-pane-changed @1 %9", b"%begin 1 6 1", b"x"]
+    sentinel = [b"%begin 1 6 1", nonce, b"%end 1 6 1"]
+    assert sealed([*forged, b"%end 1 5 1", *sentinel], nonce) == [
+        ev.Reply(1, 5, 1, False, tuple(forged)),
         ev.Begin(1, 6, 1),
         ev.Reply(1, 6, 1, False, (nonce,)),
     ]
+
+
+def test_nothing_between_a_sealed_reply_and_its_sentinel_is_dispatched() -> None:
+    """run-shell's output after its %end (3.2a), a block if-shell inserts: re-read."""
+    nonce = b"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+    after = [b"%output %2 text", b"%begin 1 6 1", b"%window-pane-changed @1 %9", b"%end 1 6 1"]
+    sentinel = [b"%begin 1 7 1", nonce, b"%end 1 7 1"]
+    assert sealed([b"reply", b"%end 1 5 1", *after, *sentinel], nonce) == [
+        ev.Reply(1, 5, 1, False, (b"reply",)),
+        ev.Desync("text followed a sealed reply"),
+        ev.Begin(1, 7, 1),
+        ev.Reply(1, 7, 1, False, (nonce,)),
+    ]
+
+
+def test_a_sealed_reply_over_the_cap_is_cut_but_still_framed() -> None:
+    nonce = b"dddddddddddddddddddddddddddddddd"
+    parser = ControlParser(max_block_bytes=100)
+    parser.feed_line(b"%begin 1 5 1")
+    parser.seal({nonce})
+    events: list[ev.Event] = []
+    for line in [b"x" * 60, b"y" * 60, b"%end 1 5 1", b"%begin 1 6 1", nonce, b"%end 1 6 1"]:
+        events += parser.feed_line(line)
+    assert events == [
+        ev.Reply(1, 5, 1, False, (b"x" * 60,)),
+        ev.Begin(1, 6, 1),
+        ev.Reply(1, 6, 1, False, (nonce,)),
+    ]
+
+
+def test_prints_with_p_are_sealed_and_quiet_commands_are_not() -> None:
+    assert not needs_seal("send-keys -t %1 -l abc")
+    assert not needs_seal("new-window -d -t $1")
+    assert needs_seal("new-window -dP -F '#{pane_id}'")
+    assert needs_seal("split-window -P")
+    assert needs_seal("capture-pane -p -t %1")
+    assert needs_seal("some-future-command")

@@ -13,22 +13,28 @@ ever sees), and follows the line with one more such sentinel on a line of its ow
 (tmux drops the rest of a line after an error, but always runs the next line). Inside a
 sealed block nothing is trusted until a sentinel block ``%begin`` / ``NONCE`` /
 ``%end`` arrives whose nonce is one the client is waiting for. Only then is the block's
-end decided: it is the **last** line matching the open guard before the sentinel. Text
-inside the reply always comes before tmux's own ``%end``; what tmux writes after it, up
-to the sentinel, is notifications (hooks, 3.8's deferred ones, other panes' output
-between lines), which are dispatched then. A reply with no matching guard is
-:class:`~tuimux.control.events.Unframed`: it is dropped with everything around it and
-the client re-reads what it mirrors.
+end decided: it is the **last** line matching the open guard before the sentinel (text
+inside the reply always comes before tmux's own ``%end``). Nothing between that guard
+and the sentinel is ever dispatched: for the reads tuimux seals there is nothing there,
+and what tmux can put there carries outside text too (``run-shell`` output after its
+``%end`` on 3.2a, blocks ``if-shell`` inserts, hook blocks), so if anything stands there
+the client re-reads what it mirrors (:class:`~tuimux.control.events.Desync`). A reply
+with no matching guard is :class:`~tuimux.control.events.Unframed`: dropped, and the
+same re-read follows. A reply past the block cap is cut but still framed.
 
-What this cannot cover: blocks tmux sends with FLAGS 0 (hooks, the attach command) are
-not ours to seal; a hook that prints text a pane controls is the user's configuration.
+Commands that print nothing are not sealed: notifications they cause (a new window's
+``%window-add``) follow their ``%end`` and must flow. A flag that makes one print
+(``-P``) seals it.
+
+What this cannot cover: blocks tmux sends with FLAGS 0 outside a sealed reply (hooks,
+the attach command) are not ours to seal; a hook that prints text a pane controls is
+the user's configuration.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
 
 from tuimux.control.command import build
 
@@ -38,11 +44,34 @@ END_GUARD = re.compile(rb"%(end|error) (\d{1,20}) (\d{1,20}) (\d{1,10})")
 Guard = tuple[bytes, bytes, bytes]
 
 # Commands whose reply never holds text from outside: they print nothing, and their
-# error messages are made of the arguments tuimux gave them. They are the hot path
-# (every keystroke is a send-keys), so they are not followed by a sentinel. Any other
-# command is sealed, including ones tuimux does not know (a line typed at ``C-b :``).
+# error messages are made of the arguments tuimux gave them. Every keystroke is a
+# send-keys, and the notifications a new window or split causes follow its %end, so these
+# are not followed by a sentinel. Any other command is sealed, including ones tuimux does
+# not know (a line typed at ``C-b :``).
 QUIET_COMMANDS = frozenset(
     {
+        "new-window",
+        "split-window",
+        "break-pane",
+        "new-session",
+        "join-pane",
+        "move-pane",
+        "move-window",
+        "swap-window",
+        "link-window",
+        "unlink-window",
+        "respawn-pane",
+        "respawn-window",
+        "resize-window",
+        "next-layout",
+        "previous-layout",
+        "clear-history",
+        "set-option",
+        "set-window-option",
+        "set-environment",
+        "set-hook",
+        "bind-key",
+        "unbind-key",
         "send-keys",
         "send-prefix",
         "refresh-client",
@@ -72,25 +101,22 @@ QUIET_COMMANDS = frozenset(
 )
 
 
+# ``-P`` makes these print a format (names, paths): then they are sealed.
+_PRINTS_WITH_P = frozenset({"new-window", "split-window", "break-pane", "new-session"})
+
+
 def needs_seal(built: str) -> bool:
     """True when a built command's reply may carry text a pane or a remote controls."""
-    return built.split(" ", 1)[0] not in QUIET_COMMANDS
+    name, *words = built.split(" ")
+    if name not in QUIET_COMMANDS:
+        return True
+    # A flag word (bare, so never quoted text) with P in it; a false match only seals.
+    return name in _PRINTS_WITH_P and any(
+        word.startswith("-") and word != "--" and "P" in word for word in words
+    )
 
 
 def new_sentinel() -> tuple[str, bytes]:
     """A sentinel command and the one line its reply must be."""
     nonce = secrets.token_hex(16)
     return build("display-message", "-p", nonce), nonce.encode("ascii")
-
-
-def last_guard(guard: Guard, region: Sequence[bytes]) -> tuple[int, bool] | None:
-    """Where the sealed block opened by ``guard`` really ended within ``region`` (the
-    lines between its ``%begin`` and the sentinel's), and whether it was ``%error``."""
-    for index in range(len(region) - 1, -1, -1):
-        line = region[index]
-        if not line.startswith(b"%e"):
-            continue
-        match = END_GUARD.fullmatch(line)
-        if match is not None and (match[2], match[3], match[4]) == guard:
-            return index, match[1] == b"error"
-    return None

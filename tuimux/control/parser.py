@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 
 from tuimux.control import events as ev
 from tuimux.control.escape import unvis
-from tuimux.control.framing import BEGIN_GUARD, END_GUARD, Guard, last_guard
+from tuimux.control.framing import BEGIN_GUARD, END_GUARD, Guard
 
 _PANE = re.compile(rb"%\d{1,10}")
 _WINDOW = re.compile(rb"@\d{1,10}")
@@ -163,8 +163,11 @@ class ControlParser:
         self._size = 0
         self._max_block_bytes = max_block_bytes
         self._nonces: frozenset[bytes] | None = None  # set while the open block is sealed
-        self._overflow = False
-        self._recent: tuple[bytes, bytes] = (b"", b"")  # a sealed block's last two lines
+        # A sealed block: its last two lines, how many it has, and where the latest guard
+        # matching its %begin stood (and whether it was %error).
+        self._recent: tuple[bytes, bytes] = (b"", b"")
+        self._count = 0
+        self._end: tuple[int, bool] | None = None
 
     @property
     def in_block(self) -> bool:
@@ -185,7 +188,7 @@ class ControlParser:
         begin = BEGIN_GUARD.fullmatch(line)
         if begin is not None:
             self._open = (begin[1], begin[2], begin[3])
-            self._lines, self._size, self._overflow = [], 0, False
+            self._lines, self._size = [], 0
             return [ev.Begin(int(begin[1]), int(begin[2]), int(begin[3]))]
         return [parse_notification(line)]
 
@@ -204,11 +207,13 @@ class ControlParser:
         self._size += len(line) + 1
         if self._size <= self._max_block_bytes:
             self._lines.append(line)
-        else:
-            self._overflow = True
 
     def _sealed_line(self, line: bytes) -> list[ev.Event]:
         assert self._open is not None and self._nonces is not None
+        self._count += 1
+        guard = END_GUARD.fullmatch(line) if line.startswith(b"%e") else None
+        if guard is not None and (guard[2], guard[3], guard[4]) == self._open:
+            self._end = (self._count - 1, guard[1] == b"error")  # the latest so far
         before, nonce = self._recent
         self._recent = (nonce, line)
         self._keep(line)
@@ -219,34 +224,23 @@ class ControlParser:
             return []
         if (begin[1], begin[2], begin[3]) != (end[2], end[3], end[4]):
             return []
-        # The sentinel: only tmux can have written it, so the block ended before it.
-        region = self._lines[:-3]
-        guard, overflow = self._open, self._overflow
+        # The sentinel: only tmux can have written it, so the block ended before it, at
+        # the last guard of its own; nothing of what stands between is believed.
+        time, number, flags = (int(field) for field in self._open)
+        sentinel = (int(begin[1]), int(begin[2]), int(begin[3]))
+        region = self._count - 3  # lines before the sentinel's %begin
+        found, lines = self._end, self._lines
         self._open, self._nonces, self._lines, self._size = None, None, [], 0
-        self._recent = (b"", b"")
-        sentinel_guard = (int(begin[1]), int(begin[2]), int(begin[3]))
-        return [
-            *_resolve(guard, region, overflow),
-            ev.Begin(*sentinel_guard),
-            ev.Reply(*sentinel_guard, False, (nonce,)),
-        ]
-
-
-def _resolve(guard: Guard, region: list[bytes], overflow: bool) -> list[ev.Event]:
-    """A sealed block's reply and what tmux wrote after it, from the lines before its
-    sentinel (see :mod:`tuimux.control.framing`)."""
-    time, number, flags = (int(field) for field in guard)
-    found = None if overflow else last_guard(guard, region)
-    if found is None:
-        reason = "too large" if overflow else "no end guard before the sentinel"
-        return [ev.Unframed(time, number, flags, reason)]
-    end, error = found
-    events: list[ev.Event] = [ev.Reply(time, number, flags, error, tuple(region[:end]))]
-    after = ControlParser()
-    for line in region[end + 1 :]:
-        events += after.feed_line(line)
-    if after.in_block:
-        # Only notifications and whole hook blocks can stand between tmux's %end and
-        # the sentinel: this is not what tmux writes, so none of it is believed.
-        return [events[0], ev.Desync("a reply was followed by an unfinished block")]
-    return events
+        self._recent, self._end, self._count = (b"", b""), None, 0
+        events: list[ev.Event]
+        if found is None:
+            events = [ev.Unframed(time, number, flags, "no end guard before the sentinel")]
+        else:
+            index, error = found
+            events = [ev.Reply(time, number, flags, error, tuple(lines[:index]))]
+            if index < region - 1:
+                # Only tmux writes there, but what it writes after a reply can carry text
+                # from outside too (run-shell's output after its %end on 3.2a, blocks that
+                # if-shell inserts): dispatch none of it, re-read instead.
+                events.append(ev.Desync("text followed a sealed reply"))
+        return [*events, ev.Begin(*sentinel), ev.Reply(*sentinel, False, (nonce,))]
