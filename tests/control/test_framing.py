@@ -13,14 +13,16 @@ import asyncio
 import shlex
 from collections.abc import Callable
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
+from tuimux.control.command_line import split_command_line
 from tuimux.control.framing import needs_seal
 from tuimux.control.parser import ControlParser, parse_notification
-from tuimux.errors import TmuxError
+from tuimux.errors import CommandError, TmuxError
 
 TIME = 1733580000
 
@@ -211,7 +213,7 @@ def test_nothing_between_a_sealed_reply_and_its_sentinel_is_dispatched() -> None
     after = [b"%output %2 text", b"%begin 1 6 1", b"%window-pane-changed @1 %9", b"%end 1 6 1"]
     sentinel = [b"%begin 1 7 1", nonce, b"%end 1 7 1"]
     assert sealed([b"reply", b"%end 1 5 1", *after, *sentinel], nonce) == [
-        ev.Reply(1, 5, 1, False, (b"reply",)),
+        ev.Reply(1, 5, 1, False, (b"reply", b"%output %2 text", b"%window-pane-changed @1 %9")),
         ev.Desync("text followed a sealed reply"),
         ev.Begin(1, 7, 1),
         ev.Reply(1, 7, 1, False, (nonce,)),
@@ -240,3 +242,19 @@ def test_prints_with_p_are_sealed_and_quiet_commands_are_not() -> None:
     assert needs_seal("split-window -P")
     assert needs_seal("capture-pane -p -t %1")
     assert needs_seal("some-future-command")
+
+
+def test_background_shell_commands_are_refused_at_the_prompt() -> None:
+    """Their output comes back as an unsealable FLAGS-0 block (run-shell -b, if-shell -b)."""
+    for line in (
+        "run-shell -b 'cat x'",
+        "run -b 'cat x'",
+        "if-shell -b true 'display -p x'",
+        "if -Fb 1 'display -p x'",
+        "run-sh -t %1 -b 'cat x'",
+        "list-windows ; run-shell -bC 'display -p x'",
+    ):
+        with pytest.raises(CommandError, match="-b is not run from the prompt"):
+            split_command_line(line)
+    for line in ("run-shell 'cat x'", "if-shell -F 1 'display -p -b'", "run -t -b 'x'"):
+        assert split_command_line(line)

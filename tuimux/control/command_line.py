@@ -86,4 +86,35 @@ def split_command_line(text: str) -> list[list[str]]:
     commands = [argv for argv in commands if argv]
     for argv in commands:
         build(*argv)  # refuses a bad command name before anything is sent
+        if _in_background(argv):
+            raise CommandError(
+                f"{argv[0]} -b is not run from the prompt: tmux sends what a background "
+                "command prints outside any reply, where it cannot be told from tmux's "
+                "own lines; run it without -b."
+            )
     return commands
+
+
+# Options of run-shell and if-shell that take a value (the value may start with "-").
+_VALUED = frozenset("dt")
+
+
+def _in_background(argv: list[str]) -> bool:
+    """``run-shell -b`` / ``if-shell -b`` (by any name tmux accepts for them): tmux runs
+    the command later and sends its output as a block of flags 0, which tuimux cannot
+    seal (:mod:`tuimux.control.framing`)."""
+    name = argv[0]
+    shell = name in ("run", "if") or (
+        len(name) >= 3 and ("run-shell".startswith(name) or "if-shell".startswith(name))
+    )
+    if not shell:
+        return False
+    words = iter(argv[1:])
+    for word in words:
+        if word == "--" or not word.startswith("-") or len(word) < 2:
+            return False
+        if "b" in word[1:]:
+            return True
+        if word[-1] in _VALUED:
+            next(words, None)
+    return False

@@ -237,10 +237,17 @@ class ControlParser:
             events = [ev.Unframed(time, number, flags, "no end guard before the sentinel")]
         else:
             index, error = found
-            events = [ev.Reply(time, number, flags, error, tuple(lines[:index]))]
+            # Only tmux writes after the reply, but what it writes there can carry text
+            # from outside too (run-shell's output after its %end on 3.2a, a block that
+            # if-shell inserts): none of it is dispatched; it is shown as the command's
+            # output (text, never protocol), and everything mirrored is re-read.
+            after = [
+                line
+                for line in lines[index + 1 : region]
+                if BEGIN_GUARD.fullmatch(line) is None and END_GUARD.fullmatch(line) is None
+            ]
+            reply = (*lines[:index], *after)
+            events = [ev.Reply(time, number, flags, error, reply)]
             if index < region - 1:
-                # Only tmux writes there, but what it writes after a reply can carry text
-                # from outside too (run-shell's output after its %end on 3.2a, blocks that
-                # if-shell inserts): dispatch none of it, re-read instead.
                 events.append(ev.Desync("text followed a sealed reply"))
         return [*events, ev.Begin(*sentinel), ev.Reply(*sentinel, False, (nonce,))]
