@@ -235,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             audit = AuditLog(settings.audit_log, ssh.description if ssh is not None else "local")
         except TuimuxError as error:
             return _refuse(str(error))
+        for warning in audit.warnings:
+            print(f"tuimux: warning: {warning}", file=sys.stderr)
     target = Target(
         tmux=settings.tmux or "tmux",
         socket_name=args.socket_name,
@@ -244,7 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         audit=audit,
     )
     try:
-        return asyncio.run(run(target, ssh, theme=settings.theme, notes=loaded.warnings))
+        notes = (*loaded.warnings, *(audit.warnings if audit is not None else ()))
+        return asyncio.run(run(target, ssh, theme=settings.theme, notes=notes))
     except KeyboardInterrupt:
         return 130
     except Exception:
