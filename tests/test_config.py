@@ -128,6 +128,23 @@ def test_own_state_directory_is_narrowed_to_0700(homes: Path) -> None:
     assert stat.S_IMODE(wide.stat().st_mode) == 0o700
 
 
+def test_a_symlinked_state_directory_is_refused_and_its_target_kept(
+    homes: Path, tmp_path: Path
+) -> None:
+    """Narrowing through a link could make a directory tuimux never made (a home, a
+    shared folder) private to one user: refuse in one sentence instead."""
+    target = tmp_path / "shared"
+    target.mkdir(mode=0o755)
+    target.chmod(0o755)
+    link = homes / "state" / "tuimux"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(target)
+    with pytest.raises(ConfigError, match="symbolic link") as caught:
+        private_dir(link)
+    assert "\n" not in str(caught.value)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+
+
 @pytest.mark.parametrize("mode", [0o620, 0o602, 0o666, 0o777])
 def test_a_file_others_can_change_is_not_used(homes: Path, mode: int) -> None:
     path = write_config('tmux = "/tmp/someone-elses-tmux"\n', mode)

@@ -308,6 +308,8 @@ def _main(argv: Sequence[str]) -> int:
             audit = AuditLog(settings.audit_log, ssh.description if ssh is not None else "local")
         except TuimuxError as error:
             return _refuse(user_message(error))
+        for warning in audit.warnings:
+            say(f"warning: {warning}")
     target = Target(
         tmux=settings.tmux or "tmux",
         socket_name=args.socket_name,
@@ -317,7 +319,8 @@ def _main(argv: Sequence[str]) -> int:
         audit=audit,
     )
     try:
-        return asyncio.run(run(target, ssh, theme=settings.theme, notes=loaded.warnings))
+        notes = (*loaded.warnings, *(audit.warnings if audit is not None else ()))
+        return asyncio.run(run(target, ssh, theme=settings.theme, notes=notes))
     except KeyboardInterrupt:
         return 130
     except Exception:

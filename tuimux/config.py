@@ -12,11 +12,13 @@ sentence and exit status 2, never a traceback and never a guess.
 value, as in ssh_config, and the top-level keys only what no section gives.
 
 tuimux's own state (the default audit log) goes to the platform's state directory,
-created 0700; files it writes there are 0600.
+created 0700; files it writes are created 0600, opened without following symbolic links,
+and never a FIFO, a device or another user's file (:func:`open_append`).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -98,17 +100,108 @@ def private_dir(path: Path) -> Path:
     """Create tuimux's own directory 0700, or narrow it to 0700 if it is ours and wider.
 
     Only for directories tuimux owns by name (its state directory): a directory the user
-    chose, such as the parent of an ``--audit-log`` path, is left as it is.
+    chose, such as the parent of an ``--audit-log`` path, is left as it is. A symbolic
+    link there is refused, never followed: narrowing its target could lock the user out
+    of a directory tuimux never made.
     """
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = path.stat()
+        make_dirs(path)
+        descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as error:
+        reason = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
+        raise ConfigError(f"The directory {path} cannot be made private: {reason}.") from None
+    try:
+        info = os.fstat(descriptor)
         if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) != 0o700:
-            path.chmod(0o700)
+            os.fchmod(descriptor, 0o700)
     except OSError as error:
         message = f"The directory {path} cannot be made private: {error.strerror}."
         raise ConfigError(message) from None
+    finally:
+        os.close(descriptor)
     return path
+
+
+def make_dirs(path: Path) -> None:
+    """Create ``path`` and any missing parents, each 0700 whatever the umask (pathlib's
+    ``parents=True`` makes the parents with the umask's mode). Existing ones are left."""
+    missing = []
+    while not os.path.lexists(path):
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, 0o700)
+        except FileExistsError:
+            continue  # made meanwhile by someone else: not ours to change
+        # Ours: the umask may have taken owner bits away, never added any.
+        descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            os.fchmod(descriptor, 0o700)
+        finally:
+            os.close(descriptor)
+
+
+def open_append(path: Path, what: str) -> tuple[int, tuple[str, ...]]:
+    """Open a file tuimux writes (``what``: "The audit log") for appending, safely.
+
+    A new file is created 0600 (``O_EXCL``: it is ours) in 0700 directories. An existing
+    one must be a regular file (never a FIFO or a device: ``--audit-log /dev/null`` as
+    root once chmod-ed /dev/null), not a symbolic link (``O_NOFOLLOW``), owned by the
+    user and writable by no one else; its mode is never changed. One that others may read
+    is used with a warning: sharing a log with auditors can be deliberate, while a log
+    others may write cannot be trusted. Returns the descriptor and the warnings.
+    """
+    flags = os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NOCTTY
+    try:
+        if not os.path.lexists(path.parent):
+            make_dirs(path.parent)
+        try:
+            descriptor = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            os.fchmod(descriptor, 0o600)  # created just now: ours, whatever the umask
+            return descriptor, ()
+        before = os.lstat(path)
+        problem = _not_ours(path, before, what)
+        if problem is not None:  # judged before opening: opening a device can act
+            raise ConfigError(problem)
+        descriptor = os.open(path, flags | os.O_NONBLOCK)
+    except OSError as error:
+        reason = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
+        raise ConfigError(f"{what} {path} cannot be written: {reason}.") from None
+    info = os.fstat(descriptor)
+    problem = _not_ours(path, info, what)
+    if problem is None and (info.st_dev, info.st_ino) != (before.st_dev, before.st_ino):
+        problem = f"{what} {path} was replaced while it was opened; it is not used."
+    if problem is not None:
+        os.close(descriptor)
+        raise ConfigError(problem)
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o044:
+        return descriptor, (
+            f"{what} {path} can be read by other users (mode {mode:04o}); tuimux leaves "
+            f"its mode as it is (chmod go-r {path} to keep it private).",
+        )
+    return descriptor, ()
+
+
+def _not_ours(path: Path, info: os.stat_result, what: str) -> str | None:
+    """Why an existing file must not be written, as one sentence, or None."""
+    if stat.S_ISLNK(info.st_mode):
+        return f"{what} {path} is a symbolic link; tuimux does not follow it."
+    if not stat.S_ISREG(info.st_mode):
+        return f"{what} {path} is not a regular file; tuimux writes only to regular files."
+    if info.st_uid != os.getuid():
+        return f"{what} {path} belongs to another user; it is not used."
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o022:
+        return (
+            f"{what} {path} can be changed by other users (mode {mode:04o}); it is not "
+            f"used until you run: chmod go-w {path}"
+        )
+    return None
 
 
 def load(path: Path | None = None) -> Loaded:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
 from tuimux.control.layout import Layout, parse_layout
+from tuimux.control.numbers import INT_MAXIMUM, WINDOW_MAXIMUM, clamp_uint
 from tuimux.errors import LayoutError
 
 # Names and titles go last in each format: they may hold tabs, so they take the rest.
@@ -136,7 +137,12 @@ class SessionModel:
             if len(fields) != 8:
                 continue
             window_id, index, active, flags, layout, visible, border_status, name = fields
-            window = Window(window_id, _int(index), name, flags or old_flags.get(window_id, ""))
+            window = Window(
+                window_id,
+                clamp_uint(index, INT_MAXIMUM),
+                name,
+                flags or old_flags.get(window_id, ""),
+            )
             window.border_status = border_status or "off"
             self._set_layout(window, layout, visible)
             self.windows[window_id] = window
@@ -148,7 +154,9 @@ class SessionModel:
             if len(fields) != 11:
                 continue
             pane_id, window_id, active, in_mode, dead, index, *geometry, title = fields
-            left, top, width, height = (_int(value) for value in geometry)
+            # tmux never makes a window (so a pane) larger than WINDOW_MAXIMUM: a larger
+            # claim is shown at the limit, never allocated for.
+            left, top, width, height = (clamp_uint(value, WINDOW_MAXIMUM) for value in geometry)
             pane = Pane(
                 pane_id,
                 window_id,
@@ -158,7 +166,7 @@ class SessionModel:
                 top,
                 in_mode=in_mode == "1",
                 dead=dead == "1",
-                index=_int(index),
+                index=clamp_uint(index, INT_MAXIMUM),
                 title=title,
             )
             self.panes[pane_id] = pane
@@ -258,10 +266,3 @@ async def refresh(client: TmuxClient, model: SessionModel, session_id: str) -> N
     """Re-read the whole session from tmux in one round trip."""
     session, windows, panes = await client.commands(refresh_commands(session_id))
     model.load(" ".join(session.text), windows.text, panes.text)
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tuimux.client import TmuxClient
+from tuimux.control.numbers import INT_MAXIMUM, parse_uint
 
 SESSIONS_FORMAT = "\t".join(("#{session_id}", "#{session_attached}", "#{session_name}"))
 WINDOWS_FORMAT = "\t".join(
@@ -56,19 +57,20 @@ def parse_tree(session_lines: list[str], window_lines: list[str]) -> list[Sessio
     sessions: dict[str, SessionEntry] = {}
     for line in session_lines:
         fields = line.split("\t", 2)
-        if len(fields) == 3 and fields[1].isdigit():
-            session_id, attached, name = fields
-            sessions[session_id] = SessionEntry(session_id, name, int(attached))
+        attached = parse_uint(fields[1], INT_MAXIMUM) if len(fields) == 3 else None
+        if attached is not None:
+            session_id, _, name = fields
+            sessions[session_id] = SessionEntry(session_id, name, attached)
     for line in window_lines:
         fields = line.split("\t", 5)
-        if len(fields) != 6 or not (fields[2].isdigit() and fields[4].isdigit()):
+        if len(fields) != 6:
             continue
-        session_id, window_id, index, active, panes, name = fields
+        session_id, window_id, index_text, active, panes_text, name = fields
+        index = parse_uint(index_text, INT_MAXIMUM)
+        panes = parse_uint(panes_text, INT_MAXIMUM)
         owner = sessions.get(session_id)
-        if owner is not None:
-            owner.windows.append(
-                WindowEntry(window_id, int(index), name, active == "1", int(panes))
-            )
+        if owner is not None and index is not None and panes is not None:
+            owner.windows.append(WindowEntry(window_id, index, name, active == "1", panes))
     for session in sessions.values():
         session.windows.sort(key=lambda window: window.index)
     return list(sessions.values())

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from tests.conftest import TmuxServer
 from tests.helpers import pane_geometry
 from tuimux.control.layout import (
+    MAX_CELLS,
     MAX_DEPTH,
     MAX_NUMBER,
     MAX_PANE_ID,
+    MAX_SIZE,
     Layout,
     format_layout,
     layout_checksum,
@@ -270,6 +272,22 @@ def nested(depth: int) -> str:
     return "1x1,0,0" + "{1x1,0,0" * depth + ",1" + "}" * depth
 
 
+def test_cells_and_sizes_are_bounded() -> None:
+    """One line may be 256 MB; the tree built from it is at most MAX_CELLS objects, and no
+    cell is larger than tmux's WINDOW_MAXIMUM (a forged 100000x100000 is refused)."""
+
+    def flat(count: int) -> str:
+        return "1x1,0,0{" + ",".join(f"1x1,0,0,{n}" for n in range(count)) + "}"
+
+    assert len(parse_layout(signed(flat(MAX_CELLS - 1))).pane_ids()) == MAX_CELLS - 1
+    with pytest.raises(LayoutError, match=f"more than {MAX_CELLS} cells"):
+        parse_layout(signed(flat(MAX_CELLS)))
+    assert parse_layout(signed(f"{MAX_SIZE}x{MAX_SIZE},0,0,1")).width == MAX_SIZE
+    for body in ("100000x100000,0,0,1", f"80x{MAX_SIZE + 1},0,0,1"):
+        with pytest.raises(LayoutError, match="out of range"):
+            parse_layout(signed(body))
+
+
 def test_nesting_is_bounded() -> None:
     deepest = parse_layout(signed(nested(MAX_DEPTH)))
     assert deepest.pane_ids() == ["%1"]
@@ -290,7 +308,7 @@ def test_nesting_is_bounded() -> None:
         lambda: Layout(80, 24, 0, 0, "%4294967296", "leaf"),
         lambda: Layout(80, 24, 0, 0, "%1", "diagonal"),  # type: ignore[arg-type]
         lambda: Layout(-1, 24, 0, 0, "%1", "leaf"),
-        lambda: Layout(80, MAX_NUMBER + 1, 0, 0, "%1", "leaf"),
+        lambda: Layout(80, MAX_SIZE + 1, 0, 0, "%1", "leaf"),
         lambda: Layout(80, 24, -MAX_NUMBER - 1, 0, "%1", "leaf"),
     ],
 )
@@ -309,7 +327,7 @@ def test_floating_only_formats_on_the_root() -> None:
 
 # --- properties -------------------------------------------------------------------------
 
-sizes = st.integers(min_value=0, max_value=MAX_NUMBER)
+sizes = st.integers(min_value=0, max_value=MAX_SIZE)
 offsets = st.integers(min_value=-MAX_NUMBER, max_value=MAX_NUMBER)
 pane_ids = st.none() | st.integers(min_value=0, max_value=MAX_PANE_ID).map(lambda n: f"%{n}")
 leaf_cells = st.builds(Layout, sizes, sizes, offsets, offsets, pane_ids, st.just("leaf"))

@@ -31,6 +31,7 @@ from tuimux.control.layout import (
     MAX_DEPTH,
     MAX_NUMBER,
     MAX_PANE_ID,
+    MAX_SIZE,
     Layout,
     Split,
     format_layout,
@@ -238,7 +239,7 @@ def signed(body: str) -> bytes:
 
 def random_layout(rng: random.Random, depth: int = 0) -> Layout:
     """A tree tmux could print (geometry need not add up: the parser does not check it)."""
-    width, height = rng.choice((0, 1, 80, 200, MAX_NUMBER)), rng.choice((0, 1, 24, MAX_NUMBER))
+    width, height = rng.choice((0, 1, 80, 200, MAX_SIZE)), rng.choice((0, 1, 24, MAX_SIZE))
     x, y = rng.choice((0, 41, -3, MAX_NUMBER)), rng.choice((0, 13, -MAX_NUMBER))
     if depth >= 3 or rng.random() < 0.5:
         pane = rng.choice((None, "%0", "%1", "%42", f"%{MAX_PANE_ID}"))

@@ -21,12 +21,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from tuimux.control.numbers import WINDOW_MAXIMUM
 from tuimux.errors import LayoutError
 
 MAX_DEPTH = 100
 """Deeper nesting than any real window can have; refusing it bounds Python's recursion."""
 MAX_NUMBER = 100_000
-"""Far beyond any real terminal: sizes and offsets past it are corruption, not geometry."""
+"""Far beyond any real terminal: offsets past it are corruption, not geometry (3.7+
+floating panes can be dragged far off the window, so offsets get more room than sizes)."""
+MAX_SIZE = WINDOW_MAXIMUM
+"""tmux never makes a window, so a cell, wider or taller than this (``WINDOW_MAXIMUM``)."""
+MAX_CELLS = 10_000
+"""Cells in one layout string: tmux 3.3a's own layout_set_size limits are looser, but no
+window holds this many panes, and each cell costs an object here (the line may be 256 MB)."""
 MAX_PANE_ID = 2**32 - 1
 """Pane ids are a never-reused tmux ``u_int``: a long-lived server legitimately passes 100000."""
 
@@ -54,7 +61,7 @@ class Layout:
 
     def __post_init__(self) -> None:
         """Refuse trees that ``format_layout`` could not write back faithfully."""
-        if not (0 <= self.width <= MAX_NUMBER and 0 <= self.height <= MAX_NUMBER):
+        if not (0 <= self.width <= MAX_SIZE and 0 <= self.height <= MAX_SIZE):
             raise LayoutError(f"layout cell size {self.width}x{self.height} is out of range")
         if max(abs(self.x), abs(self.y)) > MAX_NUMBER:
             raise LayoutError(f"layout cell offset {self.x},{self.y} is out of range")
@@ -103,6 +110,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.cells_left = MAX_CELLS
 
     def fail(self, why: str) -> LayoutError:
         return LayoutError(f"malformed tmux layout {self.text[:60]!r} at offset {self.pos}: {why}")
@@ -140,9 +148,12 @@ class _Parser:
     def cell(self, depth: int) -> Layout:
         if depth > MAX_DEPTH:
             raise self.fail(f"splits nested more than {MAX_DEPTH} deep")
-        width = self.number("width")
+        self.cells_left -= 1
+        if self.cells_left < 0:
+            raise self.fail(f"more than {MAX_CELLS} cells")
+        width = self.number("width", MAX_SIZE)
         self.expect("x")
-        height = self.number("height")
+        height = self.number("height", MAX_SIZE)
         self.expect(",")
         x = self.number("x offset", signed=True)
         self.expect(",")

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
 from tuimux.control.command import build
+from tuimux.control.numbers import INT_MAXIMUM, clamp_uint
 from tuimux.errors import TuimuxError
 from tuimux.model import (
     BORDERS_SUBSCRIBE,
@@ -28,7 +29,7 @@ from tuimux.model import (
 from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.mouse import send_bytes_args
 from tuimux.terminal.pane import PaneTerminal
-from tuimux.terminal.screen import PaneScreen
+from tuimux.terminal.screen import MAX_LINES, PaneScreen
 from tuimux.terminal.selection import highlight, mode_style, selection_in_view
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ class SessionMirror:
         try:
             state = await self.client.command("display-message", "-p", "-t", pane_id, MODE_FORMAT)
             fields = "".join(state.text).split("\t")
-            numbers = [int(f) if f.isdigit() else 0 for f in fields[:7]]
+            numbers = [clamp_uint(f, INT_MAXIMUM) for f in fields[:7]]
             in_mode, position, width, height, cursor_x, cursor_y, history = (numbers + [0] * 7)[:7]
             if not in_mode:
                 terminal.mode_screen = None
@@ -245,9 +246,9 @@ class SessionMirror:
                     "-S",
                     str(-position),
                     "-E",
-                    str(height - 1 - position),
+                    str(min(height, MAX_LINES) - 1 - position),
                 )
-                screen = PaneScreen(max(width, 1), max(height, 1))
+                screen = PaneScreen(width, height)
                 screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
                 selection = selection_in_view(fields[7:14], history, position, width, height)
                 if selection is not None:

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 
 from tuimux.client import TmuxClient
 from tuimux.control.escape import unescape_output
+from tuimux.control.numbers import INT_MAXIMUM, clamp_uint
 from tuimux.errors import TuimuxError
-from tuimux.terminal.screen import PaneScreen
+from tuimux.terminal.screen import MAX_LINES, PaneScreen, capped
 from tuimux.terminal.stream import PaneStream
 
 log = logging.getLogger(__name__)
@@ -66,12 +67,14 @@ PRIVATE_MODE_FLAGS = {
 
 
 def snapshot_commands(pane_id: str) -> list[list[str]]:
+    # -E: no more rows than the emulator keeps (tmux stops at the pane's last row).
+    last = str(MAX_LINES - 1)
     return [
-        ["capture-pane", "-p", "-e", "-N", "-q", "-t", pane_id],
+        ["capture-pane", "-p", "-e", "-N", "-q", "-E", last, "-t", pane_id],
         ["display-message", "-p", "-t", pane_id, STATE_FORMAT],
         ["capture-pane", "-p", "-P", "-C", "-q", "-t", pane_id],
         # The primary screen tmux set aside while the alternate one is on (else unused).
-        ["capture-pane", "-p", "-e", "-N", "-a", "-q", "-t", pane_id],
+        ["capture-pane", "-p", "-e", "-N", "-a", "-q", "-E", last, "-t", pane_id],
     ]
 
 
@@ -86,7 +89,7 @@ class PaneTerminal:
 
     def __init__(self, pane_id: str, width: int, height: int) -> None:
         self.pane_id = pane_id
-        self.screen = PaneScreen(max(width, 1), max(height, 1))
+        self.screen = PaneScreen(width, height)
         self.stream = PaneStream(self.screen)
         self.pending: list[bytes] = []  # %output payloads, still escaped
         self.backlog = 0  # bytes in pending
@@ -141,7 +144,8 @@ class PaneTerminal:
         await self._idle.wait()
 
     def resize(self, width: int, height: int) -> bool:
-        if (width, height) == self.size or width < 1 or height < 1:
+        """Resize to tmux's size as emulated (capped); False when that changes nothing."""
+        if width < 1 or height < 1 or capped(width, height) == self.size:
             return False
         self.screen.resize(height, width)
         return True
@@ -193,7 +197,7 @@ class PaneTerminal:
     ) -> None:
         words = state.split()
         values = {
-            name: int(word) if word.isdigit() else 0
+            name: clamp_uint(word, INT_MAXIMUM)
             for name, word in zip(STATE_FIELDS, words, strict=False)
         }
         self.life = f"{values.get('pane_pid', 0)} {values.get('pane_dead', 0)}"

@@ -32,12 +32,24 @@ MOUSE_MODES = (*MOUSE_TRACKING, 1005, 1006)
 # rest, DECSCNM (5) included, so they must not reach pyte either.
 PRIVATE_MODES = frozenset({1, 3, 6, 7, 12, 25, 1004, 1005, 1006, 2004, 2026})
 CURSOR_SHAPES = range(7)  # DECSCUSR 0 (default) … 6 (steady bar); tmux ignores others
+# The largest screen emulated. tmux allows 10000x10000 windows (WINDOW_MAXIMUM), which a
+# program in a pane can ask for (resize-window); no terminal shows a thousandth of that,
+# and several screen operations (DECALN, a capture) cost per cell. A larger pane keeps
+# its top-left MAX_COLUMNS x MAX_LINES here: what any real terminal can show of it.
+MAX_COLUMNS = 1000
+MAX_LINES = 1000
+
+
+def capped(columns: int, lines: int) -> tuple[int, int]:
+    """A pane's size as emulated: at least 1x1, at most MAX_COLUMNS x MAX_LINES."""
+    return min(max(columns, 1), MAX_COLUMNS), min(max(lines, 1), MAX_LINES)
 
 
 class PaneScreen(CellScreen):
     """One pane's screen, fed by a :class:`PaneStream` or restored from ``capture-pane``."""
 
     def __init__(self, columns: int, lines: int) -> None:
+        columns, lines = capped(columns, lines)
         self.title = ""
         self.icon_name = ""
         self.alternate = False
@@ -318,6 +330,9 @@ class PaneScreen(CellScreen):
         saved = list(self.savepoints)
         old_columns = self.columns
         self.margins = None
+        columns, lines = capped(
+            self.columns if columns is None else columns, self.lines if lines is None else lines
+        )
         super().resize(lines, columns)
         self.savepoints[:] = saved
         for y in [y for y in self.buffer if y >= self.lines]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pyte.graphics import FG_BG_256
 
+from tuimux.control.numbers import INT_MAXIMUM, parse_uint
 from tuimux.terminal.screen import PaneScreen
 
 # tmux's default mode-style (bg=yellow,fg=black); pyte calls ANSI yellow "brown".
@@ -52,8 +53,8 @@ def _colour(value: str) -> str | None:
     if name in _PYTE_NAMES:
         return ("bright" if bright else "") + _PYTE_NAMES[name]
     number = value.removeprefix("colour").removeprefix("color")
-    if number != value and number.isdigit() and int(number) < 256:
-        index = int(number)
+    index = parse_uint(number, 255) if number != value else None
+    if index is not None:
         if index < 16:
             return ("bright" if index >= 8 else "") + _PYTE_NAMES[_ANSI_NAMES[index % 8]]
         return FG_BG_256[index]
@@ -151,10 +152,12 @@ def selection_in_view(
     it lies wholly on one side of the view, as tmux then draws none."""
     if len(fields) != 7 or fields[0] != "1":
         return None
-    numbers = fields[1:5]
-    if not all(number.isdigit() for number in numbers):
+    numbers = [
+        number for text in fields[1:5] if (number := parse_uint(text, INT_MAXIMUM)) is not None
+    ]
+    if len(numbers) != 4:
         return None
-    sx, sy, ex, ey = (int(number) for number in numbers)
+    sx, sy, ex, ey = numbers
     top = history_size - scroll_position
     rectangle = fields[5] == "1"
     sx, sy, start_side = _on_screen(sx, sy - top, width, height, rectangle)

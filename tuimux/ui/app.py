@@ -20,6 +20,7 @@ from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
 from tuimux.control.command import build
 from tuimux.control.escape import printable
+from tuimux.control.numbers import parse_uint
 from tuimux.errors import TuimuxError, UnreachableError, one_line, user_message
 from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
@@ -316,8 +317,9 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             return
         if self._numbers_shown:
             self._hide_numbers()
-            if message.character is not None and message.character.isdigit():
-                self._select_pane_by_index(int(message.character))
+            number = parse_uint(message.character or "", 9)  # "²".isdigit() is true
+            if number is not None:
+                self._select_pane_by_index(number)
                 return
         if message.key == PREFIX_KEY:
             self._prefix = True

@@ -52,6 +52,13 @@ class BorderView(Widget):
         super().__init__()
         self._rows: list[Strip] = []
         self._drawn: tuple[object, ...] | None = None
+        self._wanted: tuple[tuple[int, int] | None, list[Pane], str | None, str] | None = None
+
+    def on_resize(self) -> None:
+        """Only the part of the window the terminal shows is drawn: a bigger terminal
+        needs the rest."""
+        if self._wanted is not None:
+            self.draw(*self._wanted)
 
     def draw(
         self,
@@ -65,11 +72,18 @@ class BorderView(Widget):
         Pane rectangles, not layout cells, decide what is a border: with
         ``pane-border-status`` tmux shortens panes and draws their titles in the freed
         row (``index "title"`` two cells in, as its default pane-border-format does).
+
+        Only the window's top-left corner that fits this widget is computed (plus one
+        cell each way, so junctions at the edge come out right): a program in a pane can
+        make its window 10000x10000 (``resize-window``), and a grid of every cell of
+        that took minutes and gigabytes. Work here is bounded by the terminal's area.
         """
+        self._wanted = (size, panes, active_id, border_status)
+        view = (self.size.width, self.size.height)
         rects = tuple(
             (p.pane_id, p.left, p.top, p.width, p.height, p.index, p.title) for p in panes
         )
-        drawn = (size, rects, active_id, border_status, hash(self.rich_style))
+        drawn = (size, view, rects, active_id, border_status, hash(self.rich_style))
         if drawn == self._drawn:
             return  # most notifications change nothing here
         self._drawn = drawn
@@ -77,21 +91,23 @@ class BorderView(Widget):
             self._rows = []
             self.refresh()
             return
-        width, height = size
-        covered = [[False] * width for _ in range(height)]
+        # Shown: width x height. Known: one more cell each way, where the window has one.
+        width, height = min(size[0], view[0]), min(size[1], view[1])
+        known_w, known_h = min(size[0], width + 1), min(size[1], height + 1)
+        covered = [[False] * known_w for _ in range(known_h)]
         active = None
         for pane in panes:
             if pane.pane_id == active_id:
                 active = pane
-            for y in range(max(pane.top, 0), min(pane.top + pane.height, height)):
+            for y in range(max(pane.top, 0), min(pane.top + pane.height, known_h)):
                 row = covered[y]
-                for x in range(max(pane.left, 0), min(pane.left + pane.width, width)):
+                for x in range(max(pane.left, 0), min(pane.left + pane.width, known_w)):
                     row[x] = True
         normal = self.rich_style
         highlight = Style(color="green")
 
         def border(x: int, y: int) -> bool:
-            return 0 <= x < width and 0 <= y < height and not covered[y][x]
+            return 0 <= x < known_w and 0 <= y < known_h and not covered[y][x]
 
         def touches_active(x: int, y: int) -> bool:
             if active is None:
@@ -116,15 +132,16 @@ class BorderView(Widget):
         if border_status in ("top", "bottom"):
             for pane in panes:
                 y = pane.top - 1 if border_status == "top" else pane.top + pane.height
-                if not 0 <= y < height:
+                if not 0 <= y < height or pane.left + 2 >= width:
                     continue
                 style = highlight if pane.pane_id == active_id else normal
+                room = min(max(pane.width - 4, 0), width - pane.left - 2)
                 number = Segment(str(pane.index), style + Style(reverse=True))
-                label = [number, *(Segment(ch, style) for ch in f' "{printable(pane.title)}"')]
-                room = max(pane.width - 4, 0)
+                title = f' "{printable(pane.title[:room])}"'
+                label = [number, *(Segment(ch, style) for ch in title)]
                 for offset, segment in enumerate(label[:room]):
                     x = pane.left + 2 + offset
-                    if x < width:
+                    if 0 <= x < width:
                         grid[y][x] = segment
         self._rows = [Strip(Segment.simplify(row)) for row in grid]
         self.refresh()

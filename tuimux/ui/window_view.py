@@ -55,6 +55,9 @@ class WindowView(Widget, can_focus=True):
         # KeyPressed/Pasted messages posted and not yet handled: while any are queued,
         # a key must queue behind them, never overtake them.
         self.in_flight = 0
+        self._shown: (
+            tuple[Window | None, dict[str, PaneTerminal], dict[str, Pane], set[str] | None] | None
+        ) = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.borders
@@ -67,6 +70,7 @@ class WindowView(Widget, can_focus=True):
         in_mode: set[str] | None = None,
     ) -> None:
         """Place the window's visible panes where tmux has them; create or drop views."""
+        self._shown = (window, terminals, panes, in_mode)
         self.window_id = window.window_id if window is not None else None
         layout = window.visible_layout if window is not None else None
         visible = [
@@ -87,7 +91,11 @@ class WindowView(Widget, can_focus=True):
                 new.append(view)
             elif view.terminal is not terminals[pane.pane_id]:
                 view.use(terminals[pane.pane_id])
-            view.place(pane.left, pane.top, pane.width, pane.height)
+            # No wider or taller than the part of the window the terminal shows: tmux
+            # allows 10000x10000 windows, and a widget that size is drawn and cached.
+            shown_w = min(pane.width, max(self.size.width - pane.left, 0))
+            shown_h = min(pane.height, max(self.size.height - pane.top, 0))
+            view.place(pane.left, pane.top, shown_w, shown_h)
             view.set_active(window is not None and window.active_pane == pane.pane_id)
             view.set_mode(pane.pane_id in (in_mode or set()))
         if new:
@@ -115,4 +123,6 @@ class WindowView(Widget, can_focus=True):
         self.post_message(self.Pasted(event.text))
 
     def on_resize(self, event: Resize) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)  # panes are clipped to the view's size
         self.post_message(self.Resized(event.size.width, event.size.height))
