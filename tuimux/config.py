@@ -108,7 +108,9 @@ def private_dir(path: Path) -> Path:
         make_dirs(path)
         descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as error:
-        reason = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
+        # O_NOFOLLOW with O_DIRECTORY says ENOTDIR for a link on Linux, ELOOP elsewhere.
+        link = error.errno in (errno.ELOOP, errno.ENOTDIR) and os.path.islink(path)
+        reason = "it is a symbolic link" if link else error.strerror
         raise ConfigError(f"The directory {path} cannot be made private: {reason}.") from None
     try:
         info = os.fstat(descriptor)
@@ -169,7 +171,9 @@ def open_append(path: Path, what: str) -> tuple[int, tuple[str, ...]]:
             raise ConfigError(problem)
         descriptor = os.open(path, flags | os.O_NONBLOCK)
     except OSError as error:
-        reason = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
+        # O_NOFOLLOW with O_DIRECTORY says ENOTDIR for a link on Linux, ELOOP elsewhere.
+        link = error.errno in (errno.ELOOP, errno.ENOTDIR) and os.path.islink(path)
+        reason = "it is a symbolic link" if link else error.strerror
         raise ConfigError(f"{what} {path} cannot be written: {reason}.") from None
     info = os.fstat(descriptor)
     problem = _not_ours(path, info, what)

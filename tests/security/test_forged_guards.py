@@ -95,7 +95,7 @@ async def test_a_reply_that_does_not_frame_rereads_the_session_and_every_pane(
 ) -> None:
     tmux_server.new_session("s", width=100, height=30)
     tmux_server.run("split-window", "-t", "s:")
-    panes = tmux_server.run("list-panes", "-s", "-t", "s", "-F", "#{pane_id}").split()
+    ids = tmux_server.run("list-panes", "-s", "-t", "s", "-F", "#{pane_id}").split()
     app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)):
         await eventually(lambda: app.mirror is not None and len(app.mirror.terminals) == 2)
@@ -105,7 +105,9 @@ async def test_a_reply_that_does_not_frame_rereads_the_session_and_every_pane(
         app.client._handle(ev.Unframed(1, 2, 1, "no end guard before the sentinel"))
         await eventually(
             lambda: (
-                all(any(f"capture-pane -p -e -N -q -t {p}" in s for s in sent) for p in panes)
+                all(
+                    any("capture-pane -p -e -N" in s and f"-t {p} " in s for s in sent) for p in ids
+                )
                 and any("list-windows" in line for line in sent)
             ),
             detail=lambda: sent,
