@@ -44,6 +44,7 @@ PANE_FORMAT = "\t".join(
         "#{pane_title}",
     )
 )
+MAX_CACHED_LAYOUTS = 50_000
 SESSION_FORMAT = "#{session_id}\t#{session_name}"
 # tmux 3.3a sends no %bell: window flags (bell, activity, silence) are followed through a
 # subscription that tmux checks once a second (refresh-client -B, tmux 3.2+).
@@ -115,6 +116,7 @@ class SessionModel:
     active_window: str | None = None
     windows: dict[str, Window] = field(default_factory=dict)
     panes: dict[str, Pane] = field(default_factory=dict)
+    _layouts: dict[str, Layout] = field(default_factory=dict, repr=False, compare=False)
 
     def windows_in_order(self) -> list[Window]:
         return sorted(self.windows.values(), key=lambda window: window.index)
@@ -176,11 +178,22 @@ class SessionModel:
 
     def _set_layout(self, window: Window, layout: str, visible: str) -> bool:
         try:
-            window.layout = parse_layout(layout)
-            window.visible_layout = parse_layout(visible) if visible else window.layout
+            window.layout = self._parse(layout)
+            window.visible_layout = self._parse(visible) if visible else window.layout
         except LayoutError:
             return False
         return True
+
+    def _parse(self, text: str) -> Layout:
+        """Layouts are immutable: a re-read of 20000 windows re-parses only those that
+        changed (the cache holds what the last read and notifications used)."""
+        layout = self._layouts.get(text)
+        if layout is None:
+            layout = parse_layout(text)
+            if len(self._layouts) >= MAX_CACHED_LAYOUTS:
+                self._layouts.clear()
+            self._layouts[text] = layout
+        return layout
 
     def _place_panes(self, window: Window) -> None:
         if window.visible_layout is None:
