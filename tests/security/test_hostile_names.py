@@ -226,7 +226,7 @@ async def test_raw_names_from_notifications_are_drawn_inert(
             mirror._on_event(ev.WindowRenamed(window_id, name))
             mirror._on_event(ev.SessionRenamed(session_id, name))
             model.panes[pane_a].title = name
-            app.structure_changed()
+            app._draw_structure()  # now: structure_changed waits for the next frame
             quiet(watched, label, caplog)
             if literal(name):
                 assert f"[{name}] 0:{name}" in status_text(watched), label
