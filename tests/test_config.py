@@ -113,10 +113,10 @@ def test_audit_log_true_goes_to_a_private_state_directory(homes: Path) -> None:
     assert path == state_dir() / "audit.jsonl"
     assert stat.S_IMODE(state_dir().stat().st_mode) == 0o700
     log = AuditLog(path, "local")
-    log.write("$0", "list-windows")
+    log.write("$0", "new-window")
     log.close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert json.loads(path.read_text())["command"] == "list-windows"
+    assert json.loads(path.read_text())["command"] == "new-window"
 
 
 @pytest.mark.usefixtures("open_umask")
@@ -471,7 +471,7 @@ def test_cli_matches_the_host_as_typed_before_ssh_config(homes: Path, tmp_path: 
     env = {**os.environ, "HOME": str(home)}
     matched = run_cli("-p", str(port), "alice@127.0.0.1", env=env)
     assert matched.returncode == 2
-    assert f"audit log {unwritable} cannot be written" in one_sentence(matched)
+    assert f"audit log {unwritable} is not a regular file" in one_sentence(matched)
     # "web" is 127.0.0.1 only to ssh_config: the section is for what was typed.
     alias = run_cli("web", env=env)
     assert alias.returncode == 1

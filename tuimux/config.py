@@ -108,7 +108,8 @@ def private_dir(path: Path) -> Path:
         make_dirs(path)
         descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as error:
-        reason = "it is a symbolic link" if error.errno == errno.ELOOP else error.strerror
+        # Linux says ENOTDIR (with O_DIRECTORY) or ELOOP for a link: name it plainly.
+        reason = "it is a symbolic link" if os.path.islink(path) else error.strerror
         raise ConfigError(f"The directory {path} cannot be made private: {reason}.") from None
     try:
         info = os.fstat(descriptor)
