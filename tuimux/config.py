@@ -108,9 +108,8 @@ def private_dir(path: Path) -> Path:
         make_dirs(path)
         descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as error:
-        # O_NOFOLLOW with O_DIRECTORY says ENOTDIR for a link on Linux, ELOOP elsewhere.
-        link = error.errno in (errno.ELOOP, errno.ENOTDIR) and os.path.islink(path)
-        reason = "it is a symbolic link" if link else error.strerror
+        # Linux says ENOTDIR (with O_DIRECTORY) or ELOOP for a link: name it plainly.
+        reason = "it is a symbolic link" if os.path.islink(path) else error.strerror
         raise ConfigError(f"The directory {path} cannot be made private: {reason}.") from None
     try:
         info = os.fstat(descriptor)

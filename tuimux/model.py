@@ -8,6 +8,7 @@ current from notifications. Notifications whose meaning tmux 3.3a judges at deli
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from tuimux.client import TmuxClient
@@ -15,6 +16,8 @@ from tuimux.control import events as ev
 from tuimux.control.layout import Layout, parse_layout
 from tuimux.control.numbers import INT_MAXIMUM, WINDOW_MAXIMUM, clamp_uint
 from tuimux.errors import LayoutError
+
+log = logging.getLogger(__name__)
 
 # Names and titles go last in each format: they may hold tabs, so they take the rest.
 WINDOW_FORMAT = "\t".join(
@@ -44,6 +47,11 @@ PANE_FORMAT = "\t".join(
         "#{pane_title}",
     )
 )
+MAX_CACHED_LAYOUTS = 50_000
+# What one session may hold in the mirror: far beyond real use (each live pane needs a
+# pty), while a reply of up to 64 MB could otherwise claim a million windows.
+MAX_WINDOWS = 50_000
+MAX_PANES = 50_000
 SESSION_FORMAT = "#{session_id}\t#{session_name}"
 # tmux 3.3a sends no %bell: window flags (bell, activity, silence) are followed through a
 # subscription that tmux checks once a second (refresh-client -B, tmux 3.2+).
@@ -115,6 +123,7 @@ class SessionModel:
     active_window: str | None = None
     windows: dict[str, Window] = field(default_factory=dict)
     panes: dict[str, Pane] = field(default_factory=dict)
+    _layouts: dict[str, Layout] = field(default_factory=dict, repr=False, compare=False)
 
     def windows_in_order(self) -> list[Window]:
         return sorted(self.windows.values(), key=lambda window: window.index)
@@ -132,7 +141,13 @@ class SessionModel:
         old_flags = {wid: window.flags for wid, window in self.windows.items()}
         self.windows = {}
         self.active_window = None
-        for line in window_lines:
+        if len(window_lines) > MAX_WINDOWS or len(pane_lines) > MAX_PANES:
+            log.warning(
+                "tmux listed %d windows, %d panes: only the first are shown",
+                len(window_lines),
+                len(pane_lines),
+            )
+        for line in window_lines[:MAX_WINDOWS]:
             fields = line.split("\t", 7)
             if len(fields) != 8:
                 continue
@@ -149,7 +164,7 @@ class SessionModel:
             if active == "1":
                 self.active_window = window_id
         self.panes = {}
-        for line in pane_lines:
+        for line in pane_lines[:MAX_PANES]:
             fields = line.split("\t", 10)
             if len(fields) != 11:
                 continue
@@ -176,11 +191,22 @@ class SessionModel:
 
     def _set_layout(self, window: Window, layout: str, visible: str) -> bool:
         try:
-            window.layout = parse_layout(layout)
-            window.visible_layout = parse_layout(visible) if visible else window.layout
+            window.layout = self._parse(layout)
+            window.visible_layout = self._parse(visible) if visible else window.layout
         except LayoutError:
             return False
         return True
+
+    def _parse(self, text: str) -> Layout:
+        """Layouts are immutable: a re-read of 20000 windows re-parses only those that
+        changed (the cache holds what the last read and notifications used)."""
+        layout = self._layouts.get(text)
+        if layout is None:
+            layout = parse_layout(text)
+            if len(self._layouts) >= MAX_CACHED_LAYOUTS:
+                self._layouts.clear()
+            self._layouts[text] = layout
+        return layout
 
     def _place_panes(self, window: Window) -> None:
         if window.visible_layout is None:

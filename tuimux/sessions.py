@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from tuimux.client import TmuxClient
 from tuimux.control.numbers import INT_MAXIMUM, parse_uint
+from tuimux.model import MAX_WINDOWS
 
 SESSIONS_FORMAT = "\t".join(("#{session_id}", "#{session_attached}", "#{session_name}"))
 WINDOWS_FORMAT = "\t".join(
@@ -55,13 +56,13 @@ def parse_tree(session_lines: list[str], window_lines: list[str]) -> list[Sessio
     """Sessions in tmux's order (by name), each with its windows by index; a line that
     does not have every field is skipped rather than guessed at."""
     sessions: dict[str, SessionEntry] = {}
-    for line in session_lines:
+    for line in session_lines[:MAX_WINDOWS]:
         fields = line.split("\t", 2)
         attached = parse_uint(fields[1], INT_MAXIMUM) if len(fields) == 3 else None
         if attached is not None:
             session_id, _, name = fields
             sessions[session_id] = SessionEntry(session_id, name, attached)
-    for line in window_lines:
+    for line in window_lines[:MAX_WINDOWS]:
         fields = line.split("\t", 5)
         if len(fields) != 6:
             continue

@@ -88,6 +88,7 @@ async def holds_names(watched: Watched, window: str | None, session: str | None 
         ),
         detail=lambda: (window, session, model.windows[window_id].name, model.name),
     )
+    watched.app._draw_structure()  # drawn now, not at the next frame
 
 
 def status_text(watched: Watched) -> str:
@@ -135,6 +136,7 @@ async def set_by_commands(
         lambda: model.windows[window_id].name.endswith(mark),
         detail=lambda: (label, model.windows[window_id].name),
     )
+    app._draw_structure()  # now, not at the next frame
     quiet(watched, f"{label} via rename-window", caplog)
     vis = server.display(window_id, "#{window_name}")  # tmux's own form: "#[" is "##["
     if len(vis) <= SHOWN_WHOLE:
@@ -150,6 +152,7 @@ async def set_by_commands(
     # tmux also turns "." and ":" into "_" in a session name.
     server.run("rename-session", "-t", session_id, "--", argument(name) + mark)
     await eventually(lambda: model.name.endswith(mark), detail=lambda: (label, model.name))
+    app._draw_structure()
     quiet(watched, f"{label} via rename-session", caplog)
     vis = server.display(session_id, "#{session_name}")
     if len(vis) <= SHOWN_WHOLE:
@@ -159,6 +162,7 @@ async def set_by_commands(
     # way tuimux must end up drawing what tmux holds.
     server.run("select-pane", "-t", watched.session.pane_a, "-T", argument(name) + mark)
     title = await title_mirrored(watched, label)
+    app._draw_structure()
     quiet(watched, f"{label} via select-pane -T", caplog)
     if title.endswith(mark) and literal(title):
         assert f'"{title}"' in border_text(watched), label
@@ -226,7 +230,7 @@ async def test_raw_names_from_notifications_are_drawn_inert(
             mirror._on_event(ev.WindowRenamed(window_id, name))
             mirror._on_event(ev.SessionRenamed(session_id, name))
             model.panes[pane_a].title = name
-            app.structure_changed()
+            app._draw_structure()  # now: structure_changed waits for the next frame
             quiet(watched, label, caplog)
             if literal(name):
                 assert f"[{name}] 0:{name}" in status_text(watched), label

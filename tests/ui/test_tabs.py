@@ -110,3 +110,18 @@ async def test_on_a_phone_sized_screen_the_current_window_stays_in_view(
         await pilot.resize_terminal(160, 18)
         await eventually(lambda: "9:window9" in app.status_bar.render().plain)
         assert "<" not in app.status_bar.render().plain
+
+
+def test_a_huge_window_list_costs_what_fits_on_the_line() -> None:
+    """20000 windows: the labels near the current window are made, not all of them (the
+    status line is redrawn every frame while a pane renames its window in a loop)."""
+    from tuimux.model import Window
+    from tuimux.ui.status_bar import _Tabs
+
+    windows = [Window(f"@{n}", n, f"w{n}") for n in range(20000)]
+    tabs = _Tabs(windows, "@10000")
+    first, last = shown_range(tabs, 10000, 100)
+    assert first <= 10000 <= last and last - first < 20
+    assert len(tabs._labels) < 40
+    everything = _Tabs(windows[:5], "@0")
+    assert shown_range(everything, 0, 100) == (0, 4)

@@ -43,6 +43,8 @@ FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 pe
 # a slow link then costs a resync, never a growing queue in tmux.
 PAUSE_AFTER_SECONDS = 1
 CONTINUE_TRIES = 100
+# Notifications kept to apply again after a refresh's reply (a flood of more re-reads).
+MAX_REPLAYED = 10_000
 
 # Tab-separated: the selection fields are empty when there is none.
 MODE_FORMAT = "\t".join(
@@ -88,6 +90,9 @@ class SessionMirror:
         self.terminals: dict[str, PaneTerminal] = {}
         self._refreshing: asyncio.Task[None] | None = None
         self._refresh_again = False
+        # Non-stale notifications that came while a refresh waited for its reply.
+        self._awaiting_reply = False
+        self._since_refresh: list[ev.Notification] = []
         self._output_signalled = False
         self._tasks: set[asyncio.Task[object]] = set()
         self._unsubscribe: Callable[[], None] | None = None
@@ -141,11 +146,15 @@ class SessionMirror:
         if stale:
             self._schedule_refresh()
         else:
-            if self._refreshing is not None and not self._refreshing.done():
+            if self._awaiting_reply:
                 # The refresh in flight may have its reply already (tmux wrote it before
                 # this event) and load it only after: that would put the old name or
-                # layout back for good. Read once more when it is done.
-                self._refresh_again = True
+                # layout back. Applied again, in order, once it is loaded. Re-reading
+                # instead made a rename flood re-read every window without end.
+                if len(self._since_refresh) < MAX_REPLAYED:
+                    self._since_refresh.append(event)
+                else:
+                    self._refresh_again = True
             if isinstance(event, ev.LayoutChange):
                 self._spawn(self._reconcile())
         self.listener.structure_changed()
@@ -178,11 +187,18 @@ class SessionMirror:
         while True:
             self._refresh_again = False
             session_id = self.client.session_id or self.model.session_id
+            self._awaiting_reply, self._since_refresh = True, []
             try:
                 await refresh(self.client, self.model, session_id)
             except TuimuxError as error:
                 log.debug("refresh failed: %s", error)
                 return
+            finally:
+                self._awaiting_reply = False
+            replay, self._since_refresh = self._since_refresh, []
+            for event in replay:
+                if self.model.apply(event):
+                    self._refresh_again = True
             await self._reconcile()
             self.listener.structure_changed()
             if not self._refresh_again:

@@ -90,6 +90,8 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.offline_banner = Static(id="offline")
         self._prefix = False
         self._frame_at = 0.0
+        self._structure_at = 0.0
+        self._structure_due = False
         self._detaching = False
         self._typed: list[tuple[str, KeyInput]] = []
         self._numbers_shown = False
@@ -148,6 +150,18 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
     # -- MirrorListener ------------------------------------------------------------------
 
     def structure_changed(self) -> None:
+        """Redraw the window and the status line, at most once per frame: a pane can make
+        tmux send thousands of renames a second (``ESC k`` in a loop), and a redraw for
+        each one starved the keys the user typed."""
+        if self._structure_due:
+            return
+        self._structure_due = True
+        delay = max(0.0, self._structure_at + FRAME_SECONDS - time.monotonic())
+        asyncio.get_running_loop().call_later(delay, self._draw_structure)
+
+    def _draw_structure(self) -> None:
+        self._structure_due = False
+        self._structure_at = time.monotonic()
         if self.mirror is None:
             return
         model = self.mirror.model

@@ -6,6 +6,9 @@ on a window's name selects it and the wheel steps through the windows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import overload
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.events import Click, MouseScrollDown, MouseScrollUp
@@ -13,7 +16,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tuimux.control.escape import printable
-from tuimux.model import SessionModel
+from tuimux.model import SessionModel, Window
 
 
 def window_flags(flags: str, active: bool) -> str:
@@ -24,15 +27,17 @@ def window_flags(flags: str, active: bool) -> str:
     return shown
 
 
-def shown_range(widths: list[int], current: int, room: int) -> tuple[int, int]:
+def shown_range(widths: Sequence[int], current: int, room: int) -> tuple[int, int]:
     """The windows (first, last) the line has room for, always with the current one.
 
     Like tmux's status line, the list is cut around the current window rather than at
     the right edge, so on a phone-sized screen the window you are in is never hidden;
-    a ``<`` or ``>`` (one cell each, reserved here) says windows were left out."""
+    a ``<`` or ``>`` (one cell each, reserved here) says windows were left out. Only
+    the widths near the current window are looked at (``widths`` may compute them
+    lazily): a session of 20000 windows costs what fits on the line."""
     if not widths:
         return 0, -1
-    if sum(widths) <= room or room <= 0:
+    if room <= 0 or _fits(widths, room):
         return 0, len(widths) - 1
     room -= 2
     first = last = current
@@ -49,6 +54,55 @@ def shown_range(widths: list[int], current: int, room: int) -> tuple[int, int]:
             used += widths[first]
             grew = True
     return first, last
+
+
+def _fits(widths: Sequence[int], room: int) -> bool:
+    """``sum(widths) <= room``, stopping as soon as it is not (every width is >= 1)."""
+    if len(widths) > room:
+        return False
+    used = 0
+    for width in widths:
+        used += width
+        if used > room:
+            return False
+    return True
+
+
+class _Tabs(Sequence[int]):
+    """Each window's label and width, made only when asked for."""
+
+    def __init__(self, windows: list[Window], active: str | None) -> None:
+        self.windows = windows
+        self.active = active
+        self._labels: dict[int, tuple[str, str, str]] = {}
+
+    def label(self, index: int) -> tuple[str, str, str]:
+        """(label, style, window id) of one window."""
+        known = self._labels.get(index)
+        if known is None:
+            window = self.windows[index]
+            active = window.window_id == self.active
+            flags = window_flags(window.flags, active)
+            label = f"{window.index}:{printable(window.name)}{flags}"
+            style = "reverse" if active else ("bold" if window.bell or window.activity else "")
+            known = self._labels[index] = (label, style, window.window_id)
+        return known
+
+    def __len__(self) -> int:
+        return len(self.windows)
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return cell_len(self.label(index)[0]) + 1
 
 
 class StatusBar(Widget):
@@ -106,22 +160,20 @@ class StatusBar(Widget):
         if prefix:
             right = "prefix " + right
         right = printable(right)
-        tabs: list[tuple[str, str, str]] = []  # label, style, window id
-        current = 0
-        for window in model.windows_in_order():
-            active = window.window_id == model.active_window
-            if active:
-                current = len(tabs)
-            label = f"{window.index}:{printable(window.name)}{window_flags(window.flags, active)}"
-            style = "reverse" if active else ("bold" if window.bell or window.activity else "")
-            tabs.append((label, style, window.window_id))
+        windows = model.windows_in_order()
+        current = next(
+            (i for i, window in enumerate(windows) if window.window_id == model.active_window), 0
+        )
+        tabs = _Tabs(windows, model.active_window)
         width = self.size.width
         room = width - text.cell_len - (cell_len(right) + 1 if right else 0)
-        first, last = shown_range([cell_len(label) + 1 for label, _, _ in tabs], current, room)
+        first, last = shown_range(tabs, current, room)
+        last = min(last, first + max(width, 0))  # a label takes 2 cells or more
         self._tabs = []
         if first > 0:
             text.append("<", style="bold")
-        for label, style, window_id in tabs[first : last + 1]:
+        for index in range(first, last + 1):
+            label, style, window_id = tabs.label(index)
             start = text.cell_len
             text.append(label, style=style)
             self._tabs.append((start, text.cell_len, window_id))
