@@ -105,7 +105,7 @@ VERSION_SHOWN = 40  # of the remote's version reply, which it may make anything
 
 def tmux_version(text: str) -> tuple[int, int] | None:
     """``3.3a`` → (3, 3); ``next-3.4`` → (3, 4); ``master``/``openbsd-7.3`` → None."""
-    match = re.search(r"(?<![\d.])(\d+)\.(\d+)", text)
+    match = re.search(r"(?<![0-9.])([0-9]{1,6})\.([0-9]{1,6})", text)
     if match is None or text.startswith("openbsd-"):
         return None
     return int(match[1]), int(match[2])

@@ -126,3 +126,15 @@ def test_mode_style_colour(number: str) -> None:
     style = mode_style(f"fg=colour{number},bg=red")
     if expected(number, 255) is None:
         assert style.fg == "default"  # tmux refuses the colour: none is set
+
+
+def test_a_jump_host_port_is_ascii_digits_only() -> None:
+    """``-J host:²`` killed tuimux (``"²".isdigit()`` is true, ``int("²")`` raises)."""
+    from tuimux.transport.ssh_target import SSHTarget, parse_jump
+
+    like = SSHTarget("target")
+    assert [(hop.host, hop.port) for hop in parse_jump("a:2222,b:²,c:٣", like)] == [
+        ("a", 2222),
+        ("b:²", None),
+        ("c:٣", None),
+    ]

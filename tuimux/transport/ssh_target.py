@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tuimux.control.numbers import parse_uint
 from tuimux.errors import ConnectError
 
 SYSTEM_DIRECTORY = Path("/etc/ssh")
@@ -84,8 +85,8 @@ def parse_jump(jump: str, like: SSHTarget) -> list[SSHTarget]:
         user, host = parse_destination(hop)
         port: int | None = None
         name, colon, number = host.rpartition(":")
-        if colon and number.isdigit() and "]" not in number:
-            host, port = name.strip("[]"), int(number)
+        if colon and (value := parse_uint(number, 65535)) is not None:
+            host, port = name.strip("[]"), value
         hops.append(
             SSHTarget(
                 host,
