@@ -20,8 +20,10 @@ from __future__ import annotations
 import math
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pyte
 
@@ -151,9 +153,11 @@ def run(quick: bool) -> list[Result]:
     try:
         # iutf8: Ctrl-U must erase whole characters, not bytes of them.
         tmux.new_session(SESSION, COLUMNS, LINES - 1, "stty iutf8; exec cat")
-        env = {**tmux.env, "TERM": "xterm-256color"}
+        # The checkout's tuimux, whatever is installed (or not) on PATH.
+        checkout = str(Path(__file__).resolve().parents[1])
+        env = {**tmux.env, "TERM": "xterm-256color", "PYTHONPATH": checkout}
         argvs = {
-            "tuimux": ["tuimux", "-L", tmux.socket_name, "-t", SESSION],
+            "tuimux": [sys.executable, "-m", "tuimux", "-L", tmux.socket_name, "-t", SESSION],
             "tmux": [*tmux.argv, "attach", "-t", SESSION],
         }
         for round_ in range(rounds):  # alternate who goes first
