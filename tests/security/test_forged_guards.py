@@ -112,3 +112,21 @@ async def test_a_reply_that_does_not_frame_rereads_the_session_and_every_pane(
             ),
             detail=lambda: sent,
         )
+
+
+async def test_a_hook_on_tuimuxs_own_reads_cannot_make_it_reread_without_end(
+    tmux_server: TmuxServer,
+) -> None:
+    """A user's hook that fires after display-message writes after every sealed read:
+    each is a full re-read, which reads again; they run at most once a second."""
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run("set-hook", "-g", "after-display-message", "rename-window hooked")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)):
+        await eventually(lambda: app.mirror is not None and bool(app.mirror.terminals))
+        sent: list[str] = []
+        app.client.on_send = sent.append
+        await app.client.command("display-message", "-p", "-t", "s:", "#{pane_id}")
+        await asyncio.sleep(3)
+        rereads = sum("list-windows" in line for line in sent)
+        assert 1 <= rereads <= 5, rereads

@@ -42,6 +42,7 @@ FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 pe
 # tmux pauses a pane whose output this client has not read for this long (seconds):
 # a slow link then costs a resync, never a growing queue in tmux.
 PAUSE_AFTER_SECONDS = 1
+RESYNC_EVERYTHING_SECONDS = 1.0  # full re-reads after lost notifications, at most this often
 CONTINUE_TRIES = 100
 # Notifications kept to apply again after a refresh's reply (a flood of more re-reads).
 MAX_REPLAYED = 10_000
@@ -96,6 +97,11 @@ class SessionMirror:
         self._output_signalled = False
         self._tasks: set[asyncio.Task[object]] = set()
         self._unsubscribe: Callable[[], None] | None = None
+        # When the last full re-read (after lost notifications) started, and whether one
+        # is waiting: a user's hook that fires on tuimux's own reads could ask for one
+        # after every read, so they run at most once a second.
+        self._last_everything = -RESYNC_EVERYTHING_SECONDS
+        self._everything_waiting = False
 
     async def start(self) -> None:
         """Read the session, then snapshot its panes (the window in view first)."""
@@ -162,6 +168,19 @@ class SessionMirror:
     def _resync_everything(self) -> None:
         """Notifications were lost with a reply that did not frame: re-read the session
         and every pane's screen rather than trust anything mirrored so far."""
+        if self._everything_waiting:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._last_everything + RESYNC_EVERYTHING_SECONDS - loop.time()
+        if wait > 0:
+            self._everything_waiting = True
+            loop.call_later(wait, self._resync_everything_now)
+        else:
+            self._resync_everything_now()
+
+    def _resync_everything_now(self) -> None:
+        self._everything_waiting = False
+        self._last_everything = asyncio.get_running_loop().time()
         for terminal in self.terminals.values():
             self._spawn(self.resync(terminal.pane_id))
         self._schedule_refresh()
