@@ -179,6 +179,19 @@ def password_user() -> None:
     subprocess.run(["chpasswd"], input=f"{PASSWORD_USER}:{PASSWORD}\n".encode(), check=True)
 
 
+def stop_user_tmux() -> None:
+    """The tmux servers the password user's logins started (as that user, where the
+    tests' own tmux_server cleanup cannot reach them): every test stops what it starts."""
+    subprocess.run(["pkill", "-TERM", "-u", PASSWORD_USER, "^tmux"], capture_output=True)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        alive = subprocess.run(["pgrep", "-u", PASSWORD_USER, "^tmux"], capture_output=True)
+        if alive.returncode != 0:
+            return
+        time.sleep(0.05)
+    subprocess.run(["pkill", "-KILL", "-u", PASSWORD_USER, "^tmux"], capture_output=True)
+
+
 @pytest.fixture
 def password_sshd(tmp_path: Path) -> Iterator[SSHServer]:
     """An sshd that accepts passwords, for the password user."""
@@ -189,6 +202,7 @@ def password_sshd(tmp_path: Path) -> Iterator[SSHServer]:
         yield server
     finally:
         stop_sshd(server)
+        stop_user_tmux()
 
 
 @pytest.fixture
@@ -201,3 +215,4 @@ def kbdint_sshd(tmp_path: Path) -> Iterator[SSHServer]:
         yield server
     finally:
         stop_sshd(server)
+        stop_user_tmux()
