@@ -192,27 +192,29 @@ def stop_user_tmux() -> None:
     subprocess.run(["pkill", "-KILL", "-u", PASSWORD_USER, "^tmux"], capture_output=True)
 
 
-@pytest.fixture
-def password_sshd(tmp_path: Path) -> Iterator[SSHServer]:
-    """An sshd that accepts passwords, for the password user."""
+@contextlib.contextmanager
+def user_sshd(tmp_path: Path, name: str, **login: bool) -> Iterator[SSHServer]:
+    """An sshd for the throw-away password user; stops it and every tmux its logins
+    started, even when the test fails."""
     password_user()
-    server = start_sshd(tmp_path, "password-sshd", passwords=True)
+    server = start_sshd(tmp_path, name, **login)
     server.user = PASSWORD_USER
     try:
         yield server
     finally:
         stop_sshd(server)
         stop_user_tmux()
+
+
+@pytest.fixture
+def password_sshd(tmp_path: Path) -> Iterator[SSHServer]:
+    """An sshd that accepts passwords, for the password user."""
+    with user_sshd(tmp_path, "password-sshd", passwords=True) as server:
+        yield server
 
 
 @pytest.fixture
 def kbdint_sshd(tmp_path: Path) -> Iterator[SSHServer]:
     """An sshd whose only login is keyboard-interactive (PAM asks the password)."""
-    password_user()
-    server = start_sshd(tmp_path, "kbdint-sshd", kbdint=True)
-    server.user = PASSWORD_USER
-    try:
+    with user_sshd(tmp_path, "kbdint-sshd", kbdint=True) as server:
         yield server
-    finally:
-        stop_sshd(server)
-        stop_user_tmux()
