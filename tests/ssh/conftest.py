@@ -16,6 +16,16 @@ from pathlib import Path
 import pytest
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
+REMOTE_PATH = ":".join(
+    dict.fromkeys(
+        [
+            os.path.dirname(shutil.which("tmux") or "/usr/bin/tmux"),
+            "/usr/local/bin",
+            "/usr/bin",
+            "/bin",
+        ]
+    )
+)
 
 
 def free_port() -> int:
@@ -88,7 +98,10 @@ def start_sshd(
         f"KbdInteractiveAuthentication {'yes' if kbdint else 'no'}\n"
         f"UsePAM {'yes' if kbdint else 'no'}\n"
         f"StrictModes no\nPermitRootLogin yes\nLogLevel {log_level}\n"
-        "AcceptEnv LANG LC_*\n" + extra_config
+        "AcceptEnv LANG LC_*\n"
+        # The remote runs the same tmux as the local tests (a build of another version is
+        # put first on PATH to run the suite on it); sshd's default PATH would not see it.
+        f"SetEnv PATH={REMOTE_PATH}\n" + extra_config
     )
     Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
     process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
