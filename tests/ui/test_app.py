@@ -167,6 +167,27 @@ async def test_paste_is_bracketed_when_the_pane_asks(
         await eventually(lambda: output.read_bytes() == expected)
 
 
+async def test_pasted_control_characters_and_utf8_arrive_unchanged(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """tmux 3.7+ ``paste-buffer`` escapes control characters with vis(3) (ESC arrives
+    as ``^[``) unless ``-S``: a paste must reach the pane as the terminal gave it, on
+    every tmux."""
+    from textual.events import Paste
+
+    output = recorder_session(tmux_server, tmp_path, "")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        text = "a\x01b\x1b[31mc\x7fd\x08\x07\x1b\\ é 日本 \U0001f600\tz\nnext"
+        app.window_view.post_message(Paste(text))
+        await pilot.pause()
+        expected = text.replace("\n", "\r").encode()
+        await eventually(
+            lambda: output.read_bytes() == expected, detail=lambda: output.read_bytes()
+        )
+
+
 async def test_status_bar_lists_windows_with_bell_flag(tmux_server: TmuxServer) -> None:
     tmux_server.new_session("s", width=100, height=30)
     tmux_server.run("rename-window", "-t", "s:0", "first")
