@@ -30,6 +30,7 @@ from textual.app import App
 from textual.strip import Strip
 
 from tests.conftest import TmuxServer
+from tests.helpers import as_drawn
 from tests.ssh.conftest import SSHD, _wait_listening, free_port, keygen
 from tuimux.control.escape import printable
 from tuimux.control.policy import read_only_allows
@@ -87,7 +88,7 @@ def shown_lines(app: TuimuxApp, pane_id: str) -> list[str]:
 def tmux_lines(server: TmuxServer, pane_id: str) -> list[str]:
     """tmux's screen as tuimux must draw it: every row goes through ``printable``, which
     drops invisible format characters (ZWSP, BOM, bidi controls; all of width 0)."""
-    return [printable(line).rstrip() for line in server.capture(pane_id).split("\n")][:-1]
+    return [printable(as_drawn(line)).rstrip() for line in server.capture(pane_id).split("\n")][:-1]
 
 
 def everything_drawn(app: TuimuxApp) -> list[str]:

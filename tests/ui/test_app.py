@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import TmuxServer
-from tests.helpers import eventually
+from tests.helpers import as_drawn, eventually
 from tuimux.connect import Target, connect_local
 from tuimux.ui.app import TuimuxApp
 
@@ -23,7 +23,7 @@ def shown_lines(app: TuimuxApp, pane_id: str) -> list[str]:
 
 
 def tmux_lines(server: TmuxServer, pane_id: str) -> list[str]:
-    return [line.rstrip() for line in server.capture(pane_id).split("\n")][:-1]
+    return [as_drawn(line).rstrip() for line in server.capture(pane_id).split("\n")][:-1]
 
 
 async def test_attach_shows_the_pane_exactly_and_typing_runs(tmux_server: TmuxServer) -> None:
