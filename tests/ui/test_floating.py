@@ -94,6 +94,13 @@ async def test_floating_panes_are_drawn_above_tiled_ones_in_their_frames(
         await eventually(lambda: cell(left, top) == content(back, 0, 0) == "A")
         left, top = tmux[front][:2]
         await eventually(lambda: cell(left, top) == content(front, 0, 0) == "B")
+        # Selecting the back float brings it to the front, over the other one.
+        tmux_server.run("select-pane", "-t", back)
+        offset_x, offset_y = left - tmux[back][0], top - tmux[back][1]
+        await eventually(
+            lambda: cell(left, top) == content(back, offset_x, offset_y) != "B",
+            detail=lambda: (cell(left, top), content(back, offset_x, offset_y)),
+        )
         # The corner float shows from its row 2, column 3 on; only its right and bottom
         # edges are inside the window.
         left, top, width, height, _ = tmux[corner]

@@ -147,7 +147,7 @@ class WindowView(Widget, can_focus=True):
         """Children in drawing order (later ones on top): tiled panes, then each float's
         frame and pane, back to front. Only moves anything when the order changed."""
         keep = set(stacked)
-        if [child for child in self._nodes if child in keep] == stacked:
+        if [child for child in self.children if child in keep] == stacked:
             return
         for before, widget in itertools.pairwise(stacked):
             self.move_child(widget, after=before)
