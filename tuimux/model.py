@@ -247,9 +247,13 @@ class SessionModel:
                 self.windows[event.window_id].name = event.name
             return False
         if isinstance(event, ev.WindowPaneChanged):
-            if event.window_id in self.windows:
-                self.windows[event.window_id].active_pane = event.pane_id
-                return event.pane_id not in self.panes
+            window = self.windows.get(event.window_id)
+            if window is not None:
+                window.active_pane = event.pane_id
+                # Selecting a floating pane (tmux 3.7+) brings it to the front, and tmux
+                # sends no %layout-change for the new stacking order: re-read it.
+                floats = window.layout.floating if window.layout is not None else ()
+                return event.pane_id not in self.panes or bool(floats)
             return False
         if isinstance(event, ev.SessionWindowChanged):
             if event.session_id == self.session_id:
