@@ -44,8 +44,14 @@ class TmuxServer:
         return [TMUX, "-L", self.socket_name, "-f", "/dev/null"]
 
     def run(self, *args: str, check: bool = True) -> str:
+        # surrogateescape: tmux 3.7+ echoes a refused name's raw bytes in its error.
         result = subprocess.run(
-            [*self.argv, *args], capture_output=True, text=True, env=self.env, timeout=20
+            [*self.argv, *args],
+            capture_output=True,
+            text=True,
+            errors="surrogateescape",
+            env=self.env,
+            timeout=20,
         )
         if check and result.returncode != 0:
             raise RuntimeError(f"tmux {args!r} failed: {result.stderr.strip()}")

@@ -101,3 +101,29 @@ def pane_geometry(
         left, top, width, height = (int(n) for n in numbers)
         result[pane_id] = (left, top, width, height)
     return result
+
+
+_CELL_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
+
+
+def as_drawn(line: str, tab_stop: int = 8) -> str:
+    """A ``capture-pane -p`` line as a terminal shows it (tuimux's oracle, any tmux).
+
+    tmux 3.6+ keeps a tab in the grid and captures it as one ``\\t`` (3.3a captured its
+    spaces), and keeps a C1 control such as U+009B as a zero-width part of the cell
+    before it (3.3a dropped it). A screen has no tab characters and tuimux never draws
+    a control character, so both are turned into what is seen: the tab's spaces up to
+    the next default tab stop, and nothing.
+    """
+    from pyte.screens import wcwidth  # what the emulator measures with
+
+    drawn, column = [], 0
+    for char in line:
+        if char == "\t":
+            spaces = tab_stop - column % tab_stop
+            drawn.append(" " * spaces)
+            column += spaces
+        elif ord(char) not in _CELL_CONTROLS:
+            drawn.append(char)
+            column += max(wcwidth(char), 0)
+    return "".join(drawn)

@@ -89,6 +89,26 @@ async def test_split_and_resize_follow_the_layout(
         await eventually(lambda p=pane_id, s=(width, height): mirror.terminals[p].size == s)
 
 
+async def test_a_float_past_the_window_edge_is_read_where_tmux_has_it(
+    tmux_server: TmuxServer,
+) -> None:
+    """tmux 3.7+ floating panes can sit at negative offsets; ``list-panes`` (the first
+    read, before any %layout-change) prints them with a minus sign."""
+    tmux_server.new_session("s")
+    if not tmux_server.run("list-commands", "new-pane", check=False):
+        pytest.skip("this tmux has no floating panes (new-pane came in 3.7)")
+    tmux_server.run("new-pane", "-t", "s", "-X", "-3", "-Y", "-2", "-x", "20", "-y", "6")
+    assert any(left < 0 and top < 0 for left, top, _, _ in tmux_panes(tmux_server).values())
+    client = await open_client(tmux_server)
+    mirror = SessionMirror(client, Listener())
+    try:
+        await mirror.start()
+        assert mirror_panes(mirror) == tmux_panes(tmux_server)
+    finally:
+        await mirror.close()
+        await client.detach()
+
+
 async def test_rename_and_select_follow(tmux_server: TmuxServer, mirror: SessionMirror) -> None:
     window = tmux_server.display("s:", "#{window_id}")
     tmux_server.run("rename-window", "-t", window, "renamed")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TmuxServer
+from tests.helpers import as_drawn
 from tuimux.connect import Target, connect_local
 from tuimux.terminal.screen import PaneScreen
 from tuimux.ui.app import TuimuxApp
@@ -138,7 +139,7 @@ def differences(server: TmuxServer, app: TuimuxApp, pane: str) -> list[str]:
     text = capture(server, pane).decode().split("\n")[:height]
     shown = [view._render_row(y, -1).text.rstrip() for y in range(height)]
     for y, (got_line, want_line) in enumerate(zip(shown, text, strict=False)):
-        if got_line != want_line.rstrip():
+        if got_line != as_drawn(want_line).rstrip():
             problems.append(f"row {y}: widget {got_line!r} tmux {want_line.rstrip()!r}")
     return problems
 

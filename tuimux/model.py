@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
-from tuimux.control.layout import Layout, parse_layout
-from tuimux.control.numbers import INT_MAXIMUM, WINDOW_MAXIMUM, clamp_uint
+from tuimux.control.layout import MAX_NUMBER, Layout, parse_layout
+from tuimux.control.numbers import INT_MAXIMUM, WINDOW_MAXIMUM, clamp_int, clamp_uint
 from tuimux.errors import LayoutError
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,8 @@ class SessionModel:
             pane_id, window_id, active, in_mode, dead, index, *geometry, title = fields
             # tmux never makes a window (so a pane) larger than WINDOW_MAXIMUM: a larger
             # claim is shown at the limit, never allocated for.
-            left, top, width, height = (clamp_uint(value, WINDOW_MAXIMUM) for value in geometry)
+            left, top = (clamp_int(value, MAX_NUMBER) for value in geometry[:2])
+            width, height = (clamp_uint(value, WINDOW_MAXIMUM) for value in geometry[2:])
             pane = Pane(
                 pane_id,
                 window_id,
@@ -246,9 +247,13 @@ class SessionModel:
                 self.windows[event.window_id].name = event.name
             return False
         if isinstance(event, ev.WindowPaneChanged):
-            if event.window_id in self.windows:
-                self.windows[event.window_id].active_pane = event.pane_id
-                return event.pane_id not in self.panes
+            window = self.windows.get(event.window_id)
+            if window is not None:
+                window.active_pane = event.pane_id
+                # Selecting a floating pane (tmux 3.7+) brings it to the front, and tmux
+                # sends no %layout-change for the new stacking order: re-read it.
+                floats = window.layout.floating if window.layout is not None else ()
+                return event.pane_id not in self.panes or bool(floats)
             return False
         if isinstance(event, ev.SessionWindowChanged):
             if event.session_id == self.session_id:

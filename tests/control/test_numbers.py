@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tuimux.control.layout import format_layout, layout_checksum, parse_layout
-from tuimux.control.numbers import WINDOW_MAXIMUM, clamp_uint, parse_uint
+from tuimux.control.numbers import WINDOW_MAXIMUM, clamp_int, clamp_uint, parse_uint
 from tuimux.errors import LayoutError
 from tuimux.model import SessionModel
 from tuimux.sessions import parse_tree
@@ -138,3 +138,13 @@ def test_a_jump_host_port_is_ascii_digits_only() -> None:
         ("b:²", None),
         ("c:٣", None),
     ]
+
+
+@given(st.integers(-(10**6), 10**6))
+def test_clamp_int_reads_what_tmux_prints_for_an_offset(value: int) -> None:
+    assert clamp_int(str(value), 1000) == max(-1000, min(value, 1000))
+
+
+def test_clamp_int_refuses_what_tmux_never_prints() -> None:
+    for text in ("", "-", "-0", "--1", "+1", " 1", "-²", "1-", "-٣"):
+        assert clamp_int(text, 1000, default=7) == 7

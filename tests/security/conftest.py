@@ -30,7 +30,8 @@ from textual.app import App
 from textual.strip import Strip
 
 from tests.conftest import TmuxServer
-from tests.ssh.conftest import SSHD, _wait_listening, free_port, keygen
+from tests.helpers import as_drawn
+from tests.ssh.conftest import REMOTE_PATH, SSHD, _wait_listening, free_port, keygen
 from tuimux.control.escape import printable
 from tuimux.control.policy import read_only_allows
 from tuimux.ui.app import TuimuxApp
@@ -87,7 +88,7 @@ def shown_lines(app: TuimuxApp, pane_id: str) -> list[str]:
 def tmux_lines(server: TmuxServer, pane_id: str) -> list[str]:
     """tmux's screen as tuimux must draw it: every row goes through ``printable``, which
     drops invisible format characters (ZWSP, BOM, bidi controls; all of width 0)."""
-    return [printable(line).rstrip() for line in server.capture(pane_id).split("\n")][:-1]
+    return [printable(as_drawn(line)).rstrip() for line in server.capture(pane_id).split("\n")][:-1]
 
 
 def everything_drawn(app: TuimuxApp) -> list[str]:
@@ -195,6 +196,7 @@ def hostile_sshd(tmp_path: Path) -> Iterator[HostileSSHD]:
             f"PidFile {directory / 'pid'}\nUsePAM yes\nKbdInteractiveAuthentication yes\n"
             "PasswordAuthentication no\nPubkeyAuthentication no\nPermitRootLogin yes\n"
             f"StrictModes no\nLogLevel ERROR\nBanner {directory / 'banner'}\n"
+            f"SetEnv PATH={REMOTE_PATH}\n"  # the same tmux as the local tests
         )
         home = tmp_path / "hostile-home"
         (home / ".ssh").mkdir(parents=True, mode=0o700)

@@ -131,14 +131,17 @@ async def set_by_commands(
     window_id, session_id = model.active_window or "", model.session_id
 
     # %window-renamed carries tmux's vis(3) form, which tuimux decodes: raw again.
-    server.run("rename-window", "-t", window_id, "--", argument(name) + mark)
-    await eventually(
-        lambda: model.windows[window_id].name.endswith(mark),
-        detail=lambda: (label, model.windows[window_id].name),
-    )
+    # tmux 3.7+ refuses a name with control characters (the old one stays): either way
+    # tuimux must end up drawing what tmux holds.
+    server.run("rename-window", "-t", window_id, "--", argument(name) + mark, check=False)
+    vis = server.display(window_id, "#{window_name}")  # tmux's own form: "#[" is "##["
+    if vis.endswith(mark):
+        await eventually(
+            lambda: model.windows[window_id].name.endswith(mark),
+            detail=lambda: (label, model.windows[window_id].name),
+        )
     app._draw_structure()  # now, not at the next frame
     quiet(watched, f"{label} via rename-window", caplog)
-    vis = server.display(window_id, "#{window_name}")  # tmux's own form: "#[" is "##["
     if len(vis) <= SHOWN_WHOLE:
         assert shows_one(status_text(watched), "0:{}*", vis), label
     # C-b , offers the name for editing: drawn in the prompt too.
@@ -150,11 +153,12 @@ async def set_by_commands(
     await eventually(lambda: not isinstance(app.screen, Prompt))
 
     # tmux also turns "." and ":" into "_" in a session name.
-    server.run("rename-session", "-t", session_id, "--", argument(name) + mark)
-    await eventually(lambda: model.name.endswith(mark), detail=lambda: (label, model.name))
+    server.run("rename-session", "-t", session_id, "--", argument(name) + mark, check=False)
+    vis = server.display(session_id, "#{session_name}")
+    if vis.endswith(mark):
+        await eventually(lambda: model.name.endswith(mark), detail=lambda: (label, model.name))
     app._draw_structure()
     quiet(watched, f"{label} via rename-session", caplog)
-    vis = server.display(session_id, "#{session_name}")
     if len(vis) <= SHOWN_WHOLE:
         assert shows_one(status_text(watched), "[{}]", vis), label
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from tests.conftest import TmuxServer
-from tests.helpers import eventually
+from tests.helpers import as_drawn, eventually
 from tests.ssh.conftest import (
     SSHServer,
     connection_pids,
@@ -30,7 +30,7 @@ def shown_lines(app: TuimuxApp, pane_id: str) -> list[str]:
 
 
 def tmux_lines(server: TmuxServer, pane_id: str) -> list[str]:
-    return [line.rstrip() for line in server.capture(pane_id).split("\n")][:-1]
+    return [as_drawn(line).rstrip() for line in server.capture(pane_id).split("\n")][:-1]
 
 
 async def ssh_app(sshd: SSHServer, tmux_server: TmuxServer, *options: str) -> TuimuxApp:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import TmuxServer
-from tests.helpers import eventually
+from tests.helpers import as_drawn, eventually
 from tuimux.connect import Target, connect_local
 from tuimux.ui.app import TuimuxApp
 
@@ -23,7 +23,7 @@ def shown_lines(app: TuimuxApp, pane_id: str) -> list[str]:
 
 
 def tmux_lines(server: TmuxServer, pane_id: str) -> list[str]:
-    return [line.rstrip() for line in server.capture(pane_id).split("\n")][:-1]
+    return [as_drawn(line).rstrip() for line in server.capture(pane_id).split("\n")][:-1]
 
 
 async def test_attach_shows_the_pane_exactly_and_typing_runs(tmux_server: TmuxServer) -> None:
@@ -165,6 +165,27 @@ async def test_paste_is_bracketed_when_the_pane_asks(
         await pilot.pause()
         expected = b"\x1b[200~" + text.replace("\n", "\r").encode() + b"\x1b[201~"
         await eventually(lambda: output.read_bytes() == expected)
+
+
+async def test_pasted_control_characters_and_utf8_arrive_unchanged(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """tmux 3.7+ ``paste-buffer`` escapes control characters with vis(3) (ESC arrives
+    as ``^[``) unless ``-S``: a paste must reach the pane as the terminal gave it, on
+    every tmux."""
+    from textual.events import Paste
+
+    output = recorder_session(tmux_server, tmp_path, "")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        text = "a\x01b\x1b[31mc\x7fd\x08\x07\x1b\\ é 日本 \U0001f600\tz\nnext"
+        app.window_view.post_message(Paste(text))
+        await pilot.pause()
+        expected = text.replace("\n", "\r").encode()
+        await eventually(
+            lambda: output.read_bytes() == expected, detail=lambda: output.read_bytes()
+        )
 
 
 async def test_status_bar_lists_windows_with_bell_flag(tmux_server: TmuxServer) -> None:

@@ -9,9 +9,10 @@ the terminal does not show, and the app keeps answering keys meanwhile.
 from __future__ import annotations
 
 import resource
+import shlex
 import time
 
-from tests.conftest import TmuxServer
+from tests.conftest import TMUX, TmuxServer
 from tests.helpers import eventually
 from tests.ui.test_app import make_app
 from tuimux.terminal.screen import MAX_COLUMNS, MAX_LINES
@@ -37,7 +38,10 @@ async def test_a_10000x10000_window_costs_only_what_the_terminal_shows(
         rss_before, peak_before = rss_mb(), peak_mb()
         started = time.monotonic()
         # The attack, typed into the pane as a user would run it.
-        await pilot.press(*"tmux resize-window -x 10000 -y 10000; tmux split-window -h", "enter")
+        # The tmux under test by its path: the pane's login shell resets PATH.
+        tmux = shlex.quote(TMUX)
+        attack = f"{tmux} resize-window -x 10000 -y 10000; {tmux} split-window -h"
+        await pilot.press(*attack, "enter")
         assert app.mirror is not None
         model = app.mirror.model
 

@@ -80,7 +80,11 @@ async def test_the_tree_lists_the_server_and_switches_where_it_is_told(
     tmux_server.new_session("alpha", width=100, height=30)
     tmux_server.run("new-window", "-d", "-t", "alpha:1", "-n", "second")
     tmux_server.new_session("beta", width=100, height=30)
-    tmux_server.new_session(HOSTILE.replace("#", "##"), width=100, height=30)  # no expansion
+    try:
+        tmux_server.new_session(HOSTILE.replace("#", "##"), width=100, height=30)  # no expansion
+    except RuntimeError:  # tmux 3.7+ refuses names with control characters: keep the markup
+        visible = "".join(char for char in HOSTILE if char.isprintable())
+        tmux_server.new_session(visible.replace("#", "##"), width=100, height=30)
     ids = tmux_server.run("list-sessions", "-F", "#{session_id} #{session_name}").splitlines()
     (hostile_id,) = [line.split()[0] for line in ids if "click" in line]
     app = await make_app(tmux_server, "alpha")
@@ -97,7 +101,10 @@ async def test_the_tree_lists_the_server_and_switches_where_it_is_told(
         assert tree.cursor_node is not None and str(tree.cursor_node.label).startswith("alpha:")
         assert "alpha: 2 windows (attached)" in shown
         # The hostile name is text: its markup shows, its escape is not drawn raw.
-        assert any("[@click=app_quit]" in line for line in shown), shown  # "." became "_"
+        # (tmux 3.3a also turns "." into "_" in session names; the loop above spells it.)
+        hostile = next(name for name in names if "click" in name)
+        assert any(line.startswith(f"{printable(hostile)}:") for line in shown), shown
+        assert any("[@click=app" in line for line in shown), shown
         assert strip_controls("tree", composed_strips(app)) == []
         await pilot.press("down", "enter")  # beta
         await eventually(lambda: client_session(tmux_server) == "beta")

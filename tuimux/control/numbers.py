@@ -36,3 +36,13 @@ def clamp_uint(text: str, limit: int, default: int = 0) -> int:
     if _DIGITS.fullmatch(text) is None:
         return default
     return min(int(text), limit)
+
+
+def clamp_int(text: str, limit: int, default: int = 0) -> int:
+    """Like :func:`clamp_uint` for an offset that may be negative (``-`` then digits):
+    tmux 3.7+ floating panes can be dragged past the window's top or left edge."""
+    negative = text.startswith("-")
+    value = clamp_uint(text[1:] if negative else text, limit, default=-1)
+    if value < 0 or (negative and text == "-0"):
+        return default
+    return -value if negative else value

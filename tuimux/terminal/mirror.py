@@ -29,6 +29,7 @@ from tuimux.model import (
 from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.mouse import send_bytes_args
 from tuimux.terminal.pane import PaneTerminal
+from tuimux.terminal.paste import VERBATIM_PROBE, has_verbatim_flag
 from tuimux.terminal.screen import MAX_LINES, PaneScreen
 from tuimux.terminal.selection import highlight, mode_style, selection_in_view
 
@@ -102,6 +103,8 @@ class SessionMirror:
         # after every read, so they run at most once a second.
         self._last_everything = -RESYNC_EVERYTHING_SECONDS
         self._everything_waiting = False
+        # The server's paste-buffer has -S (tmux 3.7+): pastes are not vis-escaped.
+        self.paste_verbatim = False
 
     async def start(self) -> None:
         """Read the session, then snapshot its panes (the window in view first)."""
@@ -115,7 +118,11 @@ class SessionMirror:
                 build("refresh-client", "-B", BORDERS_SUBSCRIBE),
             ]
         )
+        probe = None if self.client.read_only else self.client.send([build(*VERBATIM_PROBE)])[0]
         await refresh(self.client, self.model, self.client.session_id)
+        if probe is not None:
+            with contextlib.suppress(TuimuxError):
+                self.paste_verbatim = has_verbatim_flag((await probe).text)
         await self._reconcile(initial=True)
         self.listener.structure_changed()
 

@@ -387,7 +387,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         if self.client.read_only:
             self._refuse_read_only("paste")
             return
-        self.mirror.fire(paste_commands(pane_id, message.text))
+        self.mirror.fire(paste_commands(pane_id, message.text, self.mirror.paste_verbatim))
 
     def on_window_view_resized(self, message: WindowView.Resized) -> None:
         if self.mirror is not None and not self.offline:

@@ -151,3 +151,52 @@ class BorderView(Widget):
         if y < len(self._rows):
             return self._rows[y].crop_extend(0, width, self.rich_style)
         return Strip.blank(width, self.rich_style)
+
+
+class FloatFrame(Widget):
+    """The box tmux draws around a floating pane (tmux 3.7+), one cell outside it.
+
+    It sits above the tiled panes and just below its own pane, so the pane covers its
+    inside and only the outline shows; the window clips it, so an edge pushed past the
+    window is not drawn, as tmux's ``redraw_mark_pane_borders`` does for floats.
+    """
+
+    DEFAULT_CSS = """
+    FloatFrame {
+        position: absolute;
+        width: 1;
+        height: 1;
+        color: $foreground-muted;
+    }
+    """
+
+    def __init__(self, pane_id: str) -> None:
+        super().__init__(id=f"float-frame-{pane_id.lstrip('%')}")
+        self.pane_id = pane_id
+        self.active = False
+        self._box = (2, 2)
+
+    def place(self, left: int, top: int, box: tuple[int, int], shown: tuple[int, int]) -> None:
+        """The whole box is ``box`` (the pane plus one cell each way); ``shown`` of it fits."""
+        self.styles.offset = (left, top)
+        self.styles.width, self.styles.height = shown
+        if box != self._box:
+            self._box = box
+            self.refresh()
+
+    def set_active(self, active: bool) -> None:
+        if active != self.active:
+            self.active = active
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """Only the cells this widget shows are built: a float is as big as its window."""
+        width, (box_w, box_h) = self.size.width, self._box
+        if y == 0 or y == box_h - 1:
+            left, fill, right = ("┌", "─", "┐") if y == 0 else ("└", "─", "┘")
+        else:
+            left, fill, right = "│", " ", "│"
+        inside = min(max(box_w - 2, 0), max(width - 1, 0))
+        text = (left + fill * inside + (right if width >= box_w else ""))[:width]
+        style = self.rich_style + Style(color="green") if self.active else self.rich_style
+        return Strip([Segment(text, style)]).crop_extend(0, width, self.rich_style)

@@ -7,6 +7,7 @@ ever eats a key meant for the pane.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from textual.events import Key, Paste, Resize
@@ -15,7 +16,7 @@ from textual.widget import Widget
 
 from tuimux.model import Pane, Window
 from tuimux.terminal.pane import PaneTerminal
-from tuimux.ui.borders import BorderView
+from tuimux.ui.borders import BorderView, FloatFrame
 from tuimux.ui.pane_view import PaneView
 
 
@@ -49,6 +50,7 @@ class WindowView(Widget, can_focus=True):
         super().__init__(id="window")
         self.borders = BorderView()
         self.panes: dict[str, PaneView] = {}
+        self.frames: dict[str, FloatFrame] = {}  # floating panes' boxes (tmux 3.7+)
         self.window_id: str | None = None
         # Takes a plain key at once (True) or declines (False: it goes as a message).
         self.direct: Callable[[str, str | None], bool] | None = None
@@ -69,21 +71,55 @@ class WindowView(Widget, can_focus=True):
         panes: dict[str, Pane],
         in_mode: set[str] | None = None,
     ) -> None:
-        """Place the window's visible panes where tmux has them; create or drop views."""
+        """Place the window's visible panes where tmux has them; create or drop views.
+
+        Floating panes (tmux 3.7+, the layout's ``<…>``, listed front first) are drawn
+        after the tiled ones, back to front, each above its own frame, as tmux stacks them.
+        """
         self._shown = (window, terminals, panes, in_mode)
         self.window_id = window.window_id if window is not None else None
         layout = window.visible_layout if window is not None else None
-        visible = [
-            panes[pane_id]
+        floating = [cell.pane_id for cell in (layout.floating if layout else ()) if cell.pane_id]
+        floating = [pane_id for pane_id in floating[::-1] if pane_id in panes]  # back first
+        order = [
+            pane_id
             for pane_id in (layout.pane_ids() if layout is not None else [])
-            if pane_id in panes and pane_id in terminals
-        ]
+            if pane_id not in floating
+        ] + floating
+        visible = [panes[pane_id] for pane_id in order if pane_id in panes and pane_id in terminals]
         wanted = {pane.pane_id for pane in visible}
         for pane_id in list(self.panes):
             if pane_id not in wanted:
                 self.panes.pop(pane_id).remove()
-        new: list[PaneView] = []
+        for pane_id in list(self.frames):
+            if pane_id not in wanted or pane_id not in floating:
+                self.frames.pop(pane_id).remove()
+        # No wider or taller than the part of the window the terminal shows: tmux
+        # allows 10000x10000 windows, and a widget that size is drawn and cached.
+        limit_w, limit_h = self.size.width, self.size.height
+        if layout is not None:
+            limit_w, limit_h = min(limit_w, layout.width), min(limit_h, layout.height)
+        active_id = window.active_pane if window is not None else None
+        new: list[Widget] = []
+        stacked: list[Widget] = []
         for pane in visible:
+            if pane.pane_id in floating:
+                frame = self.frames.get(pane.pane_id)
+                if frame is None:
+                    frame = self.frames[pane.pane_id] = FloatFrame(pane.pane_id)
+                    new.append(frame)
+                left, top = pane.left - 1, pane.top - 1
+                frame.place(
+                    left,
+                    top,
+                    (pane.width + 2, pane.height + 2),
+                    (
+                        min(pane.width + 2, max(limit_w - left, 0)),
+                        min(pane.height + 2, max(limit_h - top, 0)),
+                    ),
+                )
+                frame.set_active(active_id == pane.pane_id)
+                stacked.append(frame)
             view = self.panes.get(pane.pane_id)
             if view is None:
                 view = PaneView(terminals[pane.pane_id])
@@ -91,21 +127,30 @@ class WindowView(Widget, can_focus=True):
                 new.append(view)
             elif view.terminal is not terminals[pane.pane_id]:
                 view.use(terminals[pane.pane_id])
-            # No wider or taller than the part of the window the terminal shows: tmux
-            # allows 10000x10000 windows, and a widget that size is drawn and cached.
-            shown_w = min(pane.width, max(self.size.width - pane.left, 0))
-            shown_h = min(pane.height, max(self.size.height - pane.top, 0))
+            shown_w = min(pane.width, max(limit_w - pane.left, 0))
+            shown_h = min(pane.height, max(limit_h - pane.top, 0))
             view.place(pane.left, pane.top, shown_w, shown_h)
-            view.set_active(window is not None and window.active_pane == pane.pane_id)
+            view.set_active(active_id == pane.pane_id)
             view.set_mode(pane.pane_id in (in_mode or set()))
+            stacked.append(view)
         if new:
             self.mount_all(new)
+        self._stack(stacked)
         self.borders.draw(
             (layout.width, layout.height) if layout is not None else None,
-            visible,
-            window.active_pane if window is not None else None,
+            [pane for pane in visible if pane.pane_id not in floating],
+            active_id,
             window.border_status if window is not None else "off",
         )
+
+    def _stack(self, stacked: list[Widget]) -> None:
+        """Children in drawing order (later ones on top): tiled panes, then each float's
+        frame and pane, back to front. Only moves anything when the order changed."""
+        keep = set(stacked)
+        if [child for child in self.children if child in keep] == stacked:
+            return
+        for before, widget in itertools.pairwise(stacked):
+            self.move_child(widget, after=before)
 
     def on_key(self, event: Key) -> None:
         event.stop()
