@@ -1,8 +1,12 @@
-"""1. Flood: ``cat`` of a 30 MB file with ANSI colours in a pane.
+"""1. Flood: every shape of fast output in a pane, with tuimux, tmux's client and none.
 
-Measured: the time from starting the ``cat`` until tuimux's pane shows tmux's final
-screen, divided by the time the same ``cat`` takes with no client attached (goal ≤ 1.10);
-and the same ratio for tmux's own client attached in a pty, for comparison.
+Measured for each shape (``yes``, ``seq``, short and long coloured lines, a compile log,
+a ``find /``-like list of paths): the time from starting the output until the client
+shows tmux's final screen, divided by the time the same output takes with no client
+attached (goal ≤ 1.10); and the same ratio for tmux's own client attached in a pty, for
+reference. The three are interleaved round by round (the machine's neighbours then
+disturb all three alike) and the medians are reported, with the spread of the rounds'
+ratios.
 
 tuimux runs in this process with Textual's headless driver (everything but the final
 write to a terminal), so its rendered lines can be compared with ``capture-pane``.
@@ -12,8 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import random
+import statistics
+import subprocess
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.common import Result, server
@@ -21,37 +29,101 @@ from benchmarks.terminal import PtyProgram
 from tests.conftest import TmuxServer
 
 MARKER = "FLOOD-END"
+GOAL = 1.10
+WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
 
 
-def coloured_file(path: Path, size: int) -> Path:
-    """Lines of words in the eight ANSI colours, like a coloured log."""
+def _write_lines(path: Path, size: int, line: Callable[[random.Random, int], str]) -> Path:
     rng = random.Random(1)
-    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
     lines, total, number = [], 0, 0
     while total < size:
-        parts = [f"\x1b[{rng.randint(31, 37)}m{rng.choice(words)}\x1b[0m" for _ in range(8)]
-        line = f"{number:08d} " + " ".join(parts) + "\n"
-        lines.append(line)
-        total += len(line)
+        text = line(rng, number)
+        lines.append(text)
+        total += len(text)
         number += 1
     path.write_text("".join(lines), encoding="ascii")
     return path
 
 
-def flood_command(tmux: TmuxServer, path: Path) -> list[str]:
-    """Respawn the pane into the flood: cat, a marker, then a signal and a still screen."""
+def _long_coloured(rng: random.Random, number: int) -> str:
+    """Words in the eight ANSI colours, ~140 bytes a line (wraps at 80 columns)."""
+    parts = [f"\x1b[{rng.randint(31, 37)}m{rng.choice(WORDS)}\x1b[0m" for _ in range(8)]
+    return f"{number:08d} " + " ".join(parts) + "\n"
+
+
+def _short_coloured(rng: random.Random, number: int) -> str:
+    """A test runner's lines: a coloured status word and a short name."""
+    status = rng.choice(["\x1b[32mok\x1b[0m", "\x1b[32mok\x1b[0m", "\x1b[33mskip\x1b[0m"])
+    return f"{status} {number} {rng.choice(WORDS)}\n"
+
+
+def _compile_log(rng: random.Random, number: int) -> str:
+    """Mostly short ``CC`` lines, now and then a coloured warning with its source line."""
+    directory = rng.choice(["drivers/net", "fs/ext4", "kernel/sched", "lib", "mm"])
+    name = f"{directory}/{rng.choice(WORDS)}_{number % 97}"
+    if rng.random() < 0.9:
+        return f"  CC      {name}.o\n"
+    return (
+        f"\x1b[1m{name}.c:{number % 900}:{number % 40}: \x1b[35mwarning: \x1b[0m"
+        f"\x1b[1munused variable '{rng.choice(WORDS)}'\x1b[0m [-Wunused-variable]\n"
+        f"  {number % 900} |     int {rng.choice(WORDS)} = {number};\n"
+        f"      |         \x1b[32m^\x1b[0m\n"
+    )
+
+
+def _paths(rng: random.Random, number: int) -> str:
+    """What ``find /`` prints: paths of 20 to 90 bytes, no colour."""
+    depth = rng.randint(2, 7)
+    parts = [rng.choice(WORDS) + (str(rng.randint(0, 99)) if rng.random() < 0.5 else "")]
+    parts += [rng.choice(WORDS) for _ in range(depth - 1)]
+    return "/usr/" + "/".join(parts) + f"/{number}.py\n"
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    # (scratch directory, bytes wanted) → the shell command that floods
+    command: Callable[[Path, int], str]
+
+
+def _cat(line: Callable[[random.Random, int], str], name: str) -> Callable[[Path, int], str]:
+    def command(scratch: Path, size: int) -> str:
+        return f"cat {_write_lines(scratch / f'{name}.txt', size, line)}"
+
+    return command
+
+
+def _seq(scratch: Path, size: int) -> str:
+    last, total = 0, 0
+    while total < size:  # count exactly: seq prints every number and a newline
+        digits = len(str(last + 1))
+        step = min(10**digits - 1 - last, (size - total) // (digits + 1) + 1)
+        last, total = last + step, total + step * (digits + 1)
+    return f"seq 1 {last}"
+
+
+SHAPES = [
+    Shape("yes", lambda scratch, size: f"yes | head -c {size}"),
+    Shape("seq", _seq),
+    Shape("short coloured lines", _cat(_short_coloured, "short")),
+    Shape("long coloured lines", _cat(_long_coloured, "long")),
+    Shape("compile log", _cat(_compile_log, "compile")),
+    Shape("find / (paths)", _cat(_paths, "paths")),
+]
+
+
+def flood_command(tmux: TmuxServer, flood: str) -> list[str]:
+    """Respawn the pane into the flood: it, a marker, then a signal and a still screen."""
     shell = (
-        f"cat {path}; printf '\\n{MARKER}'; "
+        f"{flood}; printf '\\n{MARKER}'; "
         f"tmux -L {tmux.socket_name} wait-for -S flood-done; exec sleep 100000"
     )
     return [*tmux.argv, "respawn-pane", "-k", "-t", "flood:", shell]
 
 
-def timed_without_client(tmux: TmuxServer, path: Path) -> float:
-    import subprocess
-
+def timed_without_client(tmux: TmuxServer, flood: str) -> float:
     started = time.monotonic()
-    subprocess.run(flood_command(tmux, path), env=tmux.env, check=True)
+    subprocess.run(flood_command(tmux, flood), env=tmux.env, check=True)
     subprocess.run([*tmux.argv, "wait-for", "flood-done"], env=tmux.env, check=True)
     elapsed = time.monotonic() - started
     if MARKER not in tmux.capture("flood:"):  # a stale signal would end the wait early
@@ -59,9 +131,7 @@ def timed_without_client(tmux: TmuxServer, path: Path) -> float:
     return elapsed
 
 
-def timed_with_tmux_client(tmux: TmuxServer, path: Path) -> float:
-    import subprocess
-
+def timed_with_tmux_client(tmux: TmuxServer, flood: str) -> float:
     env = {**tmux.env, "TERM": "xterm-256color"}
     client = PtyProgram([*tmux.argv, "attach", "-t", "flood"], columns=80, lines=25, env=env)
     try:
@@ -70,7 +140,7 @@ def timed_with_tmux_client(tmux: TmuxServer, path: Path) -> float:
         time.sleep(0.5)
         mark = client.mark()
         started = time.monotonic()
-        subprocess.run(flood_command(tmux, path), env=tmux.env, check=True)
+        subprocess.run(flood_command(tmux, flood), env=tmux.env, check=True)
         shown = client.wait_for(MARKER.encode(), mark, 300)
         if shown is None:
             raise RuntimeError("tmux's client never showed the end of the flood")
@@ -81,7 +151,7 @@ def timed_with_tmux_client(tmux: TmuxServer, path: Path) -> float:
         client.close()
 
 
-async def timed_with_tuimux(tmux: TmuxServer, path: Path) -> float:
+async def timed_with_tuimux(tmux: TmuxServer, flood: str) -> float:
     from tuimux.connect import Target, connect_local
     from tuimux.ui.app import TuimuxApp
 
@@ -92,7 +162,7 @@ async def timed_with_tuimux(tmux: TmuxServer, path: Path) -> float:
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.5)
         started = time.monotonic()
-        await _run(flood_command(tmux, path), tmux.env)
+        await _run(flood_command(tmux, flood), tmux.env)
         await _run([*tmux.argv, "wait-for", "flood-done"], tmux.env)
         final = await _run([*tmux.argv, "capture-pane", "-p", "-t", "flood:"], tmux.env)
         expected = [line.rstrip() for line in final.decode().split("\n")][:24]
@@ -120,40 +190,74 @@ async def _run(argv: list[str], env: dict[str, str]) -> bytes:
     return out
 
 
-def run(quick: bool) -> list[Result]:
-    size = 5_000_000 if quick else 30_000_000
+@dataclass
+class Rounds:
+    """One shape's times, round by round."""
+
+    alone: list[float]
+    tuimux: list[float]
+    own: list[float]
+
+    def spread(self, times: list[float]) -> str:
+        ratios = sorted(t / a for t, a in zip(times, self.alone, strict=True))
+        return f"{ratios[0]:.2f} to {ratios[-1]:.2f}"
+
+
+def measure(tmux: TmuxServer, flood: str, rounds: int) -> Rounds:
+    timed_without_client(tmux, flood)  # warm the page cache
+    measured = Rounds([], [], [])
+    for _ in range(rounds):  # interleaved: noise hits all three alike
+        measured.alone.append(timed_without_client(tmux, flood))
+        measured.tuimux.append(asyncio.run(timed_with_tuimux(tmux, flood)))
+        measured.own.append(timed_with_tmux_client(tmux, flood))
+    return measured
+
+
+def run(quick: bool, shapes: list[str] | None = None) -> list[Result]:
+    size = 5_000_000 if quick else 20_000_000
+    count = 1 if quick else 5
     tmux = server("flood")
+    results = []
+    mb = f"{size / 1e6:.0f} MB"
     with tempfile.TemporaryDirectory(prefix="tuimux-flood-") as scratch:
-        path = coloured_file(Path(scratch) / "flood.txt", size)
         try:
             tmux.new_session("flood", width=80, height=24, command="exec sleep 100000")
-            timed_without_client(tmux, path)  # warm the page cache
-            alone, tuimux, own = [], [], []
-            for _ in range(1 if quick else 5):  # interleaved: noise hits all three alike
-                alone.append(timed_without_client(tmux, path))
-                tuimux.append(asyncio.run(timed_with_tuimux(tmux, path)))
-                own.append(timed_with_tmux_client(tmux, path))
+            for shape in SHAPES:
+                if shapes and shape.name not in shapes:
+                    continue
+                flood = shape.command(Path(scratch), size)
+                measured = measure(tmux, flood, count)
+                alone = statistics.median(measured.alone)
+                ours = statistics.median(measured.tuimux)
+                own = statistics.median(measured.own)
+                print(
+                    f"   {shape.name}: no client {alone:.2f} s, tuimux {ours:.2f} s "
+                    f"({ours / alone:.2f}, rounds {measured.spread(measured.tuimux)}), "
+                    f"tmux client {own:.2f} s ({own / alone:.2f}, "
+                    f"rounds {measured.spread(measured.own)})",
+                    flush=True,
+                )
+                what = f"{shape.name}, {mb} (median of {count}"
+                results += [
+                    Result(
+                        "flood",
+                        f"tuimux, {what}; rounds {measured.spread(measured.tuimux)})",
+                        ours,
+                        "s",
+                        alone,
+                        "no client",
+                        f"≤ {GOAL:.2f}",
+                        ours / alone <= GOAL,
+                    ),
+                    Result(
+                        "flood",
+                        f"tmux client, {what}; rounds {measured.spread(measured.own)})",
+                        own,
+                        "s",
+                        alone,
+                        "no client",
+                    ),
+                ]
         finally:
             tmux.kill()
-    baseline, best, best_own = min(alone), min(tuimux), min(own)
-    mb = f"{size / 1e6:.0f} MB"
-    return [
-        Result(
-            "flood",
-            f"tuimux, cat {mb} to final screen (best of {len(tuimux)})",
-            best,
-            "s",
-            baseline,
-            "no client",
-            "≤ 1.10",
-            best / baseline <= 1.10,
-        ),
-        Result(
-            "flood",
-            f"tmux client, cat {mb} to final screen (best of {len(own)})",
-            best_own,
-            "s",
-            baseline,
-            "no client",
-        ),
-    ]
+    return results

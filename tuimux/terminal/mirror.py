@@ -35,10 +35,17 @@ from tuimux.terminal.selection import highlight, mode_style, selection_in_view
 log = logging.getLogger(__name__)
 
 # A pane that received more than this since the last frame is flooding: more than one
-# frame can feed (the emulator does ~3.5 MB/s, a frame is 16 ms). Its backlog is dropped
-# and tmux holds its output back while the screen is re-read instead (DESIGN principle 1).
+# frame can feed (the emulator does ~3.5 MB/s of text, a frame is 16 ms). Its backlog is
+# dropped and tmux holds its output back while the screen is re-read instead (DESIGN
+# principle 1). Short lines cost per line, not per byte (a scroll each: 64 KiB of ``yes``
+# took the emulator 230 ms), so line feeds are counted too.
 FRAME_BYTES = 64 * 1024
+FRAME_LINES = 1000
 FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 per second)
+# A flooding pane whose screen stays the same (``yes``) while tmux says it still prints
+# is continued after this long anyway: if it floods again it is paused again, and a pane
+# that redraws the same screen over and over (no flood) is not left paused for good.
+FLOOD_HOLD_SECONDS = 2.0
 # tmux pauses a pane whose output this client has not read for this long (seconds):
 # a slow link then costs a resync, never a growing queue in tmux.
 PAUSE_AFTER_SECONDS = 1
@@ -126,7 +133,11 @@ class SessionMirror:
             terminal = self.terminals.get(event.pane_id)
             if terminal is not None:
                 terminal.receive(event.escaped)
-                if not self._output_signalled:
+                if _over_frame(terminal):
+                    # At once, not at the next frame: until tmux has the pause it sends
+                    # the flood to tuimux as fast as it can, and that slows the flood.
+                    self._start_flood(event.pane_id)
+                elif not self._output_signalled:
                     self._output_signalled = True
                     self.listener.output_ready()
             return
@@ -306,7 +317,7 @@ class SessionMirror:
         changed = []
         held = False
         for pane_id, terminal in list(self.terminals.items()):
-            if terminal.backlog > FRAME_BYTES:
+            if _over_frame(terminal):
                 self._start_flood(pane_id)
             elif terminal.feed_pending():
                 changed.append(pane_id)
@@ -339,9 +350,17 @@ class SessionMirror:
         self._spawn(self._ride_flood(pane_id, terminal))
 
     async def _ride_flood(self, pane_id: str, terminal: PaneTerminal) -> None:
-        """Re-read the paused pane until two reads agree, then continue it atomically:
+        """Re-read the paused pane until it is quiet, then continue it atomically:
         ``%N:continue`` and the snapshot on one line, so output after it follows the
-        capture exactly."""
+        capture exactly.
+
+        Quiet is two reads that agree *and* tmux saying the window had no output in the
+        current second: ``yes`` looks the same on every read while it prints at full
+        speed, and continuing it after each read let half its output through to tuimux
+        (the flood then took twice as long). The current second may be up to a second
+        longer than needed; the pane is shown from captures meanwhile."""
+        loop = asyncio.get_running_loop()
+        held_since = loop.time()
 
         def alive() -> bool:
             return not self.client.closed and self.terminals.get(pane_id) is terminal
@@ -354,7 +373,12 @@ class SessionMirror:
             await terminal.wait_idle()
             if await terminal.resync(self.client):
                 self.listener.pane_replaced(pane_id)
-                if terminal.last_capture == before:
+                if terminal.last_capture != before:
+                    held_since = loop.time()
+                elif (
+                    terminal.output_quiet is not False
+                    or loop.time() - held_since >= FLOOD_HOLD_SECONDS
+                ):
                     break
             await asyncio.sleep(FLOOD_POLL_SECONDS)
         terminal.flooding = False
@@ -449,6 +473,11 @@ class SessionMirror:
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _over_frame(terminal: PaneTerminal) -> bool:
+    """More output waits than one frame can feed: the pane floods."""
+    return terminal.backlog > FRAME_BYTES or terminal.backlog_lines > FRAME_LINES
 
 
 def _log_failure(future: asyncio.Future[ev.Reply]) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from tuimux.client import TmuxClient
 from tuimux.control.escape import unescape_output
-from tuimux.control.numbers import INT_MAXIMUM, clamp_uint
+from tuimux.control.numbers import INT_MAXIMUM, clamp_uint, parse_uint
 from tuimux.errors import TuimuxError
 from tuimux.terminal.screen import MAX_LINES, PaneScreen, capped
 from tuimux.terminal.stream import PaneStream
@@ -51,7 +51,12 @@ STATE_FIELDS = (
     "pane_pid",
     "pane_dead",
 )
-STATE_FORMAT = " ".join(f"#{{{name}}}" for name in STATE_FIELDS)
+# Then when the pane's window last had output (tmux's activity time, whole seconds) and
+# tmux's clock now (display-message expands strftime after the format): a pane whose
+# screen looks the same may still be printing the same lines (``yes``), and only this
+# says so. Not in STATE_FIELDS: whole epoch seconds are not bounded like the fields.
+ACTIVITY_FORMAT = "#{window_activity} %s"
+STATE_FORMAT = " ".join(f"#{{{name}}}" for name in STATE_FIELDS) + " " + ACTIVITY_FORMAT
 # state field → the private mode it stands for
 PRIVATE_MODE_FLAGS = {
     "wrap_flag": 7,
@@ -84,6 +89,16 @@ def unescape_pending(lines: tuple[bytes, ...]) -> bytes:
     return unescape_output(raw.replace(b"\\\\", b"\\134"))
 
 
+def output_quiet(words: Sequence[str]) -> bool | None:
+    """Whether tmux's activity time is older than its clock (``ACTIVITY_FORMAT``)."""
+    if len(words) != 2:
+        return None
+    activity, now = (parse_uint(word, 2**63 - 1) for word in words)
+    if activity is None or now is None:
+        return None
+    return activity < now
+
+
 class PaneTerminal:
     """The emulator for one pane plus the bytes waiting to be fed to it."""
 
@@ -93,10 +108,16 @@ class PaneTerminal:
         self.stream = PaneStream(self.screen)
         self.pending: list[bytes] = []  # %output payloads, still escaped
         self.backlog = 0  # bytes in pending
+        # Line feeds in pending: each one scrolls, and a screen of short lines (``yes``)
+        # costs the emulator far more per byte than long ones.
+        self.backlog_lines = 0
         # True while tmux holds this pane's output back (%pause) and the screen is
         # re-read from captures instead (SessionMirror's flood handling).
         self.flooding = False
         self.last_capture: tuple[bytes, ...] = ()
+        # From the last snapshot: True when tmux had no output for the pane's window in
+        # the current second, False when it had, None when the server did not say.
+        self.output_quiet: bool | None = None
         self.synced = False
         self.life = ""  # "pid dead" when last captured
         # tmux draws copy and view mode itself and sends none of it to control clients;
@@ -125,10 +146,12 @@ class PaneTerminal:
             return  # the snapshot on its way (or the next one) already shows it
         self.pending.append(escaped)
         self.backlog += len(escaped)
+        self.backlog_lines += escaped.count(b"\\012")
 
     def drop_pending(self) -> None:
         self.pending.clear()
         self.backlog = 0
+        self.backlog_lines = 0
 
     def feed_pending(self) -> bool:
         """Feed what arrived since the last tick; True when the screen may have changed."""
@@ -201,6 +224,7 @@ class PaneTerminal:
             for name, word in zip(STATE_FIELDS, words, strict=False)
         }
         self.life = f"{values.get('pane_pid', 0)} {values.get('pane_dead', 0)}"
+        self.output_quiet = output_quiet(words[len(STATE_FIELDS) :])
         self.last_capture = capture
         width, height = values.get("pane_width", 0), values.get("pane_height", 0)
         if width and height:
