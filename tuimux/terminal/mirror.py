@@ -261,7 +261,11 @@ class SessionMirror:
 
     async def resync(self, pane_id: str) -> None:
         terminal = self.terminals.get(pane_id)
-        if terminal is not None and await terminal.resync(self.client):
+        if (
+            terminal is not None
+            and await terminal.resync(self.client)
+            and terminal.snapshot_changed
+        ):
             self.listener.pane_replaced(pane_id)
 
     async def refresh_mode_view(self, pane_id: str) -> None:
@@ -372,7 +376,8 @@ class SessionMirror:
             before = terminal.last_capture
             await terminal.wait_idle()
             if await terminal.resync(self.client):
-                self.listener.pane_replaced(pane_id)
+                if terminal.snapshot_changed:
+                    self.listener.pane_replaced(pane_id)
                 if terminal.last_capture != before:
                     held_since = loop.time()
                 elif (
@@ -388,7 +393,8 @@ class SessionMirror:
                 return
             await terminal.wait_idle()
             if await terminal.resync(self.client, first=resume):
-                self.listener.pane_replaced(pane_id)
+                if terminal.snapshot_changed:
+                    self.listener.pane_replaced(pane_id)
                 return
             await asyncio.sleep(FLOOD_POLL_SECONDS)
         log.warning("could not resume output of %s", pane_id)

@@ -118,6 +118,10 @@ class PaneTerminal:
         # From the last snapshot: True when tmux had no output for the pane's window in
         # the current second, False when it had, None when the server did not say.
         self.output_quiet: bool | None = None
+        # False when the last snapshot found the screen exactly as the one before it
+        # showed it, with nothing fed since: nothing to repaint (a paused ``yes``).
+        self.snapshot_changed = True
+        self._snapshot: tuple[object, ...] | None = None  # what the last one applied
         self.synced = False
         self.life = ""  # "pid dead" when last captured
         # tmux draws copy and view mode itself and sends none of it to control clients;
@@ -159,6 +163,7 @@ class PaneTerminal:
             return False
         data = unescape_output(b"".join(self.pending))  # escapes never span two lines
         self.drop_pending()
+        self._snapshot = None  # the screen is no longer the last snapshot's
         self.stream.feed(data)
         return True
 
@@ -171,10 +176,12 @@ class PaneTerminal:
         if width < 1 or height < 1 or capped(width, height) == self.size:
             return False
         self.screen.resize(height, width)
+        self._snapshot = None
         return True
 
     async def resync(self, client: TmuxClient, first: Sequence[Sequence[str]] = ()) -> bool:
-        """Re-read the pane from tmux; True when the screen was replaced.
+        """Re-read the pane from tmux; True when the snapshot came (``snapshot_changed``
+        says whether it changed the screen).
 
         ``first`` are commands to run on the same line before the snapshot (the
         ``%N:continue`` that ends a flood: output after it is then exactly what follows
@@ -197,9 +204,14 @@ class PaneTerminal:
                 [*first, *snapshot_commands(self.pane_id)], on_begin=begun
             )
             capture, state, partial, primary = replies[len(first) :]
-            self._apply(
-                capture.lines, state.text[0] if state.text else "", partial.lines, primary.lines
-            )
+            text = state.text[0] if state.text else ""
+            words = text.split()
+            self.output_quiet = output_quiet(words[len(STATE_FIELDS) :])
+            snapshot = (capture.lines, words[: len(STATE_FIELDS)], partial.lines, primary.lines)
+            self.snapshot_changed = snapshot != self._snapshot
+            if self.snapshot_changed:
+                self._apply(capture.lines, text, partial.lines, primary.lines)
+                self._snapshot = snapshot
             return True
         except TuimuxError as error:
             log.debug("resync of %s failed: %s", self.pane_id, error)
@@ -224,7 +236,6 @@ class PaneTerminal:
             for name, word in zip(STATE_FIELDS, words, strict=False)
         }
         self.life = f"{values.get('pane_pid', 0)} {values.get('pane_dead', 0)}"
-        self.output_quiet = output_quiet(words[len(STATE_FIELDS) :])
         self.last_capture = capture
         width, height = values.get("pane_width", 0), values.get("pane_height", 0)
         if width and height:
