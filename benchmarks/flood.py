@@ -15,7 +15,9 @@ write to a terminal), so its rendered lines can be compared with ``capture-pane`
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -84,6 +86,9 @@ class Shape:
     name: str
     # (scratch directory, bytes wanted) → the shell command that floods
     command: Callable[[Path, int], str]
+    # Enough for a flood of 2 to 5 s with no client: the last frame's lag (up to one look
+    # at tmux's screen, 0.1 s) is then a small part of it.
+    megabytes: int = 30
 
 
 def _cat(line: Callable[[random.Random, int], str], name: str) -> Callable[[Path, int], str]:
@@ -103,12 +108,12 @@ def _seq(scratch: Path, size: int) -> str:
 
 
 SHAPES = [
-    Shape("yes", lambda scratch, size: f"yes | head -c {size}"),
+    Shape("yes", lambda scratch, size: f"yes | head -c {size}", 20),
     Shape("seq", _seq),
     Shape("short coloured lines", _cat(_short_coloured, "short")),
     Shape("long coloured lines", _cat(_long_coloured, "long")),
-    Shape("compile log", _cat(_compile_log, "compile")),
-    Shape("find / (paths)", _cat(_paths, "paths")),
+    Shape("compile log", _cat(_compile_log, "compile"), 40),
+    Shape("find / (paths)", _cat(_paths, "paths"), 40),
 ]
 
 
@@ -121,17 +126,45 @@ def flood_command(tmux: TmuxServer, flood: str) -> list[str]:
     return [*tmux.argv, "respawn-pane", "-k", "-t", "flood:", shell]
 
 
-def timed_without_client(tmux: TmuxServer, flood: str) -> float:
+@dataclass(frozen=True)
+class Timed:
+    """One flood: seconds until shown, and CPU seconds of the tmux server and client."""
+
+    elapsed: float
+    cpu: float
+
+
+def own_cpu(pid: int) -> float:
+    """User + system CPU of one process itself (not its children), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def client_pids(tmux: TmuxServer) -> list[int]:
+    """The attached clients' processes (for tuimux, its ``tmux -C``)."""
+    listed = tmux.run("list-clients", "-F", "#{client_pid}").split()
+    return [int(pid) for pid in listed]
+
+
+def tmux_cpu(tmux: TmuxServer) -> float:
+    """CPU so far of the server and the clients attached to it."""
+    server_pid = int(tmux.run("display-message", "-p", "#{pid}").strip())
+    return sum(own_cpu(pid) for pid in [server_pid, *client_pids(tmux)])
+
+
+def timed_without_client(tmux: TmuxServer, flood: str) -> Timed:
+    cpu = tmux_cpu(tmux)
     started = time.monotonic()
     subprocess.run(flood_command(tmux, flood), env=tmux.env, check=True)
     subprocess.run([*tmux.argv, "wait-for", "flood-done"], env=tmux.env, check=True)
     elapsed = time.monotonic() - started
+    cpu = tmux_cpu(tmux) - cpu
     if MARKER not in tmux.capture("flood:"):  # a stale signal would end the wait early
         raise RuntimeError("the flood had not ended when its signal came")
-    return elapsed
+    return Timed(elapsed, cpu)
 
 
-def timed_with_tmux_client(tmux: TmuxServer, flood: str) -> float:
+def timed_with_tmux_client(tmux: TmuxServer, flood: str) -> Timed:
     env = {**tmux.env, "TERM": "xterm-256color"}
     client = PtyProgram([*tmux.argv, "attach", "-t", "flood"], columns=80, lines=25, env=env)
     try:
@@ -139,19 +172,26 @@ def timed_with_tmux_client(tmux: TmuxServer, flood: str) -> float:
             raise RuntimeError("tmux's client did not attach")
         time.sleep(0.5)
         mark = client.mark()
+        cpu = tmux_cpu(tmux)
         started = time.monotonic()
         subprocess.run(flood_command(tmux, flood), env=tmux.env, check=True)
         shown = client.wait_for(MARKER.encode(), mark, 300)
         if shown is None:
             raise RuntimeError("tmux's client never showed the end of the flood")
+        cpu = tmux_cpu(tmux) - cpu
         # Take the signal, or the next wait-for would return at once (tmux keeps it).
         subprocess.run([*tmux.argv, "wait-for", "flood-done"], env=tmux.env, check=True)
-        return shown - started
+        return Timed(shown - started, cpu)
     finally:
         client.close()
 
 
-async def timed_with_tuimux(tmux: TmuxServer, flood: str) -> float:
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def timed_with_tuimux(tmux: TmuxServer, flood: str) -> Timed:
     from tuimux.connect import Target, connect_local
     from tuimux.ui.app import TuimuxApp
 
@@ -161,6 +201,7 @@ async def timed_with_tuimux(tmux: TmuxServer, flood: str) -> float:
         while app.mirror is None or not app.window_view.panes:
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.5)
+        cpu = tmux_cpu(tmux) + _self_cpu()
         started = time.monotonic()
         await _run(flood_command(tmux, flood), tmux.env)
         await _run([*tmux.argv, "wait-for", "flood-done"], tmux.env)
@@ -171,7 +212,10 @@ async def timed_with_tuimux(tmux: TmuxServer, flood: str) -> float:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"tuimux never showed tmux's final screen: {_shown(app)}")
             await asyncio.sleep(0.005)
-        return time.monotonic() - started
+        elapsed = time.monotonic() - started
+        # This process's CPU is tuimux's (the benchmark's own part is small: waiting,
+        # then comparing the screen every 5 ms once the flood has ended).
+        return Timed(elapsed, tmux_cpu(tmux) + _self_cpu() - cpu)
 
 
 def _shown(app: object) -> list[str]:
@@ -192,15 +236,33 @@ async def _run(argv: list[str], env: dict[str, str]) -> bytes:
 
 @dataclass
 class Rounds:
-    """One shape's times, round by round."""
+    """One shape's floods, round by round."""
 
-    alone: list[float]
-    tuimux: list[float]
-    own: list[float]
+    alone: list[Timed]
+    tuimux: list[Timed]
+    own: list[Timed]
 
-    def spread(self, times: list[float]) -> str:
-        ratios = sorted(t / a for t, a in zip(times, self.alone, strict=True))
+    def ratio(self, client: list[Timed], cpu: bool = False) -> float:
+        """Median of the client's over median of no client's."""
+        ours = statistics.median(t.cpu if cpu else t.elapsed for t in client)
+        return ours / statistics.median(t.cpu if cpu else t.elapsed for t in self.alone)
+
+    def spread(self, client: list[Timed]) -> str:
+        """The lowest and highest of the rounds' own ratios: how noisy the run was."""
+        ratios = sorted(t.elapsed / a.elapsed for t, a in zip(client, self.alone, strict=True))
         return f"{ratios[0]:.2f} to {ratios[-1]:.2f}"
+
+    def summary(self) -> str:
+        def median(times: list[Timed]) -> str:
+            return f"{statistics.median(t.elapsed for t in times):.2f} s"
+
+        return (
+            f"no client {median(self.alone)}; "
+            f"tuimux {median(self.tuimux)} = {self.ratio(self.tuimux):.2f} "
+            f"(rounds {self.spread(self.tuimux)}, CPU {self.ratio(self.tuimux, True):.2f}); "
+            f"tmux client {median(self.own)} = {self.ratio(self.own):.2f} "
+            f"(rounds {self.spread(self.own)}, CPU {self.ratio(self.own, True):.2f})"
+        )
 
 
 def measure(tmux: TmuxServer, flood: str, rounds: int) -> Rounds:
@@ -214,29 +276,24 @@ def measure(tmux: TmuxServer, flood: str, rounds: int) -> Rounds:
 
 
 def run(quick: bool, shapes: list[str] | None = None) -> list[Result]:
-    size = 5_000_000 if quick else 20_000_000
+    """``shapes``: the names of the shapes to run (all when empty)."""
     count = 1 if quick else 5
     tmux = server("flood")
     results = []
-    mb = f"{size / 1e6:.0f} MB"
     with tempfile.TemporaryDirectory(prefix="tuimux-flood-") as scratch:
         try:
             tmux.new_session("flood", width=80, height=24, command="exec sleep 100000")
             for shape in SHAPES:
-                if shapes and shape.name not in shapes:
+                if shapes and shape.name.split()[0] not in shapes:
                     continue
+                size = shape.megabytes * 1_000_000 // (6 if quick else 1)
+                mb = f"{size / 1e6:.0f} MB"
                 flood = shape.command(Path(scratch), size)
                 measured = measure(tmux, flood, count)
-                alone = statistics.median(measured.alone)
-                ours = statistics.median(measured.tuimux)
-                own = statistics.median(measured.own)
-                print(
-                    f"   {shape.name}: no client {alone:.2f} s, tuimux {ours:.2f} s "
-                    f"({ours / alone:.2f}, rounds {measured.spread(measured.tuimux)}), "
-                    f"tmux client {own:.2f} s ({own / alone:.2f}, "
-                    f"rounds {measured.spread(measured.own)})",
-                    flush=True,
-                )
+                alone = statistics.median(t.elapsed for t in measured.alone)
+                ours = statistics.median(t.elapsed for t in measured.tuimux)
+                own = statistics.median(t.elapsed for t in measured.own)
+                print(f"   {shape.name}: {measured.summary()}", flush=True)
                 what = f"{shape.name}, {mb} (median of {count}"
                 results += [
                     Result(
