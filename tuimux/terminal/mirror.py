@@ -133,7 +133,7 @@ class SessionMirror:
             terminal = self.terminals.get(event.pane_id)
             if terminal is not None:
                 terminal.receive(event.escaped)
-                if _over_frame(terminal):
+                if over_frame(terminal):
                     # At once, not at the next frame: until tmux has the pause it sends
                     # the flood to tuimux as fast as it can, and that slows the flood.
                     self._start_flood(event.pane_id)
@@ -321,7 +321,7 @@ class SessionMirror:
         changed = []
         held = False
         for pane_id, terminal in list(self.terminals.items()):
-            if _over_frame(terminal):
+            if over_frame(terminal):
                 self._start_flood(pane_id)
             elif terminal.feed_pending():
                 changed.append(pane_id)
@@ -481,7 +481,7 @@ class SessionMirror:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-def _over_frame(terminal: PaneTerminal) -> bool:
+def over_frame(terminal: PaneTerminal) -> bool:
     """More output waits than one frame can feed: the pane floods."""
     return terminal.backlog > FRAME_BYTES or terminal.backlog_lines > FRAME_LINES
 
