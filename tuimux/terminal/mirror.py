@@ -40,12 +40,16 @@ log = logging.getLogger(__name__)
 # principle 1). Short lines cost per line, not per byte (a scroll each: 64 KiB of ``yes``
 # took the emulator 230 ms), so line feeds are counted too.
 FRAME_BYTES = 64 * 1024
-FRAME_LINES = 1000
+FRAME_LINES = 500
 FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 per second)
-# A flooding pane whose screen stays the same (``yes``) while tmux says it still prints
-# is continued after this long anyway: if it floods again it is paused again, and a pane
-# that redraws the same screen over and over (no flood) is not left paused for good.
-FLOOD_HOLD_SECONDS = 2.0
+# A flooding pane whose window tmux says still has output is continued anyway once its
+# screen holds still and it has been held this long: a pane that redraws the same screen
+# over and over, or the user typing right after a flood, would else keep it paused. If
+# it floods again within REFLOOD_SECONDS of the continue (``yes``), the next hold is
+# twice as long, up to FLOOD_HOLD_MAXIMUM: each continue lets a frame of it through.
+FLOOD_HOLD_SECONDS = 1.0
+FLOOD_HOLD_MAXIMUM = 8.0
+REFLOOD_SECONDS = 1.0
 # tmux pauses a pane whose output this client has not read for this long (seconds):
 # a slow link then costs a resync, never a growing queue in tmux.
 PAUSE_AFTER_SECONDS = 1
@@ -349,6 +353,11 @@ class SessionMirror:
             return
         terminal.flooding = True
         terminal.drop_pending()
+        now = asyncio.get_running_loop().time()
+        if now - terminal.continued_at < REFLOOD_SECONDS:
+            terminal.hold = min(terminal.hold * 2, FLOOD_HOLD_MAXIMUM)
+        else:
+            terminal.hold = FLOOD_HOLD_SECONDS
         if not paused:
             self.fire([build("refresh-client", "-A", f"{pane_id}:pause")])
         self._spawn(self._ride_flood(pane_id, terminal))
@@ -359,10 +368,11 @@ class SessionMirror:
         capture exactly.
 
         Quiet is two reads that agree *and* tmux saying the window had no output in the
-        current second: ``yes`` looks the same on every read while it prints at full
-        speed, and continuing it after each read let half its output through to tuimux
-        (the flood then took twice as long). The current second may be up to a second
-        longer than needed; the pane is shown from captures meanwhile."""
+        current second (or the pane held for ``terminal.hold``): ``yes`` looks the same
+        on every read while it prints at full speed, and continuing it after each read
+        let half its output through to tuimux (the flood then took twice as long). The
+        current second may be up to a second longer than needed; the pane is shown from
+        captures meanwhile."""
         loop = asyncio.get_running_loop()
         held_since = loop.time()
 
@@ -378,11 +388,8 @@ class SessionMirror:
             if await terminal.resync(self.client):
                 if terminal.snapshot_changed:
                     self.listener.pane_replaced(pane_id)
-                if terminal.last_capture != before:
-                    held_since = loop.time()
-                elif (
-                    terminal.output_quiet is not False
-                    or loop.time() - held_since >= FLOOD_HOLD_SECONDS
+                if terminal.last_capture == before and (
+                    terminal.output_quiet is not False or loop.time() - held_since >= terminal.hold
                 ):
                     break
             await asyncio.sleep(FLOOD_POLL_SECONDS)
@@ -393,6 +400,7 @@ class SessionMirror:
                 return
             await terminal.wait_idle()
             if await terminal.resync(self.client, first=resume):
+                terminal.continued_at = loop.time()
                 if terminal.snapshot_changed:
                     self.listener.pane_replaced(pane_id)
                 return

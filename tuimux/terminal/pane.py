@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Sequence
 
 from tuimux.client import TmuxClient
@@ -114,6 +115,11 @@ class PaneTerminal:
         # True while tmux holds this pane's output back (%pause) and the screen is
         # re-read from captures instead (SessionMirror's flood handling).
         self.flooding = False
+        # SessionMirror's: when the last flood was continued, and how long a pane that
+        # looks still while tmux says it prints is held (longer each time it floods
+        # again at once).
+        self.continued_at = -math.inf
+        self.hold = 0.0
         self.last_capture: tuple[bytes, ...] = ()
         # From the last snapshot: True when tmux had no output for the pane's window in
         # the current second, False when it had, None when the server did not say.
