@@ -275,9 +275,9 @@ def measure(tmux: TmuxServer, flood: str, rounds: int) -> Rounds:
     return measured
 
 
-def run(quick: bool, shapes: list[str] | None = None) -> list[Result]:
+def run(quick: bool, shapes: list[str] | None = None, rounds: int | None = None) -> list[Result]:
     """``shapes``: the names of the shapes to run (all when empty)."""
-    count = 1 if quick else 5
+    count = rounds or (1 if quick else 5)
     tmux = server("flood")
     results = []
     with tempfile.TemporaryDirectory(prefix="tuimux-flood-") as scratch:
