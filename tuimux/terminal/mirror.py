@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any, Protocol
 
@@ -42,6 +43,12 @@ log = logging.getLogger(__name__)
 FRAME_BYTES = 64 * 1024
 FRAME_LINES = 500
 FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 per second)
+# ... at most: each read costs a capture, a restore and a repaint of the whole pane (about
+# 7 ms for 80x24 of coloured text, more for a big pane). On a busy machine that CPU is
+# taken from the flood itself, so reads are spaced to keep tuimux under this share of a
+# core while a pane floods, up to FLOOD_POLL_MAXIMUM apart.
+FLOOD_CPU_SHARE = 0.04
+FLOOD_POLL_MAXIMUM = 0.5
 # A flooding pane whose window tmux says still has output is continued anyway once its
 # screen holds still and it has been held this long: a pane that redraws the same screen
 # over and over, or the user typing right after a flood, would else keep it paused. If
@@ -375,6 +382,7 @@ class SessionMirror:
         captures meanwhile."""
         loop = asyncio.get_running_loop()
         held_since = loop.time()
+        interval = FLOOD_POLL_SECONDS
 
         def alive() -> bool:
             return not self.client.closed and self.terminals.get(pane_id) is terminal
@@ -383,6 +391,9 @@ class SessionMirror:
             if not self._in_view(pane_id):  # nobody sees it: stay paused, read nothing
                 await asyncio.sleep(FLOOD_POLL_SECONDS)
                 continue
+            # All of tuimux's CPU from this read to the next (the repaint comes after the
+            # read returns): an upper bound of what a read costs.
+            cpu = time.process_time()
             before = terminal.last_capture
             await terminal.wait_idle()
             if await terminal.resync(self.client):
@@ -392,7 +403,9 @@ class SessionMirror:
                     terminal.output_quiet is not False or loop.time() - held_since >= terminal.hold
                 ):
                     break
-            await asyncio.sleep(FLOOD_POLL_SECONDS)
+            await asyncio.sleep(interval)
+            spent = time.process_time() - cpu
+            interval = min(max(spent / FLOOD_CPU_SHARE, FLOOD_POLL_SECONDS), FLOOD_POLL_MAXIMUM)
         terminal.flooding = False
         resume = [["refresh-client", "-A", f"{pane_id}:continue"]]
         for _ in range(CONTINUE_TRIES):  # the continue must get out, or the pane stays paused
