@@ -8,10 +8,11 @@ import sys
 import time
 
 from benchmarks.common import Result, machine, table
+from benchmarks.flood import SHAPES
 
 # Module name → what it measures (issue 5's numbering).
 BENCHMARKS = {
-    "flood": "1. flood: cat of 30 MB with ANSI colours, time to the final screen",
+    "flood": "1. flood: every shape of fast output (yes, seq, coloured lines, logs, paths)",
     "emulation": "2. emulation: MB/s of the pane emulator vs stock pyte",
     "latency": "3. keystroke echo latency vs tmux's own client",
     "attach": "4. attach: 20 windows x 4 panes x 5,000 lines of history",
@@ -25,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="smaller inputs and fewer rounds (a smoke run)"
     )
+    parser.add_argument(
+        "--shape",
+        action="append",
+        choices=[shape.name.split()[0] for shape in SHAPES],
+        help="flood: only this shape (repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
     names = args.names or list(BENCHMARKS)
     print(f"machine: {machine()}", flush=True)
@@ -33,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {BENCHMARKS[name]}", flush=True)
         started = time.monotonic()
         module = importlib.import_module(f"benchmarks.{name}")
-        found: list[Result] = module.run(quick=args.quick)
+        extra = {"shapes": args.shape} if name == "flood" and args.shape else {}
+        found: list[Result] = module.run(quick=args.quick, **extra)
         for result in found:
             print(f"   {result.measure}: {result.value:.3g} {result.unit}", flush=True)
         print(f"   ({time.monotonic() - started:.0f} s)", flush=True)

@@ -68,6 +68,9 @@ class PtyProgram:
             while True:
                 if self.output.find(needle, after) >= 0:
                     return time.monotonic()
+                # Look only at what is new next time (a flood's output runs to many MB,
+                # and scanning all of it on every chunk took the CPU being measured).
+                after = max(after, len(self.output) - len(needle) + 1)
                 left = deadline - time.monotonic()
                 if left <= 0 or not self._open:
                     return None

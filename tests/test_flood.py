@@ -7,8 +7,11 @@ import random
 from pathlib import Path
 
 from tests.conftest import TmuxServer
-from tests.helpers import eventually
+from tests.helpers import eventually, open_client
 from tests.ui.test_app import make_app, shown_lines, tmux_lines
+from tuimux.control import events as ev
+from tuimux.terminal.mirror import FRAME_BYTES, FRAME_LINES, over_frame
+from tuimux.terminal.pane import PaneTerminal, output_quiet
 
 
 def coloured_file(path: Path, size: int) -> Path:
@@ -111,7 +114,9 @@ async def test_keys_reach_a_flooding_pane_promptly(tmux_server: TmuxServer, tmp_
         await pilot.press(*"ping", "enter")
         await eventually(received.exists, timeout=5)
         assert received.read_text() == "ping\n"
-        assert terminal.flooding  # still flooding: the keys did not wait for it to end
+        # Still flooding: the keys did not wait for it to end. (Eventually: a pane that
+        # looks the same on every read is let go now and then, held again at once.)
+        await eventually(lambda: terminal.flooding)
 
 
 async def test_hidden_flooding_pane_is_read_only_once_shown(
@@ -139,3 +144,89 @@ async def test_hidden_flooding_pane_is_read_only_once_shown(
         await eventually(lambda: shown_lines(app, hidden) == tmux_lines(tmux_server, hidden))
         await pilot.press(*"echo shown-$((3*3))", "enter")
         await eventually(lambda: any("shown-9" in line for line in shown_lines(app, hidden)))
+
+
+async def test_a_flood_that_looks_the_same_stays_paused(tmux_server: TmuxServer) -> None:
+    """``yes`` shows the same screen on every read while it prints at full speed: it
+    stays paused until tmux says its window is quiet, rather than being continued after
+    each read (which let half of its output through to tuimux and doubled its time)."""
+    tmux_server.new_session("s", width=80, height=24)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(80, 25)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        assert app.mirror is not None
+        pane_id = tmux_server.display("s:", "#{pane_id}")
+        terminal = app.mirror.terminals[pane_id]
+        received, peak = [0], [0, 0]
+
+        def count(event: ev.Notification) -> None:
+            # After tuimux's own handler: a frame's worth is dropped as it arrives, not
+            # held (and sent more) until the next frame looks.
+            if isinstance(event, ev.Output) and event.pane_id == pane_id:
+                received[0] += len(event.escaped)
+                peak[:] = max(peak[0], terminal.backlog), max(peak[1], terminal.backlog_lines)
+
+        app.client.subscribe(count)
+        size = 6_000_000  # "y\r\n" reaches tuimux as "y\015\012": three times as long
+        await pilot.press(*f"yes | head -c {size}; echo yes-done-$((40+2))", "enter")
+        await eventually(lambda: terminal.flooding)
+        await eventually(lambda: "yes-done-42" in tmux_server.capture(pane_id), timeout=60)
+        await eventually(
+            lambda: (
+                not terminal.flooding
+                and shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id)
+            ),
+            timeout=20,
+            detail=lambda: (shown_lines(app, pane_id), tmux_lines(tmux_server, pane_id)),
+        )
+        assert received[0] < size * 3 // 10, f"{received[0]} bytes of {size * 3} came through"
+        assert peak[0] <= FRAME_BYTES and peak[1] <= FRAME_LINES, peak
+        await pilot.press(*"echo live-$((6*7))", "enter")
+        await eventually(lambda: any("live-42" in line for line in shown_lines(app, pane_id)))
+
+
+def test_short_lines_count_as_a_frames_work() -> None:
+    """A thousand line feeds cost the emulator a scroll each: 9 KB of ``yes`` is more
+    than a frame, though 64 KiB of long lines is not."""
+    terminal = PaneTerminal("%0", 80, 24)
+    terminal.receive(b"y\\015\\012" * FRAME_LINES)
+    assert not over_frame(terminal)
+    terminal.receive(b"y\\015\\012")
+    assert over_frame(terminal)
+    terminal.drop_pending()
+    terminal.receive(b"x" * 79 + b"\\015\\012")
+    assert not over_frame(terminal)
+
+
+def test_output_quiet_reads_tmux_activity_and_clock() -> None:
+    assert output_quiet(["1796648802", "1796648803"]) is True
+    assert output_quiet(["1796648803", "1796648803"]) is False
+    assert output_quiet(["1796648803"]) is None  # a server that did not say
+    assert output_quiet(["%s", "1796648803"]) is None
+    assert output_quiet(["1796648803", "%s"]) is None  # no strftime: unknown, not quiet
+
+
+async def test_an_unchanged_snapshot_repaints_nothing(tmux_server: TmuxServer) -> None:
+    """A paused pane is read ten times a second; when its screen is what the last read
+    left, nothing is replaced (a paused ``yes`` was re-rendered every time)."""
+    tmux_server.new_session("s", width=80, height=24, command="printf 'still\\n'; exec cat")
+    client = await open_client(tmux_server)
+    try:
+        pane_id = tmux_server.display("s:", "#{pane_id}")
+        terminal = PaneTerminal(pane_id, 80, 24)
+        await eventually(lambda: "still" in tmux_server.capture(pane_id))
+        assert await terminal.resync(client)
+        assert terminal.snapshot_changed
+        assert await terminal.resync(client)
+        assert not terminal.snapshot_changed
+        terminal.receive(b"x")  # fed since: the screen is no longer the snapshot's
+        assert terminal.feed_pending()
+        assert await terminal.resync(client)
+        assert terminal.snapshot_changed
+        assert terminal.screen.display[0].startswith("still")
+        tmux_server.run("send-keys", "-t", pane_id, "moved")
+        await eventually(lambda: "moved" in tmux_server.capture(pane_id))
+        assert await terminal.resync(client)
+        assert terminal.snapshot_changed
+    finally:
+        await client.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any, Protocol
 
@@ -36,10 +37,27 @@ from tuimux.terminal.selection import highlight, mode_style, selection_in_view
 log = logging.getLogger(__name__)
 
 # A pane that received more than this since the last frame is flooding: more than one
-# frame can feed (the emulator does ~3.5 MB/s, a frame is 16 ms). Its backlog is dropped
-# and tmux holds its output back while the screen is re-read instead (DESIGN principle 1).
+# frame can feed (the emulator does ~3.5 MB/s of text, a frame is 16 ms). Its backlog is
+# dropped and tmux holds its output back while the screen is re-read instead (DESIGN
+# principle 1). Short lines cost per line, not per byte (a scroll each: 64 KiB of ``yes``
+# took the emulator 230 ms), so line feeds are counted too.
 FRAME_BYTES = 64 * 1024
+FRAME_LINES = 500
 FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 per second)
+# ... at most: each read costs a capture, a restore and a repaint of the whole pane (about
+# 7 ms for 80x24 of coloured text, more for a big pane). On a busy machine that CPU is
+# taken from the flood itself, so reads are spaced to keep tuimux under this share of a
+# core while a pane floods, up to FLOOD_POLL_MAXIMUM apart.
+FLOOD_CPU_SHARE = 0.04
+FLOOD_POLL_MAXIMUM = 0.5
+# A flooding pane whose window tmux says still has output is continued anyway once its
+# screen holds still and it has been held this long: a pane that redraws the same screen
+# over and over, or the user typing right after a flood, would else keep it paused. If
+# it floods again within REFLOOD_SECONDS of the continue (``yes``), the next hold is
+# twice as long, up to FLOOD_HOLD_MAXIMUM: each continue lets a frame of it through.
+FLOOD_HOLD_SECONDS = 1.0
+FLOOD_HOLD_MAXIMUM = 8.0
+REFLOOD_SECONDS = 1.0
 # tmux pauses a pane whose output this client has not read for this long (seconds):
 # a slow link then costs a resync, never a growing queue in tmux.
 PAUSE_AFTER_SECONDS = 1
@@ -133,7 +151,11 @@ class SessionMirror:
             terminal = self.terminals.get(event.pane_id)
             if terminal is not None:
                 terminal.receive(event.escaped)
-                if not self._output_signalled:
+                if over_frame(terminal):
+                    # At once, not at the next frame: until tmux has the pause it sends
+                    # the flood to tuimux as fast as it can, and that slows the flood.
+                    self._start_flood(event.pane_id)
+                elif not self._output_signalled:
                     self._output_signalled = True
                     self.listener.output_ready()
             return
@@ -257,7 +279,11 @@ class SessionMirror:
 
     async def resync(self, pane_id: str) -> None:
         terminal = self.terminals.get(pane_id)
-        if terminal is not None and await terminal.resync(self.client):
+        if (
+            terminal is not None
+            and await terminal.resync(self.client)
+            and terminal.snapshot_changed
+        ):
             self.listener.pane_replaced(pane_id)
 
     async def refresh_mode_view(self, pane_id: str) -> None:
@@ -313,7 +339,7 @@ class SessionMirror:
         changed = []
         held = False
         for pane_id, terminal in list(self.terminals.items()):
-            if terminal.backlog > FRAME_BYTES:
+            if over_frame(terminal):
                 self._start_flood(pane_id)
             elif terminal.feed_pending():
                 changed.append(pane_id)
@@ -341,14 +367,29 @@ class SessionMirror:
             return
         terminal.flooding = True
         terminal.drop_pending()
+        now = asyncio.get_running_loop().time()
+        if now - terminal.continued_at < REFLOOD_SECONDS:
+            terminal.hold = min(terminal.hold * 2, FLOOD_HOLD_MAXIMUM)
+        else:
+            terminal.hold = FLOOD_HOLD_SECONDS
         if not paused:
             self.fire([build("refresh-client", "-A", f"{pane_id}:pause")])
         self._spawn(self._ride_flood(pane_id, terminal))
 
     async def _ride_flood(self, pane_id: str, terminal: PaneTerminal) -> None:
-        """Re-read the paused pane until two reads agree, then continue it atomically:
+        """Re-read the paused pane until it is quiet, then continue it atomically:
         ``%N:continue`` and the snapshot on one line, so output after it follows the
-        capture exactly."""
+        capture exactly.
+
+        Quiet is two reads that agree *and* tmux saying the window had no output in the
+        current second (or the pane held for ``terminal.hold``): ``yes`` looks the same
+        on every read while it prints at full speed, and continuing it after each read
+        let half its output through to tuimux (the flood then took twice as long). The
+        current second may be up to a second longer than needed; the pane is shown from
+        captures meanwhile."""
+        loop = asyncio.get_running_loop()
+        held_since = loop.time()
+        interval = FLOOD_POLL_SECONDS
 
         def alive() -> bool:
             return not self.client.closed and self.terminals.get(pane_id) is terminal
@@ -357,13 +398,21 @@ class SessionMirror:
             if not self._in_view(pane_id):  # nobody sees it: stay paused, read nothing
                 await asyncio.sleep(FLOOD_POLL_SECONDS)
                 continue
+            # All of tuimux's CPU from this read to the next (the repaint comes after the
+            # read returns): an upper bound of what a read costs.
+            cpu = time.process_time()
             before = terminal.last_capture
             await terminal.wait_idle()
             if await terminal.resync(self.client):
-                self.listener.pane_replaced(pane_id)
-                if terminal.last_capture == before:
+                if terminal.snapshot_changed:
+                    self.listener.pane_replaced(pane_id)
+                if terminal.last_capture == before and (
+                    terminal.output_quiet is not False or loop.time() - held_since >= terminal.hold
+                ):
                     break
-            await asyncio.sleep(FLOOD_POLL_SECONDS)
+            await asyncio.sleep(interval)
+            spent = time.process_time() - cpu
+            interval = min(max(spent / FLOOD_CPU_SHARE, FLOOD_POLL_SECONDS), FLOOD_POLL_MAXIMUM)
         terminal.flooding = False
         resume = [["refresh-client", "-A", f"{pane_id}:continue"]]
         for _ in range(CONTINUE_TRIES):  # the continue must get out, or the pane stays paused
@@ -371,7 +420,9 @@ class SessionMirror:
                 return
             await terminal.wait_idle()
             if await terminal.resync(self.client, first=resume):
-                self.listener.pane_replaced(pane_id)
+                terminal.continued_at = loop.time()
+                if terminal.snapshot_changed:
+                    self.listener.pane_replaced(pane_id)
                 return
             await asyncio.sleep(FLOOD_POLL_SECONDS)
         log.warning("could not resume output of %s", pane_id)
@@ -456,6 +507,11 @@ class SessionMirror:
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def over_frame(terminal: PaneTerminal) -> bool:
+    """More output waits than one frame can feed: the pane floods."""
+    return terminal.backlog > FRAME_BYTES or terminal.backlog_lines > FRAME_LINES
 
 
 def _log_failure(future: asyncio.Future[ev.Reply]) -> None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Sequence
 
 from tuimux.client import TmuxClient
 from tuimux.control.escape import unescape_output
-from tuimux.control.numbers import INT_MAXIMUM, clamp_uint
+from tuimux.control.numbers import INT_MAXIMUM, clamp_uint, parse_uint
 from tuimux.errors import TuimuxError
 from tuimux.terminal.screen import MAX_LINES, PaneScreen, capped
 from tuimux.terminal.stream import PaneStream
@@ -51,7 +52,12 @@ STATE_FIELDS = (
     "pane_pid",
     "pane_dead",
 )
-STATE_FORMAT = " ".join(f"#{{{name}}}" for name in STATE_FIELDS)
+# Then when the pane's window last had output (tmux's activity time, whole seconds) and
+# tmux's clock now (display-message expands strftime after the format): a pane whose
+# screen looks the same may still be printing the same lines (``yes``), and only this
+# says so. Not in STATE_FIELDS: whole epoch seconds are not bounded like the fields.
+ACTIVITY_FORMAT = "#{window_activity} %s"
+STATE_FORMAT = " ".join(f"#{{{name}}}" for name in STATE_FIELDS) + " " + ACTIVITY_FORMAT
 # state field → the private mode it stands for
 PRIVATE_MODE_FLAGS = {
     "wrap_flag": 7,
@@ -84,6 +90,16 @@ def unescape_pending(lines: tuple[bytes, ...]) -> bytes:
     return unescape_output(raw.replace(b"\\\\", b"\\134"))
 
 
+def output_quiet(words: Sequence[str]) -> bool | None:
+    """Whether tmux's activity time is older than its clock (``ACTIVITY_FORMAT``)."""
+    if len(words) != 2:
+        return None
+    activity, now = (parse_uint(word, 2**63 - 1) for word in words)
+    if activity is None or now is None:
+        return None
+    return activity < now
+
+
 class PaneTerminal:
     """The emulator for one pane plus the bytes waiting to be fed to it."""
 
@@ -93,10 +109,25 @@ class PaneTerminal:
         self.stream = PaneStream(self.screen)
         self.pending: list[bytes] = []  # %output payloads, still escaped
         self.backlog = 0  # bytes in pending
+        # Line feeds in pending: each one scrolls, and a screen of short lines (``yes``)
+        # costs the emulator far more per byte than long ones.
+        self.backlog_lines = 0
         # True while tmux holds this pane's output back (%pause) and the screen is
         # re-read from captures instead (SessionMirror's flood handling).
         self.flooding = False
+        # SessionMirror's: when the last flood was continued, and how long a pane that
+        # looks still while tmux says it prints is held (longer each time it floods
+        # again at once).
+        self.continued_at = -math.inf
+        self.hold = 0.0
         self.last_capture: tuple[bytes, ...] = ()
+        # From the last snapshot: True when tmux had no output for the pane's window in
+        # the current second, False when it had, None when the server did not say.
+        self.output_quiet: bool | None = None
+        # False when the last snapshot found the screen exactly as the one before it
+        # showed it, with nothing fed since: nothing to repaint (a paused ``yes``).
+        self.snapshot_changed = True
+        self._snapshot: tuple[object, ...] | None = None  # what the last one applied
         self.synced = False
         self.life = ""  # "pid dead" when last captured
         # tmux draws copy and view mode itself and sends none of it to control clients;
@@ -125,10 +156,12 @@ class PaneTerminal:
             return  # the snapshot on its way (or the next one) already shows it
         self.pending.append(escaped)
         self.backlog += len(escaped)
+        self.backlog_lines += escaped.count(b"\\012")
 
     def drop_pending(self) -> None:
         self.pending.clear()
         self.backlog = 0
+        self.backlog_lines = 0
 
     def feed_pending(self) -> bool:
         """Feed what arrived since the last tick; True when the screen may have changed."""
@@ -136,6 +169,7 @@ class PaneTerminal:
             return False
         data = unescape_output(b"".join(self.pending))  # escapes never span two lines
         self.drop_pending()
+        self._snapshot = None  # the screen is no longer the last snapshot's
         self.stream.feed(data)
         return True
 
@@ -148,10 +182,12 @@ class PaneTerminal:
         if width < 1 or height < 1 or capped(width, height) == self.size:
             return False
         self.screen.resize(height, width)
+        self._snapshot = None
         return True
 
     async def resync(self, client: TmuxClient, first: Sequence[Sequence[str]] = ()) -> bool:
-        """Re-read the pane from tmux; True when the screen was replaced.
+        """Re-read the pane from tmux; True when the snapshot came (``snapshot_changed``
+        says whether it changed the screen).
 
         ``first`` are commands to run on the same line before the snapshot (the
         ``%N:continue`` that ends a flood: output after it is then exactly what follows
@@ -174,9 +210,14 @@ class PaneTerminal:
                 [*first, *snapshot_commands(self.pane_id)], on_begin=begun
             )
             capture, state, partial, primary = replies[len(first) :]
-            self._apply(
-                capture.lines, state.text[0] if state.text else "", partial.lines, primary.lines
-            )
+            text = state.text[0] if state.text else ""
+            words = text.split()
+            self.output_quiet = output_quiet(words[len(STATE_FIELDS) :])
+            snapshot = (capture.lines, words[: len(STATE_FIELDS)], partial.lines, primary.lines)
+            self.snapshot_changed = snapshot != self._snapshot
+            if self.snapshot_changed:
+                self._apply(capture.lines, text, partial.lines, primary.lines)
+                self._snapshot = snapshot
             return True
         except TuimuxError as error:
             log.debug("resync of %s failed: %s", self.pane_id, error)
