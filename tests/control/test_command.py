@@ -373,7 +373,7 @@ def test_format_expanding_names_run_nothing(server: TmuxServer, tmp_path: Path) 
 
 
 def test_names_match_argv_even_where_tmux_escapes_them(server: TmuxServer, tmp_path: Path) -> None:
-    """tmux 3.3a shows '$', '\\' and control characters in names vis-escaped; the parsed
+    """tmux shows control characters (3.3a and 3.4 also '$') in names vis-escaped; the parsed
     names must still be exactly those tmux makes from the same text given as argv."""
     name = "x $HOME ${HOME} ~ \\ \\' \t\x1b \x7f#(true) ##"
     source(server, tmp_path / "names.conf", [build(*argv) for argv in rename_everything(name)])
@@ -387,7 +387,10 @@ def test_names_match_argv_even_where_tmux_escapes_them(server: TmuxServer, tmp_p
         assert parsed == names(direct)
     finally:
         direct.kill()
-    assert any(window.startswith("x \\$HOME") for window in parsed[0])
+    # rename-window escaped the name (the tab and ESC in every version; 3.3a and 3.4 also
+    # put a backslash before "$HOME", 3.5 and later do not): the case is not trivial.
+    renamed = [window for window in parsed[0] if window.endswith(" rw")]
+    assert renamed and all("\t" not in window and "\x1b" not in window for window in renamed)
 
 
 @pytest.mark.parametrize("bad", ["a\nb", "a\rb", "a\0b", "\n", "x\r\n"])
