@@ -60,10 +60,27 @@ class TmuxServer:
     def new_session(
         self, name: str = "s", width: int = 80, height: int = 24, command: str | None = None
     ) -> None:
-        args = ["new-session", "-d", "-s", name, "-x", str(width), "-y", str(height)]
+        args = ["new-session", "-d", "-P", "-F", "#{window_id}", "-s", name]
+        args += ["-x", str(width), "-y", str(height)]
         if command is not None:
             args.append(command)
-        self.run(*args)
+        window = self.run(*args).strip()
+        # tmux 3.2a sizes a detached session's first window from the command client
+        # (80x23) despite -x/-y; set the size asked for, then drop the window-size manual
+        # that resize-window pins, so the window follows clients as on later versions.
+        if self.display(window, "#{window_width} #{window_height}") != f"{width} {height}":
+            self.run("resize-window", "-t", window, "-x", str(width), "-y", str(height))
+            self.run("set-option", "-w", "-u", "-t", window, "window-size")
+
+    def has_option(self, option: str) -> bool:
+        """Whether this tmux knows an option (features are probed, never versions)."""
+        result = subprocess.run(
+            [*self.argv, "show-options", "-g", option],
+            capture_output=True,
+            env=self.env,
+            timeout=20,
+        )
+        return result.returncode == 0
 
     def display(self, target: str, fmt: str) -> str:
         return self.run("display-message", "-p", "-t", target, fmt).rstrip("\n")

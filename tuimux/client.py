@@ -22,11 +22,12 @@ import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import UnionType
 
 from tuimux.control import events as ev
 from tuimux.control.command import build, join
 from tuimux.control.escape import printable
-from tuimux.control.framing import needs_seal, new_sentinel
+from tuimux.control.framing import lifts_messages, needs_seal, new_sentinel
 from tuimux.control.lines import LineSplitter
 from tuimux.control.parser import ControlParser, parse_notification
 from tuimux.control.policy import read_only_allows
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 
 Subscriber = Callable[[ev.Notification], None]
 DEFAULT_TIMEOUT = 30.0
+# A status-line message or a configuration error is one line: more is cut.
+MESSAGE_LIMIT = 512
+MAX_CONFIG_ERRORS = 20  # kept for the app; a config with thousands of errors says so once
 
 
 @dataclass
@@ -57,6 +61,8 @@ class _Pending:
     carries_notifications: list[bool] = field(default_factory=list)
     seals: list[frozenset[bytes] | None] = field(default_factory=list)
     nonces: list[bytes | None] = field(default_factory=list)
+    # tmux 3.4+ prints %message inside the block of the command that caused it.
+    lifts_messages: list[bool] = field(default_factory=list)
 
 
 class TmuxClient:
@@ -86,6 +92,8 @@ class TmuxClient:
         self._closing = False
         self._lost = False
         self.on_send: Callable[[str], None] | None = None
+        # tmux's own %config-error lines (3.4+), printable, to be shown after the attach.
+        self.config_errors: list[str] = []
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -198,6 +206,7 @@ class TmuxClient:
                 command.startswith("refresh-client ") and " -A " in f" {command} "
             )
             group.nonces.append(None)
+            group.lifts_messages.append(lifts_messages(command))
             if not needs_seal(command):
                 group.seals.append(None)
                 continue
@@ -209,12 +218,13 @@ class TmuxClient:
             group.carries_notifications.append(False)
             group.seals.append(None)
             group.nonces.append(nonce)
+            group.lifts_messages.append(False)
         self._pending.append(group)
         self._write_line(join(*group.commands))
         if sealed:
             future = _internal(loop)
             self._pending.append(
-                _Pending([last_command], [future], None, 0, [False], [None], [last_nonce])
+                _Pending([last_command], [future], None, 0, [False], [None], [last_nonce], [False])
             )
             self._write_line(last_command)
         return futures
@@ -261,7 +271,9 @@ class TmuxClient:
 
     def _reply(self, reply: ev.Reply) -> None:
         if reply.flags != 1:
-            # Not ours: the argv attach command, or a hook running in our context.
+            # Not ours: the argv attach command, or a hook running in our context (whose
+            # display-message is a %message in its block on tmux 3.4+).
+            self._split_inline_notifications(reply, ev.Message)
             if reply.error and not self._attached.done():
                 self._startup_error = " ".join(reply.text).strip()
             return
@@ -276,7 +288,9 @@ class TmuxClient:
             self._stray_sentinel(reply)
             return
         if head.carries_notifications[index]:
-            reply = self._split_inline_notifications(reply)
+            reply = self._split_inline_notifications(reply, ev.Pause | ev.Continue)
+        if head.lifts_messages[index]:
+            reply = self._split_inline_notifications(reply, ev.Message)
         head.answered += 1
         if reply.error:
             _settle(future, exception=TmuxError(command, " ".join(reply.text).strip()))
@@ -316,11 +330,12 @@ class TmuxClient:
         log.info("reply %d could not be framed (%s); re-reading", event.number, event.reason)
         self._notify(ev.Desync(f"a reply could not be framed ({event.reason})"))
 
-    def _split_inline_notifications(self, reply: ev.Reply) -> ev.Reply:
+    def _split_inline_notifications(self, reply: ev.Reply, kinds: type | UnionType) -> ev.Reply:
+        """Pass on the notifications of ``kinds`` that tmux wrote inside a reply block."""
         kept: list[bytes] = []
         for line in reply.lines:
             event = parse_notification(line) if line.startswith(b"%") else None
-            if isinstance(event, ev.Pause | ev.Continue):
+            if event is not None and isinstance(event, kinds):
                 self._notify(event)
             else:
                 kept.append(line)
@@ -339,6 +354,13 @@ class TmuxClient:
             # from a hostile or broken server it must not drive the terminal (ESC, CR).
             event = ev.Exit(printable(event.reason))
             self.exit_reason = event.reason or "detached"
+        elif isinstance(event, ev.Message):
+            event = ev.Message(printable(event.text, MESSAGE_LIMIT))
+        elif isinstance(event, ev.ConfigError):
+            # tmux 3.4+ sends these before %session-changed, before anyone subscribed.
+            event = ev.ConfigError(printable(event.text, MESSAGE_LIMIT))
+            if len(self.config_errors) < MAX_CONFIG_ERRORS:
+                self.config_errors.append(event.text)
         elif isinstance(event, ev.Unknown):
             log.debug("ignored control line %r", event.line[:200])
             return

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
+from tuimux.control.command import build
 from tuimux.control.command_line import split_command_line
-from tuimux.control.framing import needs_seal
+from tuimux.control.framing import lifts_messages, needs_seal
 from tuimux.control.parser import ControlParser, parse_notification
 from tuimux.errors import CommandError, TmuxError
 
@@ -258,3 +259,27 @@ def test_background_shell_commands_are_refused_at_the_prompt() -> None:
             split_command_line(line)
     for line in ("run-shell 'cat x'", "if-shell -F 1 'display -p -b'", "run -t -b 'x'"):
         assert split_command_line(line)
+
+
+@pytest.mark.parametrize(
+    ("command", "lifted"),
+    [
+        (build("display-message", "hi"), True),
+        (build("display-message", "-d", "0", "-t", "%1", "--", "-p #{pane_title}"), True),
+        (build("display-message", "-c", "-pav", "hi"), True),
+        (build("display-message", "-p", "hi"), False),
+        (build("display-message", "-dp", "10", "hi"), False),
+        (build("display-message", "-a"), False),
+        (build("display-message", "-v", "hi"), False),
+        (build("split-window", "-t", "%1"), True),
+        (build("split-window", "-P", "-t", "%1"), False),
+        (build("capture-pane", "-p", "-t", "%1"), False),
+        (build("run-shell", "echo hi"), False),
+    ],
+)
+def test_messages_are_lifted_only_from_replies_without_outside_text(
+    command: str, lifted: bool
+) -> None:
+    """tmux 3.4+ writes ``%message`` inside a reply block; a capture of a pane that
+    printed ``%message …`` must not become a status-line message."""
+    assert lifts_messages(command) is lifted

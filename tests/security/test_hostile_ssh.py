@@ -276,7 +276,9 @@ def outer_terminal(width: int, height: int) -> Iterator[TmuxServer]:
     try:
         outer.new_session("o", width=width, height=height, command="cat")
         for option in ("set-clipboard on", "allow-rename on", "allow-passthrough on"):
-            outer.run("set-option", "-g", *option.split())
+            # Before tmux 3.3 there is no allow-passthrough: DCS tmux; always passes.
+            if outer.has_option(option.split()[0]):
+                outer.run("set-option", "-g", *option.split())
         outer.run("rename-window", "-t", "o:", "outer")
         yield outer
     finally:

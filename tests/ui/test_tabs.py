@@ -88,7 +88,9 @@ async def test_on_a_phone_sized_screen_the_current_window_stays_in_view(
         tmux_server.run("new-window", "-d", "-t", f"s:{index}", "-n", f"window{index}")
     app = await make_app(tmux_server)
     async with app.run_test(size=(45, 18)) as pilot:
-        await eventually(lambda: bool(app.window_view.panes))
+        # Attached: until then "attaching…" takes room on the line, and a click aimed at
+        # a tab drawn beside it would land where the line has since moved.
+        await eventually(lambda: bool(app.window_view.panes) and app.status_bar.message == "")
         for index in (9, 5, 0):
             tmux_server.run("select-window", "-t", f"s:{index}")
             await eventually(

@@ -116,6 +116,39 @@ def needs_seal(built: str) -> bool:
     )
 
 
+# display-message flags that print text into the reply (-p, -a, -v) or read stdin (-I);
+# without them it prints only ``%message`` lines (tmux 3.4+) to a control client.
+_PRINTING_DISPLAY_FLAGS = frozenset("pavI")
+_DISPLAY_FLAGS_WITH_ARGUMENT = frozenset("cdt")
+
+
+def lifts_messages(built: str) -> bool:
+    """True when a ``%message`` line in this command's reply can only be tmux's own.
+
+    tmux 3.4+ writes ``%message`` (a display-message without -p, also one run by a hook,
+    ``run-shell`` or ``source-file``) inside the reply block of the command that caused
+    it. Such lines are taken out of a reply only when nothing else in it can be outside
+    text: a pane printing ``%message …`` must not reach the status line through a
+    capture. Unsure cases say False; the line then stays in the reply as text."""
+    if not needs_seal(built):
+        return True
+    name, *words = built.split(" ")
+    if name != "display-message":
+        return False
+    takes_argument = False
+    for word in words:
+        if takes_argument:
+            takes_argument = False
+            continue
+        if word == "--" or not word.startswith("-") or word == "-":
+            return True
+        letters = word[1:]
+        if _PRINTING_DISPLAY_FLAGS & set(letters):
+            return False
+        takes_argument = letters[-1] in _DISPLAY_FLAGS_WITH_ARGUMENT
+    return True
+
+
 def new_sentinel() -> tuple[str, bytes]:
     """A sentinel command and the one line its reply must be."""
     nonce = secrets.token_hex(16)

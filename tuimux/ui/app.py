@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
+from tuimux.control import events as ev
 from tuimux.control.command import build
 from tuimux.control.escape import printable
 from tuimux.control.numbers import parse_uint
@@ -37,6 +38,7 @@ from tuimux.ui.window_view import WindowView
 log = logging.getLogger(__name__)
 
 FRAME_SECONDS = 1 / 60
+DISPLAY_TIME_MS = 750  # tmux's display-time default, until the session's is read
 WHEEL_LINES = 3  # what tmux's own WheelUpPane binding scrolls
 # What the prefix still does on a read-only attach: nothing that changes tmux. The
 # prompt, the key list and the session tree may open, and a watcher may switch sessions
@@ -51,6 +53,7 @@ READ_ONLY_ACTIONS = (
 )
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
+DISPLAY_TIME = "#{display-time}"
 LOST_FOR_GOOD = "The connection to tmux was lost and not restored"
 
 
@@ -98,6 +101,10 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self._wanted_theme = theme
         # Said on stderr before the screen was taken, and again here where it is seen.
         self._notes = tuple(notes)
+        # tmux's messages (%message, 3.4+): shown for the session's display-time, or
+        # until a key is pressed when it is 0, as tmux's own client does.
+        self._display_time_ms = DISPLAY_TIME_MS
+        self._message_timer: asyncio.TimerHandle | None = None
 
     def compose(self) -> ComposeResult:
         yield self.offline_banner
@@ -132,6 +139,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.status_bar.message = "read-only" if self.client.read_only else ""
         self.mirror.resize(*self._area_size())
         self.structure_changed()
+        await self._watch_messages()
 
     async def on_unmount(self) -> None:
         if self.mirror is not None:
@@ -203,6 +211,55 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         else:
             self.fail(f"tmux ended the attach: {reason}.")
 
+    # -- tmux's messages (tmux 3.4+) ------------------------------------------------------
+
+    async def _watch_messages(self) -> None:
+        """Show what tmux says to this client: ``%message`` in the status line and each
+        ``%config-error`` (sent before the attach completed) as one sentence."""
+        client = self.client
+        for error in client.config_errors:
+            self._config_error(error)
+        client.subscribe(self._on_tmux_note)
+        session_id = client.session_id or ""
+        try:
+            reply = await client.command("display-message", "-p", "-t", session_id, DISPLAY_TIME)
+        except TuimuxError as error:
+            log.debug("display-time not read: %s", error)
+            return
+        number = parse_uint("".join(reply.text), 2**31)
+        if number is not None:
+            self._display_time_ms = number
+
+    def _on_tmux_note(self, event: ev.Notification) -> None:
+        if isinstance(event, ev.Message):
+            self.show_message(event.text)
+        elif isinstance(event, ev.ConfigError):
+            self._config_error(event.text)
+
+    def _config_error(self, text: str) -> None:
+        self.notify(
+            printable(f"tmux's configuration has an error: {text.rstrip('.')}."),
+            severity="warning",
+            markup=False,
+        )
+
+    def show_message(self, text: str) -> None:
+        """A tmux message in the status line, as tmux shows one for display-time."""
+        if self._message_timer is not None:
+            self._message_timer.cancel()
+            self._message_timer = None
+        self.status_bar.tmux_message = printable(text)
+        if self._display_time_ms:
+            self._message_timer = asyncio.get_running_loop().call_later(
+                self._display_time_ms / 1000, self._message_over
+            )
+        self.structure_changed()
+
+    def _message_over(self) -> None:
+        self._message_timer = None
+        self.status_bar.tmux_message = ""
+        self.structure_changed()
+
     # -- reconnecting --------------------------------------------------------------------
 
     @work(exclusive=True, group="reconnect")
@@ -249,6 +306,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.status_bar.message = "reconnected"
         self.mirror.resize(*self._area_size())
         self.structure_changed()
+        await self._watch_messages()
 
     def _offline_note(self, reason: str, next_step: str) -> None:
         """The banner says what happened in full (it wraps on a narrow screen); the
@@ -313,6 +371,8 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
 
     async def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
         self.window_view.in_flight -= 1
+        if self.status_bar.tmux_message and not self._display_time_ms:
+            self._message_over()  # display-time 0: until a key is pressed
         if self.offline:
             self._offline_key(message)
             return
@@ -353,6 +413,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             or self._prefix
             or self._numbers_shown
             or key == PREFIX_KEY
+            or (self.status_bar.tmux_message != "" and not self._display_time_ms)
         ):
             return False
         self._queue_key(key, character)

@@ -134,6 +134,8 @@ class StatusBar(Widget):
         super().__init__()
         self._text = Text("")
         self.message = ""
+        # A message from tmux (%message): shown over tuimux's own until it times out.
+        self.tmux_message = ""
         self._tabs: list[tuple[int, int, str]] = []  # cells [start, end) of each window
         self._last: tuple[SessionModel, bool, str] | None = None
 
@@ -156,7 +158,7 @@ class StatusBar(Widget):
         self.set_class(prefix, "-prefix")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"[{printable(model.name)}] ", style="bold")
-        right = note or self.message
+        right = note or self.tmux_message or self.message
         if prefix:
             right = "prefix " + right
         right = printable(right)
