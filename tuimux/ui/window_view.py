@@ -145,7 +145,9 @@ class WindowView(Widget, can_focus=True):
 
     def _stack(self, stacked: list[Widget]) -> None:
         """Children in drawing order (later ones on top): tiled panes, then each float's
-        frame and pane, back to front. Only moves anything when the order changed."""
+        frame and pane, back to front. Only moves anything when the order changed. A
+        widget whose mount Textual skipped (the app is closing) is not a child: left out."""
+        stacked = [widget for widget in stacked if widget.parent is self]
         keep = set(stacked)
         if [child for child in self.children if child in keep] == stacked:
             return
