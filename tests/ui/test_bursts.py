@@ -7,9 +7,13 @@ driver does, so nothing of the app runs between its keys.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
-from tests.ui.test_app import make_app, shown_lines, tmux_lines
+from tests.ui.burst import PREFIX, feed
+from tests.ui.test_app import make_app, recorder_session, shown_lines, tmux_lines
+from tests.ui.test_session_tree import client_session
 
 
 async def test_a_pane_shown_again_before_its_old_view_is_gone(tmux_server: TmuxServer) -> None:
@@ -35,3 +39,56 @@ async def test_a_pane_shown_again_before_its_old_view_is_gone(tmux_server: TmuxS
             lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id),
             detail=lambda: (shown_lines(app, pane_id), tmux_lines(tmux_server, pane_id)),
         )
+
+
+def windows(server: TmuxServer) -> list[str]:
+    return server.run("list-windows", "-t", "s", "-F", "#{window_name}").split()
+
+
+async def test_keys_after_the_command_prompt_key_go_to_the_prompt(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """``C-b : new-window -n x Enter`` in one read runs new-window as a tmux command;
+    the prompt's editing keys apply where they were typed (C-u clears what came before
+    it, C-a and C-e move, BSpace deletes), and what follows Enter goes to the pane."""
+    output = recorder_session(tmux_server, tmp_path, "")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        feed(app, f"{PREFIX}:junk\x15new-window -d -n xy\x7fz\x01\x05 -c /\rafter")
+        await eventually(lambda: "xz" in windows(tmux_server), detail=lambda: windows(tmux_server))
+        await eventually(lambda: output.read_bytes() == b"after", detail=output.read_bytes)
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1
+
+
+async def test_keys_after_rename_and_confirm_keys_go_to_them_in_order(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """``C-b , name Enter`` renames; ``C-b c C-b x y`` kills the new window's pane, and
+    the keys typed after each answer reach the pane that is current then."""
+    output = recorder_session(tmux_server, tmp_path, "")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        feed(app, f"{PREFIX},\x15renamed\rone{PREFIX}c{PREFIX}xytwo")
+        await eventually(
+            lambda: windows(tmux_server) == ["renamed"], detail=lambda: windows(tmux_server)
+        )
+        await eventually(lambda: output.read_bytes() == b"onetwo", detail=output.read_bytes)
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1
+
+
+async def test_keys_after_the_session_tree_key_go_to_the_tree(tmux_server: TmuxServer) -> None:
+    """``C-b s Down Enter`` in one read switches to the next session: the tree is only
+    shown once tmux has listed the sessions, and the keys wait for it."""
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.new_session("t", width=100, height=30)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        feed(app, f"{PREFIX}s\x1b[B\r")
+        await eventually(lambda: client_session(tmux_server) == "t")
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1

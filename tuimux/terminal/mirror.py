@@ -202,6 +202,15 @@ class SessionMirror:
             return
         self._refreshing = asyncio.ensure_future(self._refresh_loop())
 
+    async def settle(self) -> None:
+        """Re-read the session and return once the model holds what tmux says now.
+
+        Keys typed after a command that may move the user (``C-b n``, ``C-b c``) wait
+        for this, so they reach the pane the command left active, as in tmux."""
+        self._schedule_refresh()
+        while self._refreshing is not None and not self._refreshing.done():
+            await asyncio.shield(self._refreshing)
+
     async def _refresh_loop(self) -> None:
         while True:
             self._refresh_again = False

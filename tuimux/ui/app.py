@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -269,23 +269,23 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
     async def ask_secret(self, prompt: str, hidden: bool) -> str | None:
         """A password or passphrase a reconnect needs, asked over the session's screen."""
         answer: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-        self.push_screen(Prompt(prompt, hidden=hidden), answer.set_result)
+        self.open_modal(Prompt(prompt, hidden=hidden), answer.set_result)
         try:
             return await answer
         finally:
             self.window_view.focus()
 
-    async def _read_only_key(self, message: WindowView.KeyPressed) -> None:
+    async def _read_only_key(self, key: str, character: str | None) -> None:
         """Watching: the prefix still detaches and numbers the panes; nothing else goes
         to tmux (the client refuses it anyway), and the bar says why."""
         if self._prefix:
             self._prefix = False
-            binding = lookup(message.key, message.character)
+            binding = lookup(key, character)
             if binding is not None and binding.action.split("(")[0] in READ_ONLY_ACTIONS:
                 await self.run_action(binding.action)
             else:
-                self._refuse_read_only(f"C-b {message.character or message.key}")
-        elif message.key == PREFIX_KEY:
+                self._refuse_read_only(f"C-b {character or key}")
+        elif key == PREFIX_KEY:
             self._prefix = True
         else:
             self._refuse_read_only("keys")
@@ -296,15 +296,15 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.bell()
         self.structure_changed()
 
-    def _offline_key(self, message: WindowView.KeyPressed) -> None:
+    def _offline_key(self, key: str) -> None:
         """Offline, only the prefix and ``d`` (quit; tmux keeps the session) do anything."""
         if self._prefix:
             self._prefix = False
-            if message.key == "d":
+            if key == "d":
                 self._detaching = True
                 self.exit(return_code=0)
                 return
-        elif message.key == PREFIX_KEY:
+        elif key == PREFIX_KEY:
             self._prefix = True
         self.bell()
         self.structure_changed()
@@ -313,33 +313,40 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
 
     async def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
         self.window_view.in_flight -= 1
+        await self.route(events.Key(message.key, message.character), from_view=True)
+
+    def view_busy(self) -> bool:
+        return self.window_view.in_flight > 0
+
+    async def pane_key(self, key: str, character: str | None) -> None:
+        """A key with no modal open: the prefix table, display-panes, or the pane."""
         if self.offline:
-            self._offline_key(message)
+            self._offline_key(key)
             return
         if self.mirror is None:
             return
         if self.client.read_only:
-            await self._read_only_key(message)
+            await self._read_only_key(key, character)
             return
         if self._prefix:
             self._prefix = False
             self._flush_typed()  # keys typed before the prefix go first
-            binding = lookup(message.key, message.character)
+            binding = lookup(key, character)
             if binding is not None:
                 await self.run_action(binding.action)
             self.structure_changed()
             return
         if self._numbers_shown:
             self._hide_numbers()
-            number = parse_uint(message.character or "", 9)  # "²".isdigit() is true
+            number = parse_uint(character or "", 9)  # "²".isdigit() is true
             if number is not None:
                 self._select_pane_by_index(number)
                 return
-        if message.key == PREFIX_KEY:
+        if key == PREFIX_KEY:
             self._prefix = True
             self.structure_changed()
             return
-        self._queue_key(message.key, message.character)
+        self._queue_key(key, character)
 
     def type_directly(self, key: str, character: str | None) -> bool:
         """A key for the pane, taken straight from the view's key event: a message hop
@@ -348,6 +355,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         order is kept."""
         if (
             self.offline
+            or not self.taking_keys()
             or self.client.read_only
             or self.mirror is None
             or self._prefix
@@ -379,15 +387,18 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
                 self.mirror.send_input(typed[start][0], [item for _, item in typed[start:index]])
                 start = index
 
-    def on_window_view_pasted(self, message: WindowView.Pasted) -> None:
+    async def on_window_view_pasted(self, message: WindowView.Pasted) -> None:
         self.window_view.in_flight -= 1
+        await self.route(events.Paste(message.text), from_view=True)
+
+    def pane_paste(self, text: str) -> None:
         pane_id = self._active_pane()
-        if self.mirror is None or self.offline or pane_id is None or not message.text:
+        if self.mirror is None or self.offline or pane_id is None or not text:
             return
         if self.client.read_only:
             self._refuse_read_only("paste")
             return
-        self.mirror.fire(paste_commands(pane_id, message.text))
+        self.mirror.fire(paste_commands(pane_id, text))
 
     def on_window_view_resized(self, message: WindowView.Resized) -> None:
         if self.mirror is not None and not self.offline:
