@@ -13,6 +13,7 @@ from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.burst import PREFIX, feed
 from tests.ui.test_app import make_app, recorder_session, shown_lines, tmux_lines
+from tests.ui.test_notification_flood import timed, tuimux_in_a_terminal
 from tests.ui.test_session_tree import client_session
 
 
@@ -92,3 +93,18 @@ async def test_keys_after_the_session_tree_key_go_to_the_tree(tmux_server: TmuxS
         await eventually(lambda: client_session(tmux_server) == "t")
         await pilot.pause()
         assert app.is_running and len(app.screen_stack) == 1
+
+
+def test_a_burst_typed_into_the_real_terminal_runs_the_prompt_command(
+    tmux_server: TmuxServer,
+) -> None:
+    """The real tuimux in an outer tmux's pane: one ``send-keys`` writes the whole burst
+    to its tty at once, and the command typed at ``C-b :`` runs as a tmux command
+    instead of being typed into the shell."""
+    tmux_server.new_session("s", width=100, height=30)
+    shell = tmux_server.display("s:0", "#{pane_id}")
+    with tuimux_in_a_terminal(tmux_server) as outer:
+        timed(lambda: "[s]" in outer.capture("o:"), 30)
+        outer.run("send-keys", "-t", "o:", "C-b", ":", "new-window -d -n burst", "Enter")
+        timed(lambda: "burst" in windows(tmux_server), 20)
+        assert "new-window" not in tmux_server.capture(shell)
