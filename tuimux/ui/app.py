@@ -213,11 +213,16 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         land in a pane the user no longer sees, so they are refused and the bar says so.
         """
         assert self.reattach is not None
+        self._flush_typed()  # typed before the loss was noticed: sent, or listed below
         self.offline = True
         session_id = self.client.session_id or (self.mirror.model.session_id if self.mirror else "")
+        lost_mirror = self.mirror
         if self.mirror is not None:
             await self.mirror.close()
-        await self.client.close()
+        await self.client.close()  # every reply still awaited has failed now
+        lost_keys = self._lost_keys(lost_mirror)
+        if lost_keys:
+            self.notify(lost_keys, severity="warning", timeout=60, markup=False)
         attempt = 0
         while True:
             attempt += 1
@@ -246,9 +251,27 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.offline = False
         self.status_bar.set_class(False, "-offline")
         self.offline_banner.display = False
-        self.status_bar.message = "reconnected"
+        self.status_bar.message = "reconnected" + (
+            ": keys were lost (see note)" if lost_keys else ""
+        )
         self.mirror.resize(*self._area_size())
         self.structure_changed()
+
+    def _lost_keys(self, mirror: SessionMirror | None) -> str:
+        """Which keys tmux never confirmed before the link died, per pane (``0.1`` is
+        window 0, pane 1, as tmux names them): they are not sent again, since the pane
+        may have had them, so the user is told what to type again."""
+        if mirror is None:
+            return ""
+        runs = []
+        for pane_id, keys in mirror.keys_in_flight.unanswered():
+            pane = mirror.model.panes.get(pane_id)
+            window = mirror.model.windows.get(pane.window_id) if pane is not None else None
+            where = f"{window.index}.{pane.index}" if pane and window else pane_id
+            runs.append(f"pane {where}: {keys}")
+        if not runs:
+            return ""
+        return "Keys typed before the link was lost may not have arrived: " + "; ".join(runs)
 
     def _offline_note(self, reason: str, next_step: str) -> None:
         """The banner says what happened in full (it wraps on a narrow screen); the
