@@ -7,7 +7,10 @@ driver does, so nothing of the app runs between its keys.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
@@ -108,3 +111,35 @@ def test_a_burst_typed_into_the_real_terminal_runs_the_prompt_command(
         outer.run("send-keys", "-t", "o:", "C-b", ":", "new-window -d -n burst", "Enter")
         timed(lambda: "burst" in windows(tmux_server), 20)
         assert "new-window" not in tmux_server.capture(shell)
+
+
+@pytest.mark.parametrize(
+    ("key", "answer", "done"),
+    [
+        ("'", "0\r", lambda server: True),
+        (".", "5\r", lambda server: server.display("s:", "#{window_index}") == "5"),
+        ("$", "\x15sess\r", lambda server: "sess" in server.run("list-sessions")),
+        ("&", "n", lambda server: True),
+        ("w", "q", lambda server: True),
+        ("s", "\x1b[Aq", lambda server: True),
+    ],
+)
+async def test_every_modal_of_the_prefix_table_takes_the_rest_of_the_burst(
+    tmux_server: TmuxServer,
+    tmp_path: Path,
+    key: str,
+    answer: str,
+    done: Callable[[TmuxServer], bool],
+) -> None:
+    """Each prefix key that opens a prompt, question or tree takes the keys typed
+    after it in the same read; the pane gets only what follows the answer."""
+    output = recorder_session(tmux_server, tmp_path, "")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        feed(app, f"{PREFIX}{key}{answer}Z")
+        await eventually(lambda: output.read_bytes() == b"Z", detail=output.read_bytes)
+        await eventually(lambda: done(tmux_server))
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1
+        assert len(windows(tmux_server)) == 1
