@@ -18,6 +18,7 @@ from tests.ui.burst import PREFIX, feed
 from tests.ui.test_app import make_app, recorder_session, shown_lines, tmux_lines
 from tests.ui.test_notification_flood import timed, tuimux_in_a_terminal
 from tests.ui.test_session_tree import client_session
+from tuimux.control import events as ev
 
 
 async def test_a_pane_shown_again_before_its_old_view_is_gone(tmux_server: TmuxServer) -> None:
@@ -143,3 +144,34 @@ async def test_every_modal_of_the_prefix_table_takes_the_rest_of_the_burst(
         await pilot.pause()
         assert app.is_running and len(app.screen_stack) == 1
         assert len(windows(tmux_server)) == 1
+
+
+async def test_keys_while_tmux_shows_a_window_not_read_yet_wait_for_it(
+    tmux_server: TmuxServer,
+) -> None:
+    """Another client's ``new-window`` makes tmux show a window tuimux has not read
+    yet; ``C-b n`` typed in that moment crashed tuimux (AssertionError in _target,
+    found by the burst race). The keys wait for the re-read and mean what they would
+    in tmux: from the new window, ``C-b n`` goes back to window 0, and the typing
+    after it lands there."""
+    tmux_server.new_session("s", width=100, height=30)
+    first = tmux_server.display("s:0", "#{pane_id}")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        unknown: list[bool] = []
+
+        def on_event(event: ev.Notification) -> None:
+            if isinstance(event, ev.SessionWindowChanged) and not unknown:
+                assert app.mirror is not None
+                unknown.append(app.mirror.model.current is None)
+                feed(app, f"{PREFIX}necho back-$((40+2))\r")
+
+        app.client.subscribe(on_event)
+        tmux_server.run("new-window", "-t", "s:")
+        await eventually(lambda: bool(unknown))
+        assert unknown == [True]  # the keys really came while the window was unknown
+        await eventually(lambda: "back-42" in tmux_server.capture(first))
+        await pilot.pause()
+        assert app.is_running
+        assert tmux_server.display("s:", "#{window_index}") == "0"

@@ -215,7 +215,7 @@ class PrefixActions(KeyRouting):
 
     async def _list_keys(self) -> None:
         try:
-            await self.search_commands(binding_commands(self.run_action), "Key bindings…")
+            await self.search_commands(binding_commands(self._chosen_binding), "Key bindings…")
         finally:
             self.release_keys()
 
@@ -227,6 +227,15 @@ class PrefixActions(KeyRouting):
                 self.run_worker(self._run_typed(line), group="commands")
 
         self.open_modal(Prompt("command"), answered)
+
+    async def _chosen_binding(self, action: str) -> None:
+        """A binding chosen from the key list: tmux may have moved to a window tuimux
+        has not read yet, and the actions aim at the current one."""
+        if self.mirror is None or self.mirror.model.current is None:
+            self.status_bar.message = "no current window: try again"
+            self.bell()
+            return
+        await self.run_action(action)
 
     async def _run_typed(self, line: str) -> None:
         """Run what was typed at ``C-b :``; its output is shown, its error said in the bar."""

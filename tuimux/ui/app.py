@@ -94,6 +94,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self._structure_due = False
         self._detaching = False
         self._typed: list[tuple[str, KeyInput]] = []
+        self._window_waits = 0
         self._numbers_shown = False
         self._wanted_theme = theme
         # Said on stderr before the screen was taken, and again here where it is seen.
@@ -346,7 +347,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         if self.offline:
             self._offline_key(key)
             return
-        if self.mirror is None:
+        if self.mirror is None or self._wait_for_window(key, character):
             return
         if self.client.read_only:
             await self._read_only_key(key, character)
@@ -370,6 +371,32 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             self.structure_changed()
             return
         self._queue_key(key, character)
+
+    def _wait_for_window(self, key: str, character: str | None) -> bool:
+        """tmux made a window current that tuimux has not read yet (another client's
+        ``new-window``, a killed window): the key waits for the re-read, then goes where
+        it would in tmux. If the re-read shows no window either, it is refused aloud.
+        True when the key was taken care of here."""
+        if self.mirror is None or self._active_pane() is not None:
+            self._window_waits = 0
+            return False
+        if self._window_waits:
+            self.status_bar.message = "no current window: key not sent"
+            self.bell()
+            self.structure_changed()
+            return True
+        self._window_waits += 1
+        self.hold_keys()
+        assert self._held is not None
+        self._held.insert(0, events.Key(key, character))
+        self.run_worker(self._settle_then_release(self.mirror), group="commands")
+        return True
+
+    async def _settle_then_release(self, mirror: SessionMirror) -> None:
+        try:
+            await mirror.settle()
+        finally:
+            self.release_keys()
 
     def type_directly(self, key: str, character: str | None) -> bool:
         """A key for the pane, taken straight from the view's key event: a message hop
@@ -451,7 +478,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             self.mirror.scroll(pane_id, WHEEL_LINES if mouse.action == "wheel-up" else -WHEEL_LINES)
 
     def on_status_bar_window_clicked(self, message: StatusBar.WindowClicked) -> None:
-        if self.mirror is None or self.offline:
+        if self.mirror is None or self.offline or self.mirror.model.current is None:
             return
         if self.client.read_only:
             self._refuse_read_only("mouse")
