@@ -150,7 +150,7 @@ async def test_every_input_path_leaves_the_session_unchanged(
         await pilot.click(StatusBar, offset=(app.status_bar.render().plain.index("0:"), 0))
         app.status_bar.post_message(MouseScrollDown(app.status_bar, 0, 0, 0, 0, 0, *[False] * 3))
         for view in list(app.window_view.panes.values()):
-            await pilot.click(f"#{view.id}", offset=(3, 3))
+            await pilot.click(view, offset=(3, 3))
             view.post_message(MouseScrollUp(view, 5, 5, 0, 0, 0, False, False, False))
             view.post_message(MouseScrollDown(view, 5, 5, 0, 0, 0, False, False, False))
         await pilot.pause(0.3)

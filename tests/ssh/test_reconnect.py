@@ -178,3 +178,40 @@ async def test_reattach_refuses_a_restarted_server(
     tmux_server.new_session("s")
     with pytest.raises(AttachError, match="was restarted"):
         await reattach(session_id, 80, 24)
+
+
+async def test_keys_typed_on_a_link_not_yet_known_dead_are_listed_not_resent(
+    sshd: SSHServer, tmux_server: TmuxServer
+) -> None:
+    """Keys typed while the link is silently dead (before the keepalive notices) were
+    written to a buffer nobody reads and lost without a word. tmux never answered
+    them: the user is told which, and nothing of them reaches any pane later."""
+    tmux_server.new_session("s", width=80, height=24)
+    app = await ssh_app(sshd, tmux_server, "ServerAliveInterval=1", "ServerAliveCountMax=2")
+    stopped: list[int] = []
+    try:
+        async with app.run_test(size=(80, 25)) as pilot:
+            await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+            first = app.client
+            await pilot.press(*"echo before", "enter")
+            await eventually(lambda: "before" in tmux_server.capture("s:"))
+            stopped = signal_connections(sshd, signal.SIGSTOP)
+            assert stopped
+            await pilot.press(*"echo lost-keys", "enter")
+            await eventually(lambda: first.closed, timeout=15)
+            notes = lambda: [str(n.message) for n in app._notifications]  # noqa: E731
+            await eventually(lambda: any("may not have arrived" in n for n in notes()))
+            (note,) = [n for n in notes() if "may not have arrived" in n]
+            assert note.endswith("pane 0.0: 14 characters Enter"), note
+            assert "lost-keys" not in note  # may have been a password: counted, not shown
+            signal_connections_by_pid(stopped, signal.SIGKILL)
+            signal_connections_by_pid(stopped, signal.SIGCONT)
+            await eventually(lambda: not app.offline and app.client is not first, timeout=30)
+            assert app.status_bar.message == "reconnected: keys were lost (see note)"
+            await pilot.press(*"echo after", "enter")
+            await eventually(lambda: "after" in tmux_server.capture("s:"))
+            history = tmux_server.run("capture-pane", "-p", "-S", "-", "-t", "s:")
+            assert "lost-keys" not in history
+    finally:
+        signal_connections_by_pid(stopped, signal.SIGKILL)
+        signal_connections_by_pid(stopped, signal.SIGCONT)

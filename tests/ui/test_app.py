@@ -130,7 +130,7 @@ async def test_click_selects_pane_and_ctrl_b_twice_sends_it(tmux_server: TmuxSer
     app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
         await eventually(lambda: len(app.window_view.panes) == 2)
-        await pilot.click(f"#pane-{left.lstrip('%')}")
+        await pilot.click(app.window_view.panes[left])
         await eventually(lambda: tmux_server.display("s:", "#{pane_id}") == left)
         await pilot.press("ctrl+b", "ctrl+b", "enter")
         await eventually(lambda: "^B" in tmux_server.capture(left))
@@ -257,7 +257,7 @@ async def test_click_reaches_an_application_that_asked_for_the_mouse(
             lambda: {1000, 1006} <= view.terminal.screen.mouse_modes,
             detail=lambda: view.terminal.screen.mouse_modes,
         )
-        await pilot.click(f"#pane-{pane_id.lstrip('%')}", offset=(7, 3))
+        await pilot.click(app.window_view.panes[pane_id], offset=(7, 3))
         await eventually(lambda: output.read_bytes() == b"\x1b[<0;8;4M\x1b[<0;8;4m")
 
 

@@ -27,6 +27,7 @@ from tuimux.model import (
     SessionModel,
     refresh,
 )
+from tuimux.terminal.in_flight import KeysInFlight
 from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.mouse import send_bytes_args
 from tuimux.terminal.pane import PaneTerminal
@@ -115,6 +116,7 @@ class SessionMirror:
         self._since_refresh: list[ev.Notification] = []
         self._output_signalled = False
         self._tasks: set[asyncio.Task[object]] = set()
+        self.keys_in_flight = KeysInFlight()
         self._unsubscribe: Callable[[], None] | None = None
         # When the last full re-read (after lost notifications) started, and whether one
         # is waiting: a user's hook that fires on tuimux's own reads could ask for one
@@ -230,6 +232,15 @@ class SessionMirror:
             self._refresh_again = True
             return
         self._refreshing = asyncio.ensure_future(self._refresh_loop())
+
+    async def settle(self) -> None:
+        """Re-read the session and return once the model holds what tmux says now.
+
+        Keys typed after a command that may move the user (``C-b n``, ``C-b c``) wait
+        for this, so they reach the pane the command left active, as in tmux."""
+        self._schedule_refresh()
+        while self._refreshing is not None and not self._refreshing.done():
+            await asyncio.shield(self._refreshing)
 
     async def _refresh_loop(self) -> None:
         while True:
@@ -430,10 +441,15 @@ class SessionMirror:
     # -- sending -------------------------------------------------------------------------
 
     def send_input(self, pane_id: str, inputs: Iterable[KeyInput]) -> None:
-        """Send typed keys to a pane, in order, on one command line."""
-        argvs = [argv for item in coalesce(inputs) for argv in send_keys_args(pane_id, item)]
+        """Send typed keys to a pane, in order, on one command line; remembered until
+        tmux answers, so a link that dies first can say which keys were lost."""
+        merged = coalesce(inputs)
+        argvs = [argv for item in merged for argv in send_keys_args(pane_id, item)]
         if argvs:
-            self.fire([build(*argv) for argv in argvs])
+            futures = self.client.send([build(*argv) for argv in argvs])
+            for future in futures:
+                future.add_done_callback(_log_failure)
+            self.keys_in_flight.add(pane_id, merged, futures)
             self._after_mode_input(pane_id)
 
     def send_bytes(self, pane_id: str, data: bytes) -> None:

@@ -7,8 +7,6 @@ quoting and the audit log apply to all of them alike.
 
 from __future__ import annotations
 
-from textual.app import App
-
 from tuimux.client import TmuxClient
 from tuimux.control.command import escape_format
 from tuimux.control.command_line import split_command_line
@@ -19,6 +17,7 @@ from tuimux.terminal.mirror import SessionMirror
 from tuimux.ui.dialogs import Confirm, Prompt
 from tuimux.ui.keymap import PREFIX_KEY
 from tuimux.ui.palette import binding_commands, shown_output
+from tuimux.ui.routing import KeyRouting
 from tuimux.ui.session_tree import SessionTree, TreeChoice
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.window_view import WindowView
@@ -26,7 +25,7 @@ from tuimux.ui.window_view import WindowView
 DISPLAY_PANES_SECONDS = 1.0  # tmux's display-panes-time default
 
 
-class PrefixActions(App[int]):
+class PrefixActions(KeyRouting):
     """The ``action_*`` methods the prefix table names (:mod:`tuimux.ui.keymap`)."""
 
     client: TmuxClient
@@ -40,18 +39,26 @@ class PrefixActions(App[int]):
         raise NotImplementedError  # the app redraws the window and the status bar
 
     def _tmux(self, *argv: str) -> None:
-        """Run a command for an action; tmux's complaint, if any, goes to the status bar."""
+        """Run a command for an action; tmux's complaint, if any, goes to the status bar.
+
+        Keys typed after it wait until the session is re-read: after ``C-b c`` they
+        belong to the new window's pane, which the model does not know yet."""
+        self.hold_keys()
         self.run_worker(self._run(argv), group="commands")
 
     async def _run(self, argv: tuple[str, ...]) -> None:
-        if self.mirror is None:
-            return
         try:
-            await self.mirror.run(*argv)
-            self.status_bar.message = ""
-        except TuimuxError as error:
-            self.status_bar.message = str(error)
-        self.structure_changed()
+            if self.mirror is None:
+                return
+            try:
+                await self.mirror.run(*argv)
+                self.status_bar.message = ""
+            except TuimuxError as error:
+                self.status_bar.message = str(error)
+            await self.mirror.settle()
+            self.structure_changed()
+        finally:
+            self.release_keys()
 
     def _target(self) -> tuple[str, str, str]:
         assert self.mirror is not None and self.mirror.model.current is not None
@@ -146,7 +153,7 @@ class PrefixActions(App[int]):
             if index:
                 self._tmux("select-window", "-t", f"{session_id}:{index}")
 
-        self.push_screen(Prompt("index"), answered)
+        self.open_modal(Prompt("index"), answered)
 
     def action_move_window_prompt(self) -> None:
         """``C-b .``: move the current window to the index typed (in this session)."""
@@ -157,7 +164,7 @@ class PrefixActions(App[int]):
             if index:
                 self._tmux("move-window", "-s", window_id, "-t", f"{session_id}:{index}")
 
-        self.push_screen(Prompt("move-window"), answered)
+        self.open_modal(Prompt("move-window"), answered)
 
     def action_copy_mode(self) -> None:
         self._tmux("copy-mode", "-t", self._target()[2])
@@ -179,7 +186,7 @@ class PrefixActions(App[int]):
         pane = self.mirror.model.panes.get(pane_id)
         # tmux asks by pane index ("kill-pane 1? (y/n)"), not by id.
         label = str(pane.index) if pane is not None else pane_id
-        self.push_screen(Confirm(f"kill-pane {label}?"), answered)
+        self.open_modal(Confirm(f"kill-pane {label}?"), answered)
 
     def action_kill_window(self) -> None:
         assert self.mirror is not None and self.mirror.model.current is not None
@@ -189,7 +196,7 @@ class PrefixActions(App[int]):
             if yes:
                 self._tmux("kill-window", "-t", window.window_id)
 
-        self.push_screen(Confirm(f"kill-window {window.index}?"), answered)
+        self.open_modal(Confirm(f"kill-window {window.index}?"), answered)
 
     def action_rename_window(self) -> None:
         assert self.mirror is not None and self.mirror.model.current is not None
@@ -200,18 +207,35 @@ class PrefixActions(App[int]):
                 self._tmux("rename-window", "-t", window.window_id, "--", escape_format(name))
             self.window_view.focus()
 
-        self.push_screen(Prompt("rename-window", window.name), answered)
+        self.open_modal(Prompt("rename-window", window.name), answered)
 
     def action_list_keys(self) -> None:
-        self.search_commands(binding_commands(self.run_action), "Key bindings…")
+        self.hold_keys()  # what follows C-b ? searches the list
+        self.run_worker(self._list_keys(), group="commands")
+
+    async def _list_keys(self) -> None:
+        try:
+            await self.search_commands(binding_commands(self._chosen_binding), "Key bindings…")
+        finally:
+            self.release_keys()
 
     def action_command_prompt(self) -> None:
         def answered(line: str | None) -> None:
             self.window_view.focus()
             if line:
+                self.hold_keys()
                 self.run_worker(self._run_typed(line), group="commands")
 
-        self.push_screen(Prompt("command"), answered)
+        self.open_modal(Prompt("command"), answered)
+
+    async def _chosen_binding(self, action: str) -> None:
+        """A binding chosen from the key list: tmux may have moved to a window tuimux
+        has not read yet, and the actions aim at the current one."""
+        if self.mirror is None or self.mirror.model.current is None:
+            self.status_bar.message = "no current window: try again"
+            self.bell()
+            return
+        await self.run_action(action)
 
     async def _run_typed(self, line: str) -> None:
         """Run what was typed at ``C-b :``; its output is shown, its error said in the bar."""
@@ -227,26 +251,35 @@ class PrefixActions(App[int]):
             self.status_bar.message = ""
             lines = [text for reply in replies for text in reply.text]
             self.notify(shown_output(line, lines), markup=False)
+        finally:
+            if self.mirror is not None:
+                await self.mirror.settle()
+            self.release_keys()
         self.structure_changed()
 
     # -- sessions ------------------------------------------------------------------------
 
     def action_choose_tree(self, windows: bool) -> None:
-        """``C-b s`` / ``C-b w``: the server's sessions (and windows) to switch to."""
+        """``C-b s`` / ``C-b w``: the server's sessions (and windows) to switch to; keys
+        typed while the server is asked wait for the tree."""
+        self.hold_keys()
         self.run_worker(self._choose_tree(windows), group="commands")
 
     async def _choose_tree(self, windows: bool) -> None:
-        if self.mirror is None:
-            return
         try:
-            sessions = await read_tree(self.client)
-        except TuimuxError as error:
-            self.status_bar.message = str(error)
-            self.structure_changed()
-            return
-        model = self.mirror.model
-        tree = SessionTree(sessions, model.session_id, model.active_window, windows=windows)
-        self.push_screen(tree, self._tree_chosen)
+            if self.mirror is None:
+                return
+            try:
+                sessions = await read_tree(self.client)
+            except TuimuxError as error:
+                self.status_bar.message = str(error)
+                self.structure_changed()
+                return
+            model = self.mirror.model
+            tree = SessionTree(sessions, model.session_id, model.active_window, windows=windows)
+            self.open_modal(tree, self._tree_chosen)  # holds the keys on until it is up
+        finally:
+            self.release_keys()
 
     def _tree_chosen(self, choice: TreeChoice | None) -> None:
         self.window_view.focus()
@@ -261,7 +294,7 @@ class PrefixActions(App[int]):
             if yes:
                 self._tmux(command, "-t", choice.target)
 
-        self.push_screen(Confirm(f"{command} {choice.label}?"), answered)
+        self.open_modal(Confirm(f"{command} {choice.label}?"), answered)
 
     def action_switch_session(self, direction: str) -> None:
         """``C-b (`` ``C-b )`` ``C-b L``: previous, next, last session (``-p -n -l``)."""
@@ -276,4 +309,4 @@ class PrefixActions(App[int]):
                 self._tmux("rename-session", "-t", model.session_id, "--", escape_format(name))
             self.window_view.focus()
 
-        self.push_screen(Prompt("rename-session", model.name), answered)
+        self.open_modal(Prompt("rename-session", model.name), answered)

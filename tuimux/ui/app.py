@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -97,6 +97,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self._structure_due = False
         self._detaching = False
         self._typed: list[tuple[str, KeyInput]] = []
+        self._window_waits = 0
         self._numbers_shown = False
         self._wanted_theme = theme
         # Said on stderr before the screen was taken, and again here where it is seen.
@@ -270,11 +271,16 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         land in a pane the user no longer sees, so they are refused and the bar says so.
         """
         assert self.reattach is not None
+        self._flush_typed()  # typed before the loss was noticed: sent, or listed below
         self.offline = True
         session_id = self.client.session_id or (self.mirror.model.session_id if self.mirror else "")
+        lost_mirror = self.mirror
         if self.mirror is not None:
             await self.mirror.close()
-        await self.client.close()
+        await self.client.close()  # every reply still awaited has failed now
+        lost_keys = self._lost_keys(lost_mirror)
+        if lost_keys:
+            self.notify(lost_keys, severity="warning", timeout=60, markup=False)
         attempt = 0
         while True:
             attempt += 1
@@ -303,10 +309,28 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.offline = False
         self.status_bar.set_class(False, "-offline")
         self.offline_banner.display = False
-        self.status_bar.message = "reconnected"
+        self.status_bar.message = "reconnected" + (
+            ": keys were lost (see note)" if lost_keys else ""
+        )
         self.mirror.resize(*self._area_size())
         self.structure_changed()
         await self._watch_messages()
+
+    def _lost_keys(self, mirror: SessionMirror | None) -> str:
+        """Which keys tmux never confirmed before the link died, per pane (``0.1`` is
+        window 0, pane 1, as tmux names them): they are not sent again, since the pane
+        may have had them, so the user is told what to type again."""
+        if mirror is None:
+            return ""
+        runs = []
+        for pane_id, keys in mirror.keys_in_flight.unanswered():
+            pane = mirror.model.panes.get(pane_id)
+            window = mirror.model.windows.get(pane.window_id) if pane is not None else None
+            where = f"{window.index}.{pane.index}" if pane and window else pane_id
+            runs.append(f"pane {where}: {keys}")
+        if not runs:
+            return ""
+        return "Keys typed before the link was lost may not have arrived: " + "; ".join(runs)
 
     def _offline_note(self, reason: str, next_step: str) -> None:
         """The banner says what happened in full (it wraps on a narrow screen); the
@@ -327,23 +351,23 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
     async def ask_secret(self, prompt: str, hidden: bool) -> str | None:
         """A password or passphrase a reconnect needs, asked over the session's screen."""
         answer: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-        self.push_screen(Prompt(prompt, hidden=hidden), answer.set_result)
+        self.open_modal(Prompt(prompt, hidden=hidden), answer.set_result)
         try:
             return await answer
         finally:
             self.window_view.focus()
 
-    async def _read_only_key(self, message: WindowView.KeyPressed) -> None:
+    async def _read_only_key(self, key: str, character: str | None) -> None:
         """Watching: the prefix still detaches and numbers the panes; nothing else goes
         to tmux (the client refuses it anyway), and the bar says why."""
         if self._prefix:
             self._prefix = False
-            binding = lookup(message.key, message.character)
+            binding = lookup(key, character)
             if binding is not None and binding.action.split("(")[0] in READ_ONLY_ACTIONS:
                 await self.run_action(binding.action)
             else:
-                self._refuse_read_only(f"C-b {message.character or message.key}")
-        elif message.key == PREFIX_KEY:
+                self._refuse_read_only(f"C-b {character or key}")
+        elif key == PREFIX_KEY:
             self._prefix = True
         else:
             self._refuse_read_only("keys")
@@ -354,15 +378,15 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.bell()
         self.structure_changed()
 
-    def _offline_key(self, message: WindowView.KeyPressed) -> None:
+    def _offline_key(self, key: str) -> None:
         """Offline, only the prefix and ``d`` (quit; tmux keeps the session) do anything."""
         if self._prefix:
             self._prefix = False
-            if message.key == "d":
+            if key == "d":
                 self._detaching = True
                 self.exit(return_code=0)
                 return
-        elif message.key == PREFIX_KEY:
+        elif key == PREFIX_KEY:
             self._prefix = True
         self.bell()
         self.structure_changed()
@@ -371,35 +395,68 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
 
     async def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
         self.window_view.in_flight -= 1
+        await self.route(events.Key(message.key, message.character), from_view=True)
+
+    def view_busy(self) -> bool:
+        return self.window_view.in_flight > 0
+
+    async def pane_key(self, key: str, character: str | None) -> None:
+        """A key with no modal open: the prefix table, display-panes, or the pane."""
         if self.status_bar.tmux_message and not self._display_time_ms:
             self._message_over()  # display-time 0: until a key is pressed
         if self.offline:
-            self._offline_key(message)
+            self._offline_key(key)
             return
-        if self.mirror is None:
+        if self.mirror is None or self._wait_for_window(key, character):
             return
         if self.client.read_only:
-            await self._read_only_key(message)
+            await self._read_only_key(key, character)
             return
         if self._prefix:
             self._prefix = False
             self._flush_typed()  # keys typed before the prefix go first
-            binding = lookup(message.key, message.character)
+            binding = lookup(key, character)
             if binding is not None:
                 await self.run_action(binding.action)
             self.structure_changed()
             return
         if self._numbers_shown:
             self._hide_numbers()
-            number = parse_uint(message.character or "", 9)  # "²".isdigit() is true
+            number = parse_uint(character or "", 9)  # "²".isdigit() is true
             if number is not None:
                 self._select_pane_by_index(number)
                 return
-        if message.key == PREFIX_KEY:
+        if key == PREFIX_KEY:
             self._prefix = True
             self.structure_changed()
             return
-        self._queue_key(message.key, message.character)
+        self._queue_key(key, character)
+
+    def _wait_for_window(self, key: str, character: str | None) -> bool:
+        """tmux made a window current that tuimux has not read yet (another client's
+        ``new-window``, a killed window): the key waits for the re-read, then goes where
+        it would in tmux. If the re-read shows no window either, it is refused aloud.
+        True when the key was taken care of here."""
+        if self.mirror is None or self._active_pane() is not None:
+            self._window_waits = 0
+            return False
+        if self._window_waits:
+            self.status_bar.message = "no current window: key not sent"
+            self.bell()
+            self.structure_changed()
+            return True
+        self._window_waits += 1
+        self.hold_keys()
+        assert self._held is not None
+        self._held.insert(0, events.Key(key, character))
+        self.run_worker(self._settle_then_release(self.mirror), group="commands")
+        return True
+
+    async def _settle_then_release(self, mirror: SessionMirror) -> None:
+        try:
+            await mirror.settle()
+        finally:
+            self.release_keys()
 
     def type_directly(self, key: str, character: str | None) -> bool:
         """A key for the pane, taken straight from the view's key event: a message hop
@@ -408,6 +465,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         order is kept."""
         if (
             self.offline
+            or not self.taking_keys()
             or self.client.read_only
             or self.mirror is None
             or self._prefix
@@ -440,15 +498,18 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
                 self.mirror.send_input(typed[start][0], [item for _, item in typed[start:index]])
                 start = index
 
-    def on_window_view_pasted(self, message: WindowView.Pasted) -> None:
+    async def on_window_view_pasted(self, message: WindowView.Pasted) -> None:
         self.window_view.in_flight -= 1
+        await self.route(events.Paste(message.text), from_view=True)
+
+    def pane_paste(self, text: str) -> None:
         pane_id = self._active_pane()
-        if self.mirror is None or self.offline or pane_id is None or not message.text:
+        if self.mirror is None or self.offline or pane_id is None or not text:
             return
         if self.client.read_only:
             self._refuse_read_only("paste")
             return
-        self.mirror.fire(paste_commands(pane_id, message.text, self.mirror.paste_verbatim))
+        self.mirror.fire(paste_commands(pane_id, text, self.mirror.paste_verbatim))
 
     def on_window_view_resized(self, message: WindowView.Resized) -> None:
         if self.mirror is not None and not self.offline:
@@ -478,7 +539,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             self.mirror.scroll(pane_id, WHEEL_LINES if mouse.action == "wheel-up" else -WHEEL_LINES)
 
     def on_status_bar_window_clicked(self, message: StatusBar.WindowClicked) -> None:
-        if self.mirror is None or self.offline:
+        if self.mirror is None or self.offline or self.mirror.model.current is None:
             return
         if self.client.read_only:
             self._refuse_read_only("mouse")

@@ -1,22 +1,94 @@
-"""Prompts in tmux's style: one line at the bottom, answered with the keyboard."""
+"""Prompts in tmux's style: one line at the bottom, answered with the keyboard.
+
+Every modal here is a :class:`KeyTaker`: the app hands it the keys typed after the one
+that opened it, one at a time and in order, and it applies each at once. Textual's own
+route would not keep that order: it forwards a whole read to whatever has focus before
+any of it is handled, and ``Input`` runs its binding actions (Ctrl+U, Enter) only when
+the key has bubbled up to the app, after the printable keys of the same read.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal
-from textual.events import Key
+from textual.dom import DOMNode
+from textual.events import Key, Mount
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tuimux.control.escape import printable
 
+T = TypeVar("T")
 
-class Confirm(ModalScreen[bool]):
+
+def bound_action(bindings: BindingsMap, event: Key) -> str | None:
+    """The action a widget's own bindings give this key, if any."""
+    for key in event.aliases:
+        for binding in bindings.key_to_bindings.get(key, []):
+            return binding.action
+    return None
+
+
+def bindings_of(widget: type[DOMNode], *, inherited: bool = True) -> BindingsMap:
+    """A widget class's bindings with those it inherits (``Tree`` scrolls with
+    PageUp like any ScrollableContainer), its own first. A screen's own only: the
+    focus and copy keys Textual's Screen adds have no use in a one-line prompt."""
+    classes = widget.__mro__ if inherited else (widget,)
+    return BindingsMap(
+        [
+            binding
+            for cls in classes
+            if "BINDINGS" in cls.__dict__
+            for binding in cls.__dict__["BINDINGS"]
+        ]
+    )
+
+
+class KeyTaker(ModalScreen[T], Generic[T]):
+    """A modal the app feeds keys to (:meth:`take_key`), in the order they were typed.
+
+    The app sets ``ready`` (called once the screen can take keys: the keys typed since
+    the one that opened it are then handed over) and ``finished`` (called with the
+    answer the moment the modal has one, before any later key is handled). Without them
+    (a screen pushed some other way) it is dismissed as any Textual screen.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ready: Callable[[], None] | None = None
+        self.finished: Callable[[T | None], None] | None = None
+        self.done = False
+
+    async def take_key(self, event: Key) -> None:
+        raise NotImplementedError
+
+    def take_paste(self, text: str) -> None:
+        """Pasted text; most modals ignore it."""
+
+    def _on_mount(self, event: Mount) -> None:
+        self.call_after_refresh(self.became_ready)
+
+    def became_ready(self) -> None:
+        if self.ready is not None:
+            self.ready()
+
+    def finish(self, result: T | None) -> None:
+        if self.done:
+            return
+        self.done = True
+        if self.finished is not None:
+            self.finished(result)
+        else:
+            self.dismiss(result)
+
+
+class Confirm(KeyTaker[bool]):
     """``kill-pane %3? (y/n)`` — only ``y`` confirms, like tmux's confirm-before."""
 
     DEFAULT_CSS = """
@@ -35,10 +107,13 @@ class Confirm(ModalScreen[bool]):
     def on_key(self, event: Key) -> None:
         event.stop()
         event.prevent_default()
-        self.dismiss(event.character in ("y", "Y"))
+        self.finish(event.character in ("y", "Y"))
+
+    async def take_key(self, event: Key) -> None:
+        self.finish(event.character in ("y", "Y"))
 
 
-class Prompt(ModalScreen[str | None]):
+class Prompt(KeyTaker[str | None]):
     """A one-line text prompt (``(rename-window) name``); Escape cancels.
 
     ``hidden`` shows bullets instead of what is typed (passwords, passphrases).
@@ -74,7 +149,39 @@ class Prompt(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.finish(event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)
+
+    async def take_key(self, event: Key) -> None:
+        """A character is typed in; an editing key (C-u, C-e, BSpace…) runs its Input
+        action at once, so a burst is applied in the order it was typed."""
+        field = self.query_one(Input)
+        if event.key == "enter":
+            self.finish(field.value)
+        elif bound_action(_PROMPT_KEYS, event) == "cancel":
+            self.finish(None)
+        elif event.is_printable and event.character is not None:
+            _type(field, event.character)
+        else:
+            action = bound_action(_INPUT_KEYS, event)
+            if action is not None:
+                await field.run_action(action)
+
+    def take_paste(self, text: str) -> None:
+        lines = text.splitlines()
+        if lines:
+            _type(self.query_one(Input), lines[0])
+
+
+def _type(field: Input, text: str) -> None:
+    """What Input does with typed or pasted text: insert it, or replace the selection."""
+    if field.selection.is_empty:
+        field.insert_text_at_cursor(text)
+    else:
+        field.replace(text, *field.selection)
+
+
+_PROMPT_KEYS = bindings_of(Prompt, inherited=False)
+_INPUT_KEYS = bindings_of(Input)

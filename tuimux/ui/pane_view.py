@@ -48,7 +48,10 @@ class PaneView(Widget):
             self.mouse = mouse
 
     def __init__(self, terminal: PaneTerminal) -> None:
-        super().__init__(id=f"pane-{terminal.pane_id.lstrip('%')}")
+        # No widget id: Textual removes a widget later than asked, and a pane shown
+        # again before its old view was gone (C-b n C-b p in one burst) raised
+        # DuplicateIds. The window view keys its views by pane id itself.
+        super().__init__()
         self.terminal = terminal
         self.active = False
         self.mode_badge = ""

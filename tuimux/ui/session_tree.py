@@ -15,11 +15,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
+from textual.events import Key
 from textual.widgets import Label, Tree
 
 from tuimux.control.escape import printable
 from tuimux.sessions import SessionEntry, WindowEntry
+from tuimux.ui.dialogs import KeyTaker, bindings_of, bound_action
 
 HELP = "Enter switch · x kill · ←/→ fold · Esc close"
 
@@ -54,7 +55,7 @@ def window_label(window: WindowEntry) -> Text:
     return Text(f"{window.index}: {printable(window.name)}{flag} ({panes})")
 
 
-class SessionTree(ModalScreen[TreeChoice | None]):
+class SessionTree(KeyTaker[TreeChoice | None]):
     """The server's sessions; with ``windows`` every session is unfolded and the cursor
     starts on the current window (``C-b w``), otherwise on the current session."""
 
@@ -109,7 +110,8 @@ class SessionTree(ModalScreen[TreeChoice | None]):
             if self.windows:
                 node.expand()
         tree.focus()
-        # Lines are laid out on the next refresh; the cursor can only move then.
+        # Lines are laid out on the next refresh; the cursor can only move then (and
+        # before KeyTaker's own mount handler says the tree is ready for keys).
         self.call_after_refresh(tree.move_cursor, start)
 
     @on(Tree.NodeSelected)
@@ -117,7 +119,7 @@ class SessionTree(ModalScreen[TreeChoice | None]):
         event.stop()
         item = event.node.data
         if item is not None:
-            self.dismiss(TreeChoice("switch", item.target, item.label))
+            self.finish(TreeChoice("switch", item.target, item.label))
 
     def _cursor_item(self) -> _Item | None:
         node = self.query_one(Tree).cursor_node
@@ -126,7 +128,7 @@ class SessionTree(ModalScreen[TreeChoice | None]):
     def action_kill(self) -> None:
         item = self._cursor_item()
         if item is not None:
-            self.dismiss(TreeChoice("kill", item.target, item.label))
+            self.finish(TreeChoice("kill", item.target, item.label))
 
     def action_unfold(self) -> None:
         node = self.query_one(Tree).cursor_node
@@ -144,4 +146,24 @@ class SessionTree(ModalScreen[TreeChoice | None]):
             tree.move_cursor(node.parent)
 
     def action_dismiss_tree(self) -> None:
-        self.dismiss(None)
+        self.finish(None)
+
+    async def take_key(self, event: Key) -> None:
+        """The tree's own keys first (Esc, q, x, ←, →), then the Tree widget's (cursor
+        moves); Enter chooses at once rather than through a later message."""
+        action = bound_action(_TREE_SCREEN_KEYS, event)
+        if action is not None:
+            await self.run_action(action)
+            return
+        tree: Tree[_Item] = self.query_one(Tree)
+        action = bound_action(_TREE_KEYS, event)
+        if action == "select_cursor":
+            item = self._cursor_item()
+            if item is not None:
+                self.finish(TreeChoice("switch", item.target, item.label))
+        elif action is not None:
+            await tree.run_action(action)
+
+
+_TREE_SCREEN_KEYS = bindings_of(SessionTree, inherited=False)
+_TREE_KEYS = bindings_of(Tree)
