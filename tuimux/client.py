@@ -12,6 +12,11 @@ commands wait in a FIFO. Three tmux 3.3a facts shape it (``research/controlmode.
 
 Notifications go to subscribers synchronously from the read loop, which never stops
 draining the channel (a control client that stops reading can hang a tmux server).
+
+A watchdog reports :class:`~tuimux.control.events.Stalled` when commands wait and tmux
+answers none of them for ``stall_after`` seconds: tmux 3.3+ holds a client's whole queue
+while a prompt or menu it opened *for that client* waits for an answer (a hook, a
+binding), and a control client can never give one (DESIGN.md, Traps).
 """
 
 from __future__ import annotations
@@ -37,6 +42,13 @@ log = logging.getLogger(__name__)
 
 Subscriber = Callable[[ev.Notification], None]
 DEFAULT_TIMEOUT = 30.0
+# No reply at all for this long while commands wait: tmux holds our queue (a prompt).
+STALL_SECONDS = 5.0
+# Commands that rightly keep the queue busy for a while (typed at ``C-b :``): the
+# watchdog gives them DEFAULT_TIMEOUT.
+SLOW_COMMANDS = frozenset(
+    {"run-shell", "run", "if-shell", "if", "wait-for", "wait", "source-file", "source"}
+)
 
 
 @dataclass
@@ -86,6 +98,12 @@ class TmuxClient:
         self._closing = False
         self._lost = False
         self.on_send: Callable[[str], None] | None = None
+        # The watchdog: when tmux last answered (or we started waiting), and whether a
+        # Stalled was reported since.
+        self.stall_after = STALL_SECONDS
+        self.stalled = False
+        self._progress_at = 0.0
+        self._watchdog: asyncio.TimerHandle | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -188,6 +206,8 @@ class TmuxClient:
         if self.audit is not None:
             for command in built:
                 self.audit(command)
+        if not self._pending:
+            self._progress_at = loop.time()  # the wait starts now
         group = _Pending([], [], on_begin)
         last_command, last_nonce = new_sentinel()
         sealed = False
@@ -217,7 +237,46 @@ class TmuxClient:
                 _Pending([last_command], [future], None, 0, [False], [None], [last_nonce])
             )
             self._write_line(last_command)
+        self._arm_watchdog()
         return futures
+
+    # -- the watchdog ------------------------------------------------------------------
+
+    def _arm_watchdog(self) -> None:
+        if self._watchdog is None and self._pending and not self.stalled and not self.closed:
+            loop = asyncio.get_running_loop()
+            due = self._progress_at + self._stall_limit() - loop.time()
+            self._watchdog = loop.call_later(max(due, 0.0), self._check_stall)
+
+    def _stall_limit(self) -> float:
+        head = self._pending[0]
+        command = head.commands[min(head.answered, len(head.commands) - 1)]
+        if command.split(" ", 1)[0] in SLOW_COMMANDS:
+            return max(self.stall_after, DEFAULT_TIMEOUT)
+        return self.stall_after
+
+    def _check_stall(self) -> None:
+        self._watchdog = None
+        if self.closed or not self._pending:
+            return
+        waited = asyncio.get_running_loop().time() - self._progress_at
+        if waited < self._stall_limit():
+            self._arm_watchdog()
+            return
+        self.stalled = True
+        head = self._pending[0]
+        name = head.commands[min(head.answered, len(head.commands) - 1)].split(" ", 1)[0]
+        log.warning("tmux answered nothing for %.1f s; %s is waiting", waited, name)
+        self._notify(ev.Stalled(name, waited))
+
+    def _progressed(self) -> None:
+        """tmux answered one of our commands: its queue is moving."""
+        self._progress_at = asyncio.get_running_loop().time()
+        self.stalled = False
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        self._arm_watchdog()
 
     def _write_line(self, line: str) -> None:
         data = line.encode("utf-8") + b"\n"
@@ -246,6 +305,7 @@ class TmuxClient:
     def _handle(self, event: ev.Event) -> None:
         if isinstance(event, ev.Begin):
             if event.flags == 1 and self._pending:
+                self._progressed()
                 head = self._pending[0]
                 if head.answered == 0 and head.on_begin is not None:
                     head.on_begin()
@@ -268,6 +328,7 @@ class TmuxClient:
         if not self._pending:
             log.warning("reply block %d with no command waiting", reply.number)
             return
+        self._progressed()
         head = self._pending[0]
         index = head.answered
         command, future = head.commands[index], head.futures[index]
@@ -349,6 +410,9 @@ class TmuxClient:
         if self._closed.is_set():
             return
         self._closed.set()
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         if not self._attached.done():
             message = (
                 self._startup_error

@@ -82,6 +82,9 @@ class MirrorListener(Protocol):
     def closed(self, reason: str) -> None:
         """The control connection ended (detach, kill, lost link)."""
 
+    def stalled(self, command: str, seconds: float) -> None:
+        """tmux answers none of our commands: it holds our queue (see ``ev.Stalled``)."""
+
 
 class SessionMirror:
     def __init__(self, client: TmuxClient, listener: MirrorListener) -> None:
@@ -140,6 +143,9 @@ class SessionMirror:
             return  # only ever the answer to our own continue, which resyncs
         if isinstance(event, ev.Desync):
             self._resync_everything()
+            return
+        if isinstance(event, ev.Stalled):
+            self.listener.stalled(event.command, event.seconds)
             return
         if isinstance(event, ev.SubscriptionChanged) and event.name == PANES_SUBSCRIPTION:
             self._pane_life_changed(event.pane_id, event.value)

@@ -54,9 +54,19 @@ class PrefixActions(App[int]):
         self.structure_changed()
 
     def _target(self) -> tuple[str, str, str]:
-        assert self.mirror is not None and self.mirror.model.current is not None
-        window = self.mirror.model.current
-        return self.mirror.model.session_id, window.window_id, window.active_pane or ""
+        """The session, current window and active pane, by id.
+
+        The mirror can briefly know a current window it has not read yet (a new window's
+        ``%session-window-changed`` arrives before ``list-windows`` answers, and while
+        tmux holds our queue that answer never comes): then ``$1:`` names tmux's own
+        current window and its active pane, resolved when the command runs."""
+        assert self.mirror is not None
+        model = self.mirror.model
+        window = model.current
+        current = f"{model.session_id}:"
+        if window is None:
+            return model.session_id, current, current
+        return model.session_id, window.window_id, window.active_pane or current
 
     async def action_detach(self) -> None:
         if self.mirror is None:
@@ -84,8 +94,11 @@ class PrefixActions(App[int]):
         self._tmux("select-window", "-t", f"{self._target()[0]}:{index}")
 
     def action_next_pane(self) -> None:
-        assert self.mirror is not None and self.mirror.model.current is not None
+        assert self.mirror is not None
         window = self.mirror.model.current
+        if window is None:
+            self._tmux("select-pane", "-t", f"{self.mirror.model.session_id}:.+")
+            return
         panes = window.visible_pane_ids
         if window.active_pane in panes:
             following = panes[(panes.index(window.active_pane) + 1) % len(panes)]
@@ -182,8 +195,10 @@ class PrefixActions(App[int]):
         self.push_screen(Confirm(f"kill-pane {label}?"), answered)
 
     def action_kill_window(self) -> None:
-        assert self.mirror is not None and self.mirror.model.current is not None
+        assert self.mirror is not None
         window = self.mirror.model.current
+        if window is None:
+            return  # not read yet: asking about a window tuimux cannot name would mislead
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -192,8 +207,10 @@ class PrefixActions(App[int]):
         self.push_screen(Confirm(f"kill-window {window.index}?"), answered)
 
     def action_rename_window(self) -> None:
-        assert self.mirror is not None and self.mirror.model.current is not None
+        assert self.mirror is not None
         window = self.mirror.model.current
+        if window is None:
+            return
 
         def answered(name: str | None) -> None:
             if name is not None:

@@ -74,6 +74,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         *,
         theme: str | None = None,
         notes: Sequence[str] = (),
+        recover: Reattach | None = None,
     ) -> None:
         # ANSI colours stay ANSI: a pane's red is the user's terminal red, as in tmux,
         # not Textual's theme colour.
@@ -81,6 +82,9 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.client = client
         # Given for SSH: a lost link is then reconnected instead of ending tuimux.
         self.reattach = reattach
+        # How to attach afresh when tmux holds our queue (a prompt it opened for us):
+        # given for local attaches too, where a lost link still ends tuimux.
+        self.recover = recover or reattach
         self.offline = False
         self.mirror: SessionMirror | None = None
         self.error: str | None = None
@@ -95,6 +99,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self._detaching = False
         self._typed: list[tuple[str, KeyInput]] = []
         self._numbers_shown = False
+        self._lead = "The connection to tmux was lost"
         self._wanted_theme = theme
         # Said on stderr before the screen was taken, and again here where it is seen.
         self._notes = tuple(notes)
@@ -203,16 +208,40 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         else:
             self.fail(f"tmux ended the attach: {reason}.")
 
+    def stalled(self, command: str, seconds: float) -> None:
+        """tmux holds our queue: a hook or binding made it open a prompt, confirmation,
+        menu or popup *for tuimux* (tmux 3.3+ waits for the client's answer; 3.2a too for
+        menus and popups), and a control client can show none of them. Nothing tuimux
+        sends would run again, so attach afresh: tmux drops the old client's prompt and
+        queue with it (commands still queued there, keys included, are not run)."""
+        if self.offline:
+            return
+        reason = (
+            f"tmux has answered nothing for {seconds:.0f} s ({printable(command)} waits): "
+            "a hook or binding opened a prompt or menu for tuimux, which tmux shows only "
+            "on a terminal"
+        )
+        if self.recover is None:
+            self.status_bar.message = f"{reason}; C-b d quits"
+            self.bell()
+            self.structure_changed()
+            return
+        self.reconnect(reason, self.recover, stalled=True)
+
     # -- reconnecting --------------------------------------------------------------------
 
     @work(exclusive=True, group="reconnect")
-    async def reconnect(self, reason: str) -> None:
+    async def reconnect(
+        self, reason: str, via: Reattach | None = None, *, stalled: bool = False
+    ) -> None:
         """Attach again with backoff, then resync every pane from a fresh snapshot.
 
         While offline nothing typed is kept: keys sent after the link comes back could
         land in a pane the user no longer sees, so they are refused and the bar says so.
         """
-        assert self.reattach is not None
+        reattach = via or self.reattach
+        assert reattach is not None
+        self._lead = "tmux stopped answering" if stalled else "The connection to tmux was lost"
         self.offline = True
         session_id = self.client.session_id or (self.mirror.model.session_id if self.mirror else "")
         if self.mirror is not None:
@@ -223,7 +252,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             attempt += 1
             self._offline_note(reason, f"Reconnecting (try {attempt})…")
             try:
-                client = await self.reattach(session_id, *self._area_size())
+                client = await reattach(session_id, *self._area_size())
             except UnreachableError as error:
                 reason = user_message(error).rstrip(".")
             except TuimuxError as error:  # the host answered: the session or tmux is gone
@@ -246,7 +275,9 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.offline = False
         self.status_bar.set_class(False, "-offline")
         self.offline_banner.display = False
-        self.status_bar.message = "reconnected"
+        self.status_bar.message = (
+            "re-attached: tmux's prompt for tuimux was dropped" if stalled else "reconnected"
+        )
         self.mirror.resize(*self._area_size())
         self.structure_changed()
 
@@ -257,7 +288,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         reason = one_line(reason).rstrip(".")
         self.offline_banner.update(
             Text(
-                f"The connection to tmux was lost: {reason}. {next_step} "
+                f"{self._lead}: {reason}. {next_step} "
                 "Keys typed now are not sent; C-b d quits (the session keeps running)."
             )
         )

@@ -1,0 +1,65 @@
+"""Nothing tmux runs *for the client* may freeze tuimux (DESIGN.md, Traps: "Client-side
+UI hangs a control client"), checked through the whole app against a real tmux."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+from tests.conftest import TMUX, TmuxServer
+from tests.helpers import eventually
+from tuimux.connect import Target, connect_local, reattach_local
+from tuimux.ui.app import TuimuxApp
+
+
+def tmux_version() -> tuple[int, int]:
+    out = subprocess.run([TMUX, "-V"], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"([0-9]+)\.([0-9]+)", out)
+    assert match is not None, out
+    return int(match[1]), int(match[2])
+
+
+async def make_app(server: TmuxServer, stall_after: float = 1.0) -> TuimuxApp:
+    target = Target(socket_name=server.socket_name, session="s", env=server.env)
+    client = await connect_local(target, 100, 30)
+    client.stall_after = stall_after
+    return TuimuxApp(client, recover=await reattach_local(target, client))
+
+
+def current_index(server: TmuxServer) -> str:
+    return server.display("s:", "#{window_index}")
+
+
+async def test_a_hook_that_opens_a_prompt_neither_freezes_nor_crashes(
+    tmux_server: TmuxServer,
+) -> None:
+    """The issue's case: ``after-new-window`` opens a prompt for the client that made
+    the window. tmux 3.3+ then holds tuimux's queue; ``C-b n`` right after ``C-b c``
+    crashed (the mirror knew the new window's id before its list-windows answer)."""
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run("set-hook", "-g", "after-new-window", "command-prompt -p x 'rename-window %%'")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "c")
+        await eventually(lambda: current_index(tmux_server) == "1")
+        # At once: tuimux has the new window's id but tmux will not answer its read.
+        await pilot.press("ctrl+b", "n")
+        if tmux_version() >= (3, 3):
+            await eventually(lambda: "re-attached" in app.status_bar.message, timeout=15)
+            assert not app.offline
+        # Usable again: the next C-b n runs (the one queued behind the prompt was
+        # dropped with the old client, or ran at once where tmux does not wait).
+        await eventually(lambda: app.mirror is not None and app.mirror.model.current is not None)
+        before = current_index(tmux_server)
+        await pilot.press("ctrl+b", "n")
+        await eventually(lambda: current_index(tmux_server) != before)
+        await eventually(
+            lambda: (
+                app.mirror is not None
+                and app.mirror.model.current is not None
+                and str(app.mirror.model.current.index) == current_index(tmux_server)
+            )
+        )
+        assert app.is_running
+    assert app.error is None
