@@ -64,6 +64,7 @@ MODE_FORMAT = "\t".join(
         "#{selection_end_y}",
         "#{rectangle_toggle}",
         "#{mode-keys}",
+        "#{pane_mode}",
         "#{mode-style}",
     )
 )
@@ -105,6 +106,8 @@ class SessionMirror:
         # after every read, so they run at most once a second.
         self._last_everything = -RESYNC_EVERYTHING_SECONDS
         self._everything_waiting = False
+        # Counts %pane-mode-changed: the UI reads a mode's key table again after one.
+        self.mode_changes = 0
 
     async def start(self) -> None:
         """Read the session, then snapshot its panes (the window in view first)."""
@@ -150,6 +153,8 @@ class SessionMirror:
         if isinstance(event, ev.SubscriptionChanged) and event.name == PANES_SUBSCRIPTION:
             self._pane_life_changed(event.pane_id, event.value)
             return
+        if isinstance(event, ev.PaneModeChanged):
+            self.mode_changes += 1  # a binding read for the last mode may be stale now
         if isinstance(event, ev.PaneModeChanged) and event.pane_id in self.terminals:
             self._spawn(self.refresh_mode_view(event.pane_id))
         if isinstance(event, ev.SessionChanged):
@@ -293,7 +298,7 @@ class SessionMirror:
                 screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
                 selection = selection_in_view(fields[7:14], history, position, width, height)
                 if selection is not None:
-                    highlight(screen, selection, mode_style("".join(fields[14:15])))
+                    highlight(screen, selection, mode_style("\t".join(fields[15:])))
                 terminal.mode_screen = screen
         except TuimuxError as error:
             log.debug("mode view of %s failed: %s", pane_id, error)
@@ -301,6 +306,8 @@ class SessionMirror:
         pane = self.model.panes.get(pane_id)
         if pane is not None:
             pane.in_mode = bool(in_mode)
+            padded = fields + [""] * 15
+            pane.mode_keys, pane.mode = padded[13], padded[14]
         self.listener.pane_replaced(pane_id)
 
     def flush(self) -> list[str]:
@@ -413,6 +420,10 @@ class SessionMirror:
         pane = self.model.panes.get(pane_id)
         if pane is not None and pane.in_mode:
             self._spawn(self.refresh_mode_view(pane_id))
+
+    def refresh_mode_soon(self, pane_id: str) -> None:
+        """Re-read a pane's mode view after commands sent for it (a search moved it)."""
+        self._spawn(self.refresh_mode_view(pane_id))
 
     def fire(self, built: Sequence[str]) -> None:
         """Send commands without waiting; failures are logged, never raised."""

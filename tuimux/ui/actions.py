@@ -173,7 +173,13 @@ class PrefixActions(App[int]):
         self.push_screen(Prompt("move-window"), answered)
 
     def action_copy_mode(self) -> None:
-        self._tmux("copy-mode", "-t", self._target()[2])
+        pane_id = self._target()[2]
+        self._tmux("copy-mode", "-t", pane_id)
+        pane = self.mirror.model.panes.get(pane_id) if self.mirror is not None else None
+        if pane is not None and not pane.in_mode:
+            # Keys typed next are for copy mode (a ``/`` must open tuimux's prompt, not
+            # tmux's): which mode and table is read with the first of them.
+            pane.in_mode, pane.mode = True, ""
 
     def action_send_prefix(self) -> None:
         pane_id = self._target()[2]

@@ -29,6 +29,7 @@ from tuimux.terminal.paste import paste_commands
 from tuimux.ui.actions import PrefixActions
 from tuimux.ui.dialogs import Prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
+from tuimux.ui.mode_keys import ModeKeys
 from tuimux.ui.pane_view import PaneView
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.theme import DEFAULT_THEME, bundled_themes
@@ -98,6 +99,8 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self._structure_due = False
         self._detaching = False
         self._typed: list[tuple[str, KeyInput]] = []
+        # Keys for a pane in copy mode: tmux's prompts are asked here (never by tmux).
+        self.mode_keys = ModeKeys(self, lambda: self.mirror, self._say)
         self._numbers_shown = False
         self._lead = "The connection to tmux was lost"
         self._wanted_theme = theme
@@ -244,6 +247,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self._lead = "tmux stopped answering" if stalled else "The connection to tmux was lost"
         self.offline = True
         session_id = self.client.session_id or (self.mirror.model.session_id if self.mirror else "")
+        self.mode_keys.clear()
         if self.mirror is not None:
             await self.mirror.close()
         await self.client.close()
@@ -389,10 +393,19 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self._queue_key(key, character)
         return True
 
+    def _say(self, message: str) -> None:
+        self.status_bar.message = message
+        self.structure_changed()
+
     def _queue_key(self, key: str, character: str | None) -> None:
         pane_id = self._active_pane()
         item = encode_key(key, character)
-        if pane_id is None or item is None:
+        if pane_id is None or item is None or self.mirror is None:
+            return
+        pane = self.mirror.model.panes.get(pane_id)
+        if self.mode_keys.busy or (pane is not None and pane.in_mode):
+            self._flush_typed()  # keys typed before go first
+            self.mode_keys.press(pane_id, item)
             return
         # Keys that arrive in one burst (fast typing, a slow link) leave as one command
         # line: they are flushed once the loop has handled what is already queued.
