@@ -14,8 +14,8 @@ from tests.ui.test_bindings import HEIGHT, WIDTH, tmux_client_on
 from tuimux.ui.app import TuimuxApp
 
 MODE_STATE = (
-    "#{pane_in_mode} #{scroll_position} #{copy_cursor_x} #{copy_cursor_y} "
-    "#{selection_present} #{pane_search_string}"
+    "#{pane_width}x#{pane_height} #{pane_in_mode} #{scroll_position} "
+    "#{copy_cursor_x} #{copy_cursor_y} #{selection_present} #{pane_search_string}"
 )
 WORDS = " ".join(f"w{n}x" for n in range(12))
 
@@ -27,6 +27,14 @@ def build(server: TmuxServer, name: str) -> None:
 
 def state(server: TmuxServer, name: str) -> str:
     return server.display(f"{name}:", MODE_STATE)
+
+
+def cursor(server: TmuxServer, name: str) -> str:
+    """The state without the search string."""
+    return " ".join(state(server, name).split(" ")[:6])
+
+
+INJECTION = 'it\'s "x" ; kill-server'
 
 
 # Each step: (keys for tuimux's pilot, the same keys as tmux key names for tmux's client).
@@ -63,20 +71,29 @@ async def run_steps(
         async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
             await eventually(lambda: len(app.window_view.panes) == 1)
             await eventually(lambda: server.display("theirs:", "#{client_width}") != "")
+            await eventually(
+                lambda: state(server, "ours") == state(server, "theirs"),
+                detail=lambda: (state(server, "ours"), state(server, "theirs")),
+            )
             await pilot.press("ctrl+b", "left_square_bracket")
             outer.run("send-keys", "-t", "o:", "C-b", "[")
             sent: list[str] = []
             app.client.on_send = sent.append
             moved = set()
+            same = state
             for ours, theirs in steps:
                 await pilot.press(*ours)
-                for key in theirs:
+                for index, key in enumerate(theirs):
                     # tmux reads a lone ";" in its argv as a command separator.
                     literal = ["-l", "\\;" if key == ";" else key]
                     outer.run("send-keys", "-t", "o:", *(literal if len(key) == 1 else [key]))
+                    if index == 0:  # tmux's client reads keys typed before its prompt
+                        server.wait_for(lambda: "(" in outer.capture("o:").rstrip()[-60:])
+                if INJECTION in "".join(ours):
+                    same = cursor  # from here on the search strings may differ
                 await eventually(
-                    lambda: (
-                        state(server, "ours") == state(server, "theirs") and not app.mode_keys.busy
+                    lambda same=same: (
+                        same(server, "ours") == same(server, "theirs") and not app.mode_keys.busy
                     ),
                     detail=lambda theirs=theirs: (
                         theirs,
@@ -91,6 +108,8 @@ async def run_steps(
                 reply = await app.client.command("display-message", "-p", "ok", timeout=5)
                 assert reply.text == ["ok"]
             assert len(moved) >= len(steps) - 2  # the steps really moved the cursor
+            searched = server.display("ours:", "#{pane_search_string}")
+            assert searched == (INJECTION if mode_keys == "vi" else "99 w")
             assert not app.client.stalled
             assert server.run("list-sessions", "-F", "#S").split() == ["ours", "theirs"]
 
