@@ -31,7 +31,7 @@ class Listener:
     def closed(self, reason: str) -> None:
         self.closed_reason = reason
 
-    def stalled(self, command: str, seconds: float) -> None:
+    def stalled(self, command: str, seconds: float, after: str) -> None:
         pass
 
 

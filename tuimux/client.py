@@ -102,6 +102,7 @@ class TmuxClient:
         # Stalled was reported since.
         self.stall_after = STALL_SECONDS
         self.stalled = False
+        self._last_answered = ""
         self._progress_at = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
 
@@ -267,7 +268,7 @@ class TmuxClient:
         head = self._pending[0]
         name = head.commands[min(head.answered, len(head.commands) - 1)].split(" ", 1)[0]
         log.warning("tmux answered nothing for %.1f s; %s is waiting", waited, name)
-        self._notify(ev.Stalled(name, waited))
+        self._notify(ev.Stalled(name, waited, self._last_answered))
 
     def _progressed(self) -> None:
         """tmux answered one of our commands: its queue is moving."""
@@ -338,6 +339,8 @@ class TmuxClient:
             return
         if head.carries_notifications[index]:
             reply = self._split_inline_notifications(reply)
+        if expected is None:
+            self._last_answered = command.split(" ", 1)[0]
         head.answered += 1
         if reply.error:
             _settle(future, exception=TmuxError(command, " ".join(reply.text).strip()))

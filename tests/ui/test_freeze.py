@@ -10,6 +10,7 @@ from tests.conftest import TMUX, TmuxServer
 from tests.helpers import eventually
 from tuimux.connect import Target, connect_local, reattach_local
 from tuimux.ui.app import TuimuxApp
+from tuimux.ui.dialogs import Prompt
 
 
 def tmux_version() -> tuple[int, int]:
@@ -48,6 +49,11 @@ async def test_a_hook_that_opens_a_prompt_neither_freezes_nor_crashes(
         if tmux_version() >= (3, 3):
             await eventually(lambda: "re-attached" in app.status_bar.message, timeout=15)
             assert not app.offline
+            # The hook's prompt is asked again in tuimux, with tmux's text: answer it.
+            await eventually(lambda: isinstance(app.screen, Prompt))
+            assert isinstance(app.screen, Prompt) and app.screen.label == "x "
+            await pilot.press(*"named", "enter")
+            await eventually(lambda: tmux_server.display("s:1", "#{window_name}") == "named")
         # Usable again: the next C-b n runs (the one queued behind the prompt was
         # dropped with the old client, or ran at once where tmux does not wait).
         await eventually(lambda: app.mirror is not None and app.mirror.model.current is not None)

@@ -212,11 +212,13 @@ class Stalled:
     ``display-popup`` *for the client* that caused them (a binding, a hook) and holds that
     client's whole command queue until the prompt is answered; a control client has no
     status line to answer it on, so every later command waits for ever. ``command`` is
-    the name of the oldest command still waiting.
+    the name of the oldest command still waiting; ``after`` the name of the last one
+    tmux answered (a hook ``after-<after>`` may be what opened the prompt).
     """
 
     command: str
     seconds: float
+    after: str = ""
 
 
 @dataclass(frozen=True, slots=True)

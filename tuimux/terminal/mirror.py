@@ -83,7 +83,7 @@ class MirrorListener(Protocol):
     def closed(self, reason: str) -> None:
         """The control connection ended (detach, kill, lost link)."""
 
-    def stalled(self, command: str, seconds: float) -> None:
+    def stalled(self, command: str, seconds: float, after: str) -> None:
         """tmux answers none of our commands: it holds our queue (see ``ev.Stalled``)."""
 
 
@@ -148,7 +148,7 @@ class SessionMirror:
             self._resync_everything()
             return
         if isinstance(event, ev.Stalled):
-            self.listener.stalled(event.command, event.seconds)
+            self.listener.stalled(event.command, event.seconds, event.after)
             return
         if isinstance(event, ev.SubscriptionChanged) and event.name == PANES_SUBSCRIPTION:
             self._pane_life_changed(event.pane_id, event.value)

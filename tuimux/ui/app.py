@@ -28,6 +28,7 @@ from tuimux.terminal.mouse import encode_mouse
 from tuimux.terminal.paste import paste_commands
 from tuimux.ui.actions import PrefixActions
 from tuimux.ui.dialogs import Prompt
+from tuimux.ui.hook_prompt import ask_hook_prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
 from tuimux.ui.mode_keys import ModeKeys
 from tuimux.ui.pane_view import PaneView
@@ -211,7 +212,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         else:
             self.fail(f"tmux ended the attach: {reason}.")
 
-    def stalled(self, command: str, seconds: float) -> None:
+    def stalled(self, command: str, seconds: float, after: str) -> None:
         """tmux holds our queue: a hook or binding made it open a prompt, confirmation,
         menu or popup *for tuimux* (tmux 3.3+ waits for the client's answer; 3.2a too for
         menus and popups), and a control client can show none of them. Nothing tuimux
@@ -229,15 +230,24 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             self.bell()
             self.structure_changed()
             return
-        self.reconnect(reason, self.recover, stalled=True)
+        self.reconnect(reason, self.recover, stalled=True, after=after)
 
     # -- reconnecting --------------------------------------------------------------------
 
     @work(exclusive=True, group="reconnect")
     async def reconnect(
-        self, reason: str, via: Reattach | None = None, *, stalled: bool = False
+        self,
+        reason: str,
+        via: Reattach | None = None,
+        *,
+        stalled: bool = False,
+        after: str = "",
     ) -> None:
         """Attach again with backoff, then resync every pane from a fresh snapshot.
+
+        ``stalled``: re-attaching because tmux held our queue; ``after`` names the
+        command tmux answered last, whose ``after-`` hook may have opened the prompt: it
+        is asked here once attached.
 
         While offline nothing typed is kept: keys sent after the link comes back could
         land in a pane the user no longer sees, so they are refused and the bar says so.
@@ -284,6 +294,8 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         )
         self.mirror.resize(*self._area_size())
         self.structure_changed()
+        if stalled and await ask_hook_prompt(self.mode_keys, self.mirror, after):
+            self.window_view.focus()
 
     def _offline_note(self, reason: str, next_step: str) -> None:
         """The banner says what happened in full (it wraps on a narrow screen); the

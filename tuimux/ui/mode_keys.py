@@ -88,7 +88,7 @@ class ModeKeys:
         if spec is None:
             mirror.send_input(pane_id, [item])
             return
-        await self._ask(mirror, pane_id, spec)
+        await self.ask(mirror, pane_id, spec)
 
     async def _prompt_for(
         self, mirror: SessionMirror, pane_id: str, item: KeyInput
@@ -120,7 +120,7 @@ class ModeKeys:
 
     # -- asking ------------------------------------------------------------------------
 
-    async def _ask(self, mirror: SessionMirror, pane_id: str, spec: PromptSpec) -> None:
+    async def ask(self, mirror: SessionMirror, pane_id: str, spec: PromptSpec) -> None:
         """Ask as tmux would, then send the filled template (nothing if cancelled)."""
         answers: list[str] = []
         for label, initial in spec.prompts:
