@@ -10,7 +10,7 @@ from tests.conftest import TMUX, TmuxServer
 from tests.helpers import eventually
 from tuimux.connect import Target, connect_local, reattach_local
 from tuimux.ui.app import TuimuxApp
-from tuimux.ui.dialogs import Prompt
+from tuimux.ui.dialogs import Confirm, Prompt
 
 
 def tmux_version() -> tuple[int, int]:
@@ -69,3 +69,40 @@ async def test_a_hook_that_opens_a_prompt_neither_freezes_nor_crashes(
         )
         assert app.is_running
     assert app.error is None
+
+
+async def test_prompts_typed_at_the_command_prompt_are_asked_here(
+    tmux_server: TmuxServer,
+) -> None:
+    """``C-b :`` then a command that would make tmux wait for tuimux: a prompt or a
+    confirmation is asked in tuimux; a menu or popup is refused with a sentence."""
+    tmux_server.new_session("s", width=100, height=30)
+    app = await make_app(tmux_server, stall_after=30)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+
+        async def typed(line: str) -> None:
+            await pilot.press("ctrl+b", "colon")
+            await eventually(lambda: isinstance(app.screen, Prompt))
+            await pilot.press(*line, "enter")
+
+        await typed("command-prompt -p name,other -I a,b 'rename-window \"%1-%2\"'")
+        await eventually(lambda: isinstance(app.screen, Prompt) and app.screen.label == "name ")
+        await pilot.press("backspace", *"x;y", "enter")
+        await eventually(lambda: isinstance(app.screen, Prompt) and app.screen.label == "other ")
+        await pilot.press("enter")
+        await eventually(lambda: tmux_server.display("s:", "#{window_name}") == "x;y-b")
+
+        await typed("confirm-before -p 'sure? (y/n)' 'rename-window confirmed'")
+        await eventually(lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
+        await eventually(lambda: tmux_server.display("s:", "#{window_name}") == "confirmed")
+
+        for line in ("display-menu -T t a a 'rename-window menu'", "popup -E true"):
+            await typed(line)
+            await eventually(lambda: "was not sent" in app.status_bar.message)
+            app.status_bar.message = ""
+        # tmux was never left waiting for tuimux.
+        reply = await app.client.command("display-message", "-p", "ok", timeout=5)
+        assert reply.text == ["ok"]
+        assert tmux_server.display("s:", "#{window_name}") == "confirmed"

@@ -305,6 +305,25 @@ def _confirm_before(args: list[Arg]) -> PromptSpec | None:
     return PromptSpec("confirm", ((label, ""),), template, key[:1], "y" in options)
 
 
+# What tmux runs *for the client* and then waits on (3.3+; menus and popups on 3.2a
+# too): (full name, shortest unique prefix tmux accepts, alias).
+_WAIT_FOR_CLIENT = (
+    ("command-prompt", "comm", ""),
+    ("confirm-before", "conf", "confirm"),
+    ("display-menu", "display-men", "menu"),
+    ("display-popup", "display-po", "popup"),
+)
+
+
+def waits_for_client(name: str) -> str | None:
+    """The full name if a command of this name (as tmux resolves names) opens a prompt,
+    menu or popup for the client that sent it; None otherwise."""
+    for full, prefix, alias in _WAIT_FOR_CLIENT:
+        if name == alias or (name.startswith(prefix) and full.startswith(name)):
+            return full
+    return None
+
+
 # -- filling the template --------------------------------------------------------------
 
 

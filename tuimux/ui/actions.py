@@ -10,14 +10,16 @@ from __future__ import annotations
 from textual.app import App
 
 from tuimux.client import TmuxClient
+from tuimux.control.bindings import parse_commands, prompt_of, waits_for_client
 from tuimux.control.command import escape_format
 from tuimux.control.command_line import split_command_line
-from tuimux.errors import TuimuxError
+from tuimux.errors import CommandError, TuimuxError
 from tuimux.sessions import read_tree
 from tuimux.terminal.keys import encode_key
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.ui.dialogs import Confirm, Prompt
 from tuimux.ui.keymap import PREFIX_KEY
+from tuimux.ui.mode_keys import ModeKeys
 from tuimux.ui.palette import binding_commands, shown_output
 from tuimux.ui.session_tree import SessionTree, TreeChoice
 from tuimux.ui.status_bar import StatusBar
@@ -33,6 +35,7 @@ class PrefixActions(App[int]):
     mirror: SessionMirror | None
     window_view: WindowView
     status_bar: StatusBar
+    mode_keys: ModeKeys
     _detaching: bool
     _numbers_shown: bool
 
@@ -237,7 +240,13 @@ class PrefixActions(App[int]):
         self.push_screen(Prompt("command"), answered)
 
     async def _run_typed(self, line: str) -> None:
-        """Run what was typed at ``C-b :``; its output is shown, its error said in the bar."""
+        """Run what was typed at ``C-b :``; its output is shown, its error said in the bar.
+
+        A prompt (``command-prompt``, ``confirm-before``) is asked here instead; a menu or
+        popup is refused: tmux would hold every later command for an answer tuimux can
+        never give (DESIGN.md, Traps)."""
+        if await self._asked_here(line):
+            return
         try:
             argvs = split_command_line(line)
             if not argvs:
@@ -251,6 +260,27 @@ class PrefixActions(App[int]):
             lines = [text for reply in replies for text in reply.text]
             self.notify(shown_output(line, lines), markup=False)
         self.structure_changed()
+
+    async def _asked_here(self, line: str) -> bool:
+        try:
+            commands = parse_commands(line)
+        except CommandError:
+            return False  # split_command_line says what is wrong
+        names = [waits_for_client(c[0]) for c in commands if c and isinstance(c[0], str)]
+        waiting = next((name for name in names if name is not None), None)
+        if waiting is None or self.mirror is None:
+            return False
+        spec = prompt_of(commands) if len(commands) == 1 else None
+        if spec is None:
+            self.status_bar.message = (
+                f"{waiting} was not sent: tmux shows it only on a terminal and would wait "
+                "for tuimux to answer it"
+            )
+            self.bell()
+            self.structure_changed()
+            return True
+        await self.mode_keys.ask(self.mirror, self._target()[2], spec)
+        return True
 
     # -- sessions ------------------------------------------------------------------------
 
