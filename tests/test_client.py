@@ -182,3 +182,43 @@ async def test_exit_ends_pending_commands(tmux_server: TmuxServer) -> None:
     with pytest.raises(ConnectError):
         await futures[0]
     await client.close()
+
+
+async def test_watchdog_says_when_tmux_holds_the_queue(tmux_server: TmuxServer) -> None:
+    """tmux 3.3+ holds a client's queue while a prompt a hook opened for it waits: the
+    watchdog reports it once, naming the waiting command and the one answered last."""
+    tmux_server.new_session("s")
+    tmux_server.run("set-hook", "-g", "after-new-window", "confirm-before -p x kill-server")
+    client = await open_client(tmux_server)
+    client.stall_after = 0.3
+    recorder = Recorder(client)
+    try:
+        await client.command("new-window", "-d")
+        waiting = client.send(["list-windows"])
+        if tmux_server.run("-V").split()[1] < "3.3":  # 3.2a runs confirm-before and goes on
+            await asyncio.wait_for(waiting[0], 5)
+            assert not any(isinstance(e, ev.Stalled) for e in recorder.events)
+            return
+        stalled = await recorder.wait_for(lambda e: isinstance(e, ev.Stalled), timeout=5)
+        assert isinstance(stalled, ev.Stalled)
+        assert (stalled.command, stalled.after) == ("list-windows", "new-window")
+        assert stalled.seconds >= 0.3 and client.stalled
+        assert not waiting[0].done()
+    finally:
+        await client.close()
+    assert tmux_server.run("list-sessions", "-F", "#S").split() == ["s"]
+
+
+async def test_watchdog_gives_slow_commands_time(tmux_server: TmuxServer) -> None:
+    """run-shell rightly holds the queue while its shell command runs: not a stall."""
+    tmux_server.new_session("s")
+    client = await open_client(tmux_server)
+    client.stall_after = 0.2
+    recorder = Recorder(client)
+    try:
+        await client.command("run-shell", "sleep 1")
+        await client.command("display-message", "-p", "after")
+        assert not any(isinstance(e, ev.Stalled) for e in recorder.events)
+        assert not client.stalled
+    finally:
+        await client.close()
