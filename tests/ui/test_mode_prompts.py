@@ -120,3 +120,50 @@ async def test_vi_copy_mode_prompts_match_tmux(tmux_server: TmuxServer) -> None:
 
 async def test_emacs_copy_mode_prompts_match_tmux(tmux_server: TmuxServer) -> None:
     await run_steps(tmux_server, "emacs", EMACS_STATE_STEPS)
+
+
+async def test_keys_typed_after_a_prompt_key_belong_to_the_prompt(
+    tmux_server: TmuxServer,
+) -> None:
+    """A burst ``/150 w`` Enter ``j`` ``3`` ``k``: the text is the search, Enter answers
+    it, ``j`` then moves the copy cursor, ``3`` ``k`` moves three up, all in order (as
+    tmux does the same with send -X on a twin session)."""
+    from textual.events import Key
+
+    for name in ("ours", "theirs"):
+        build(tmux_server, name)
+    tmux_server.run("set-option", "-g", "status", "off")
+    tmux_server.run("set-option", "-wg", "mode-keys", "vi")
+    for name in ("ours", "theirs"):
+        tmux_server.wait_for(lambda name=name: "200 w0x" in tmux_server.capture(f"{name}:"))
+    app: TuimuxApp = await make_app(tmux_server, "ours")
+    async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+        await eventually(lambda: len(app.window_view.panes) == 1)
+        await eventually(lambda: state(tmux_server, "ours") == state(tmux_server, "theirs"))
+        await pilot.press("ctrl+b", "left_square_bracket")
+        await eventually(lambda: tmux_server.display("ours:", "#{pane_in_mode}") == "1")
+        burst = [Key("slash", "/"), *(Key(c if c != " " else "space", c) for c in "150 w")]
+        burst += [Key("enter", "\r"), Key("j", "j"), Key("3", "3"), Key("k", "k")]
+        sent: list[str] = []
+        app.client.on_send = sent.append
+        for event in burst:
+            app.window_view.post_message(event)
+        theirs = "theirs:"
+        tmux_server.run("copy-mode", "-t", theirs)
+        tmux_server.run("send-keys", "-t", theirs, "-X", "search-forward", "150 w")
+        tmux_server.run("send-keys", "-t", theirs, "-X", "cursor-down")
+        tmux_server.run("send-keys", "-t", theirs, "-N", "3", "-X", "cursor-up")
+        await eventually(
+            lambda: (
+                state(tmux_server, "ours") == state(tmux_server, "theirs")
+                and not app.mode_keys.busy
+            ),
+            detail=lambda: (
+                state(tmux_server, "ours"),
+                state(tmux_server, "theirs"),
+                app.status_bar.message,
+                sent,
+                app.screen,
+            ),
+        )
+        assert app.screen is app.screen_stack[0]  # no prompt left open

@@ -109,13 +109,18 @@ class SearchPrompt(Prompt):
         Binding("ctrl+r", "again('-')", show=False, priority=True, id="prompt.search-previous"),
     ]
 
-    def __init__(self, label: str, last: str, changed: Callable[[str], None]) -> None:
+    def __init__(
+        self, label: str, last: str, changed: Callable[[str], None], typed: str = ""
+    ) -> None:
         super().__init__(label, exact=True)
         self.last = last
         self.changed = changed
+        self.typed = typed
 
     def on_mount(self) -> None:
         self.changed("=")  # tmux reports the empty prompt at once: the search starts here
+        if self.typed:  # typed before the prompt was drawn: as if typed into it
+            self.query_one(Input).value = printable(self.typed)
 
     @on(Input.Changed)
     def edited(self, event: Input.Changed) -> None:

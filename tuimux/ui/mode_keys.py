@@ -121,42 +121,113 @@ class ModeKeys:
     # -- asking ------------------------------------------------------------------------
 
     async def ask(self, mirror: SessionMirror, pane_id: str, spec: PromptSpec) -> None:
-        """Ask as tmux would, then send the filled template (nothing if cancelled)."""
+        """Ask as tmux would, then send the filled template (nothing if cancelled).
+
+        Keys already queued behind the one that opened the prompt belong to it, in
+        order (a fast typist's ``/foo`` Enter, a pasted burst): they are typed into the
+        prompt first, and an Enter among them answers it without drawing it.
+        """
+
+        def run(answers: list[str]) -> None:
+            self._run(mirror, pane_id, spec.template, answers)
+
         answers: list[str] = []
         for label, initial in spec.prompts:
             label, initial = await self._expand(mirror, pane_id, label, initial)
             if spec.kind == "confirm":
-                if await self._wait(
-                    Confirm(label, exact=True, key=spec.confirm_key, enter=spec.enter_confirms)
-                ):
-                    self._run(mirror, pane_id, spec.template, [])
-                return
-            if spec.kind == "incremental":
-                await self._wait(
-                    SearchPrompt(
-                        label,
-                        initial,
-                        lambda text: self._run(mirror, pane_id, spec.template, [text]),
-                    )
-                )
+                if await self._confirm(pane_id, label, spec):
+                    run([])
                 return
             if spec.kind == "number":
-                number: NumberAnswer = await self._wait(NumberPrompt(label, initial))
-                digits, key, character = number
+                digits = await self._number(pane_id, label, initial)
                 if digits:
-                    self._run(mirror, pane_id, spec.template, [digits])
-                follow = encode_key(key, character)
-                if follow is not None:  # tmux handles the key that ended the count
-                    self._queue.appendleft((pane_id, follow))
+                    run([digits])
                 return
-            screen: Screen[str | None] = (
-                KeyPrompt(label) if spec.kind == "key" else Prompt(label, initial, exact=True)
-            )
-            answer = await self._wait(screen)
+            if spec.kind == "key":
+                answer = await self._key(pane_id, label)
+            else:
+                text, end = self._typed_ahead(pane_id)
+                if spec.kind == "incremental":
+                    await self._incremental(label, initial, text, end, lambda t: run([t]))
+                    return
+                if end == "Enter":
+                    answer = initial + text
+                elif end == "Escape":
+                    answer = None
+                else:
+                    answer = await self._wait(Prompt(label, initial + text, exact=True))
             if answer is None:
                 return
             answers.append(answer)
-        self._run(mirror, pane_id, spec.template, answers)
+        run(answers)
+
+    def _typed_ahead(self, pane_id: str) -> tuple[str, str | None]:
+        """Queued characters for the pane (BSpace applied), and the Enter or Escape that
+        ended them, if one did; any other key stays queued."""
+        text = ""
+        while self._queue and self._queue[0][0] == pane_id:
+            item = self._queue[0][1]
+            if isinstance(item, Literal):
+                text += item.text
+            elif item.name == "Space":  # the key table names it; in a prompt it is text
+                text += " "
+            elif item.name == "BSpace":
+                text = text[:-1]
+            elif item.name in ("Enter", "Escape"):
+                self._queue.popleft()
+                return text, item.name
+            else:
+                break
+            self._queue.popleft()
+        return text, None
+
+    async def _confirm(self, pane_id: str, label: str, spec: PromptSpec) -> bool:
+        if self._queue and self._queue[0][0] == pane_id:
+            item = self._queue.popleft()[1]
+            if isinstance(item, Literal):
+                return item.text == spec.confirm_key
+            return spec.enter_confirms and item.name == "Enter"
+        screen = Confirm(label, exact=True, key=spec.confirm_key, enter=spec.enter_confirms)
+        return bool(await self._wait(screen))
+
+    async def _key(self, pane_id: str, label: str) -> str | None:
+        if self._queue and self._queue[0][0] == pane_id:
+            item = self._queue.popleft()[1]
+            return item.text[:1] if isinstance(item, Literal) else None
+        answer: str | None = await self._wait(KeyPrompt(label))
+        return answer
+
+    async def _number(self, pane_id: str, label: str, initial: str) -> str:
+        """Digits, ended by the first other key, which tmux then handles as a key (it
+        stays first in the queue)."""
+        digits = initial
+        while self._queue and self._queue[0][0] == pane_id:
+            item = self._queue[0][1]
+            if not (isinstance(item, Literal) and item.text in tuple("0123456789")):
+                return digits
+            digits += item.text
+            self._queue.popleft()
+        number: NumberAnswer = await self._wait(NumberPrompt(label, digits))
+        digits, key, character = number
+        follow = encode_key(key, character)
+        if follow is not None:
+            self._queue.appendleft((pane_id, follow))
+        return digits
+
+    async def _incremental(
+        self,
+        label: str,
+        last: str,
+        text: str,
+        end: str | None,
+        changed: Callable[[str], None],
+    ) -> None:
+        if end is None:
+            await self._wait(SearchPrompt(label, last, changed, text))
+            return
+        changed("=")  # what tmux's prompt reports as it opens and as each key is typed
+        for typed in range(1, len(text) + 1):
+            changed("=" + text[:typed])
 
     async def _expand(
         self, mirror: SessionMirror, pane_id: str, label: str, initial: str
