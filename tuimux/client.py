@@ -103,6 +103,7 @@ class TmuxClient:
         self.stall_after = STALL_SECONDS
         self.stalled = False
         self._last_answered = ""
+        self._block_ours = False  # the block being read is a reply of ours
         self._progress_at = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
 
@@ -297,6 +298,10 @@ class TmuxClient:
                 for line in self._splitter.feed(chunk):
                     for event in self._parser.feed_line(line):
                         self._handle(event)
+                if self._block_ours and self._parser.in_block:
+                    # A long reply still arriving (a big capture over a slow link) is
+                    # tmux answering, not tmux waiting.
+                    self._progress_at = asyncio.get_running_loop().time()
         except (OSError, ConnectionError) as error:
             reason = f"the connection to tmux failed: {user_message(error)}"
         finally:
@@ -305,6 +310,7 @@ class TmuxClient:
 
     def _handle(self, event: ev.Event) -> None:
         if isinstance(event, ev.Begin):
+            self._block_ours = event.flags == 1
             if event.flags == 1 and self._pending:
                 self._progressed()
                 head = self._pending[0]
