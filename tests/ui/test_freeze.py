@@ -8,6 +8,7 @@ import subprocess
 
 from tests.conftest import TMUX, TmuxServer
 from tests.helpers import eventually
+from tuimux.client import TmuxClient
 from tuimux.connect import Target, connect_local, reattach_local
 from tuimux.ui.app import TuimuxApp
 from tuimux.ui.dialogs import Confirm, Prompt
@@ -106,3 +107,34 @@ async def test_prompts_typed_at_the_command_prompt_are_asked_here(
         reply = await app.client.command("display-message", "-p", "ok", timeout=5)
         assert reply.text == ["ok"]
         assert tmux_server.display("s:", "#{window_name}") == "confirmed"
+
+
+async def test_a_hook_on_what_every_attach_sends_does_not_loop(tmux_server: TmuxServer) -> None:
+    """tuimux's own attach sends select-window (to claim the window size): a prompt on
+    after-select-window stalls every new client. One re-attach, then tuimux says so and
+    waits instead of re-attaching in a loop."""
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run(
+        "set-hook", "-g", "after-select-window", "command-prompt -p x 'rename-window %%'"
+    )
+    app = await make_app(tmux_server, stall_after=0.5)
+    assert app.recover is not None
+    recover, attaches = app.recover, []
+
+    async def counted(session_id: str, width: int, height: int) -> TmuxClient:
+        attaches.append(session_id)
+        return await recover(session_id, width, height)
+
+    app.recover = counted  # type: ignore[assignment]
+    async with app.run_test(size=(100, 31)) as pilot:
+        if tmux_version() < (3, 3):
+            return  # 3.2a does not wait for a prompt
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("x")  # tmux holds the queue: the key's send-keys is not answered
+        await eventually(
+            lambda: "waits again" in app.status_bar.message,
+            timeout=15,
+            detail=lambda: (app.status_bar.message, attaches, app.offline, app.client.stalled),
+        )
+        assert len(attaches) == 1
+        assert app.is_running

@@ -54,6 +54,8 @@ READ_ONLY_ACTIONS = (
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
 LOST_FOR_GOOD = "The connection to tmux was lost and not restored"
+# Seconds between re-attaches because tmux held our queue (a prompt it opened for us).
+STALL_RETRY_SECONDS = 30.0
 
 
 class TuimuxApp(PrefixActions, inherit_bindings=False):
@@ -104,6 +106,8 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.mode_keys = ModeKeys(self, lambda: self.mirror, self._say)
         self._numbers_shown = False
         self._lead = "The connection to tmux was lost"
+        self._stall_recovered_at = -STALL_RETRY_SECONDS
+        self._inputs = self._inputs_at_recovery = 0  # keys and clicks the user gave
         self._wanted_theme = theme
         # Said on stderr before the screen was taken, and again here where it is seen.
         self._notes = tuple(notes)
@@ -230,6 +234,27 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             self.bell()
             self.structure_changed()
             return
+        # A hook on something every attach sends (after-select-window) would stall each
+        # new client too: when nothing was typed since the last re-attach, re-attach at
+        # most once per STALL_RETRY_SECONDS.
+        wait = self._stall_recovered_at + STALL_RETRY_SECONDS - time.monotonic()
+        if wait > 0 and self._inputs == self._inputs_at_recovery:
+            self.status_bar.message = (
+                f"tmux waits again for a prompt tuimux cannot show (a hook on what every "
+                f"attach sends?): re-attaching in {wait:.0f} s; C-b d quits"
+            )
+            self.bell()
+            self.structure_changed()
+            client = self.client
+            self.set_timer(wait, lambda: self._recover_stall(client, reason, after))
+            return
+        self._recover_stall(self.client, reason, after)
+
+    def _recover_stall(self, client: TmuxClient, reason: str, after: str) -> None:
+        if self.recover is None or client is not self.client or not client.stalled:
+            return  # replaced meanwhile, or tmux answered after all
+        self._stall_recovered_at = time.monotonic()
+        self._inputs_at_recovery = self._inputs
         self.reconnect(reason, self.recover, stalled=True, after=after)
 
     # -- reconnecting --------------------------------------------------------------------
@@ -360,6 +385,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
 
     async def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
         self.window_view.in_flight -= 1
+        self._inputs += 1
         if self.offline:
             self._offline_key(message)
             return
@@ -402,6 +428,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             or key == PREFIX_KEY
         ):
             return False
+        self._inputs += 1
         self._queue_key(key, character)
         return True
 
