@@ -126,15 +126,18 @@ async def test_a_hook_on_what_every_attach_sends_does_not_loop(tmux_server: Tmux
         return await recover(session_id, width, height)
 
     app.recover = counted  # type: ignore[assignment]
+    sent: list[str] = []
+    app.client.on_send = sent.append
     async with app.run_test(size=(100, 31)) as pilot:
         if tmux_version() < (3, 3):
             return  # 3.2a does not wait for a prompt
         await eventually(lambda: bool(app.window_view.panes))
+        await eventually(lambda: any("select-window" in line for line in sent))
         await pilot.press("x")  # tmux holds the queue: the key's send-keys is not answered
         await eventually(
             lambda: "waits again" in app.status_bar.message,
             timeout=15,
-            detail=lambda: (app.status_bar.message, attaches, app.offline, app.client.stalled),
+            detail=lambda: (app.status_bar.message, attaches, app.client.stalled, sent),
         )
         assert len(attaches) == 1
         assert app.is_running

@@ -32,6 +32,7 @@ from tuimux.ui.hook_prompt import ask_hook_prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
 from tuimux.ui.mode_keys import ModeKeys
 from tuimux.ui.pane_view import PaneView
+from tuimux.ui.stall import StallGuard, stall_reason
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.theme import DEFAULT_THEME, bundled_themes
 from tuimux.ui.window_view import WindowView
@@ -54,8 +55,6 @@ READ_ONLY_ACTIONS = (
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
 LOST_FOR_GOOD = "The connection to tmux was lost and not restored"
-# Seconds between re-attaches because tmux held our queue (a prompt it opened for us).
-STALL_RETRY_SECONDS = 30.0
 
 
 class TuimuxApp(PrefixActions, inherit_bindings=False):
@@ -106,8 +105,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.mode_keys = ModeKeys(self, lambda: self.mirror, self._say)
         self._numbers_shown = False
         self._lead = "The connection to tmux was lost"
-        self._stall_recovered_at = -STALL_RETRY_SECONDS
-        self._inputs = self._inputs_at_recovery = 0  # keys and clicks the user gave
+        self._stall = StallGuard()
         self._wanted_theme = theme
         # Said on stderr before the screen was taken, and again here where it is seen.
         self._notes = tuple(notes)
@@ -217,34 +215,22 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             self.fail(f"tmux ended the attach: {reason}.")
 
     def stalled(self, command: str, seconds: float, after: str) -> None:
-        """tmux holds our queue: a hook or binding made it open a prompt, confirmation,
-        menu or popup *for tuimux* (tmux 3.3+ waits for the client's answer; 3.2a too for
-        menus and popups), and a control client can show none of them. Nothing tuimux
-        sends would run again, so attach afresh: tmux drops the old client's prompt and
-        queue with it (commands still queued there, keys included, are not run)."""
+        """tmux holds our queue for a prompt or menu it opened for tuimux: attach afresh
+        (:mod:`tuimux.ui.stall`); commands still queued there, keys included, are lost."""
         if self.offline:
             return
-        reason = (
-            f"tmux has answered nothing for {seconds:.0f} s ({printable(command)} waits): "
-            "a hook or binding opened a prompt or menu for tuimux, which tmux shows only "
-            "on a terminal"
-        )
+        reason = stall_reason(command, seconds)
         if self.recover is None:
-            self.status_bar.message = f"{reason}; C-b d quits"
+            self._say(f"{reason}; C-b d quits")
             self.bell()
-            self.structure_changed()
             return
-        # A hook on something every attach sends (after-select-window) would stall each
-        # new client too: when nothing was typed since the last re-attach, re-attach at
-        # most once per STALL_RETRY_SECONDS.
-        wait = self._stall_recovered_at + STALL_RETRY_SECONDS - time.monotonic()
-        if wait > 0 and self._inputs == self._inputs_at_recovery:
-            self.status_bar.message = (
-                f"tmux waits again for a prompt tuimux cannot show (a hook on what every "
+        wait = self._stall.wait()
+        if wait > 0:
+            self._say(
+                "tmux waits again for a prompt tuimux cannot show (a hook on what every "
                 f"attach sends?): re-attaching in {wait:.0f} s; C-b d quits"
             )
             self.bell()
-            self.structure_changed()
             client = self.client
             self.set_timer(wait, lambda: self._recover_stall(client, reason, after))
             return
@@ -253,8 +239,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
     def _recover_stall(self, client: TmuxClient, reason: str, after: str) -> None:
         if self.recover is None or client is not self.client or not client.stalled:
             return  # replaced meanwhile, or tmux answered after all
-        self._stall_recovered_at = time.monotonic()
-        self._inputs_at_recovery = self._inputs
+        self._stall.recovering()
         self.reconnect(reason, self.recover, stalled=True, after=after)
 
     # -- reconnecting --------------------------------------------------------------------
@@ -385,7 +370,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
 
     async def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
         self.window_view.in_flight -= 1
-        self._inputs += 1
+        self._stall.typed()
         if self.offline:
             self._offline_key(message)
             return
@@ -428,7 +413,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             or key == PREFIX_KEY
         ):
             return False
-        self._inputs += 1
+        self._stall.typed()
         self._queue_key(key, character)
         return True
 
