@@ -175,6 +175,9 @@ class TmuxClient:
         built = [build(*argv) for argv in argvs]
         futures = self.send(built, on_begin=on_begin)
         done = asyncio.gather(*futures)
+        # Whoever awaited it may be gone (a worker cancelled while tmux held the queue):
+        # its failure must not be logged as never retrieved.
+        done.add_done_callback(lambda gathered: gathered.cancelled() or gathered.exception())
         try:
             return list(await asyncio.wait_for(done, timeout))
         except TimeoutError:
