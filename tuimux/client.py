@@ -46,6 +46,10 @@ DEFAULT_TIMEOUT = 30.0
 STALL_SECONDS = 5.0
 # Commands that rightly keep the queue busy for a while (typed at ``C-b :``): the
 # watchdog gives them DEFAULT_TIMEOUT.
+# Reading this much a second while waiting means tmux is sending a flood we have not
+# caught up with (a rename loop, say): our reply may sit unread behind it, so the
+# watchdog gives such a wait DEFAULT_TIMEOUT (a prompt's wait is quiet: panes pause).
+BUSY_BYTES_PER_SECOND = 32 * 1024
 SLOW_COMMANDS = frozenset(
     {"run-shell", "run", "if-shell", "if", "wait-for", "wait", "source-file", "source"}
 )
@@ -105,6 +109,7 @@ class TmuxClient:
         self._last_answered = ""
         self._block_ours = False  # the block being read is a reply of ours
         self._progress_at = 0.0
+        self._bytes_read = self._bytes_at_progress = 0
         self._watchdog: asyncio.TimerHandle | None = None
 
     # -- lifecycle -------------------------------------------------------------------
@@ -213,6 +218,7 @@ class TmuxClient:
                 self.audit(command)
         if not self._pending:
             self._progress_at = loop.time()  # the wait starts now
+            self._bytes_at_progress = self._bytes_read
         group = _Pending([], [], on_begin)
         last_command, last_nonce = new_sentinel()
         sealed = False
@@ -251,7 +257,8 @@ class TmuxClient:
         if self._watchdog is None and self._pending and not self.stalled and not self.closed:
             loop = asyncio.get_running_loop()
             due = self._progress_at + self._stall_limit() - loop.time()
-            self._watchdog = loop.call_later(max(due, 0.0), self._check_stall)
+            # Past due but busy reading (see _check_stall): look again a little later.
+            self._watchdog = loop.call_later(max(due, 0.25), self._check_stall)
 
     def _stall_limit(self) -> float:
         head = self._pending[0]
@@ -265,7 +272,8 @@ class TmuxClient:
         if self.closed or not self._pending:
             return
         waited = asyncio.get_running_loop().time() - self._progress_at
-        if waited < self._stall_limit():
+        busy = self._bytes_read - self._bytes_at_progress > BUSY_BYTES_PER_SECOND * waited
+        if waited < (max(self._stall_limit(), DEFAULT_TIMEOUT) if busy else self._stall_limit()):
             self._arm_watchdog()
             return
         self.stalled = True
@@ -277,6 +285,7 @@ class TmuxClient:
     def _progressed(self) -> None:
         """tmux answered one of our commands: its queue is moving."""
         self._progress_at = asyncio.get_running_loop().time()
+        self._bytes_at_progress = self._bytes_read
         self.stalled = False
         if self._watchdog is not None:
             self._watchdog.cancel()
@@ -298,6 +307,7 @@ class TmuxClient:
         reason = "the tmux connection ended"
         try:
             while chunk := await self.transport.read():
+                self._bytes_read += len(chunk)
                 for line in self._splitter.feed(chunk):
                     for event in self._parser.feed_line(line):
                         self._handle(event)
