@@ -46,10 +46,6 @@ DEFAULT_TIMEOUT = 30.0
 STALL_SECONDS = 5.0
 # Commands that rightly keep the queue busy for a while (typed at ``C-b :``): the
 # watchdog gives them DEFAULT_TIMEOUT.
-# Reading this much a second while waiting means tmux is sending a flood we have not
-# caught up with (a rename loop, say): our reply may sit unread behind it, so the
-# watchdog gives such a wait DEFAULT_TIMEOUT (a prompt's wait is quiet: panes pause).
-BUSY_BYTES_PER_SECOND = 32 * 1024
 SLOW_COMMANDS = frozenset(
     {"run-shell", "run", "if-shell", "if", "wait-for", "wait", "source-file", "source"}
 )
@@ -109,7 +105,15 @@ class TmuxClient:
         self._last_answered = ""
         self._block_ours = False  # the block being read is a reply of ours
         self._progress_at = 0.0
-        self._bytes_read = self._bytes_at_progress = 0
+        # When the read loop last found nothing to read, and whether it waits now: a
+        # stall is only a stall once we have read everything tmux sent (a loaded CPU or
+        # a flood can keep our reply unread in the pipe for seconds).
+        self._drained_at = 0.0
+        self._in_read = False
+        # A block of flags 0 (a hook or binding running in our context) since tmux last
+        # answered us: what opens a prompt for us. Without one, a slow answer (tmux
+        # loaded, a huge session) gets DEFAULT_TIMEOUT before it counts as a stall.
+        self._foreign_since_answer = False
         self._watchdog: asyncio.TimerHandle | None = None
 
     # -- lifecycle -------------------------------------------------------------------
@@ -218,7 +222,6 @@ class TmuxClient:
                 self.audit(command)
         if not self._pending:
             self._progress_at = loop.time()  # the wait starts now
-            self._bytes_at_progress = self._bytes_read
         group = _Pending([], [], on_begin)
         last_command, last_nonce = new_sentinel()
         sealed = False
@@ -271,9 +274,14 @@ class TmuxClient:
         self._watchdog = None
         if self.closed or not self._pending:
             return
-        waited = asyncio.get_running_loop().time() - self._progress_at
-        busy = self._bytes_read - self._bytes_at_progress > BUSY_BYTES_PER_SECOND * waited
-        if waited < (max(self._stall_limit(), DEFAULT_TIMEOUT) if busy else self._stall_limit()):
+        now = asyncio.get_running_loop().time()
+        waited = now - self._progress_at
+        # A timer runs only while the read loop is suspended; in its read, it has read
+        # everything there was.
+        drained = now if self._in_read else self._drained_at
+        unanswered = drained - self._progress_at
+        limit = self._stall_limit() if self._foreign_since_answer else DEFAULT_TIMEOUT
+        if unanswered < limit and waited < max(limit, DEFAULT_TIMEOUT):
             self._arm_watchdog()
             return
         self.stalled = True
@@ -285,7 +293,7 @@ class TmuxClient:
     def _progressed(self) -> None:
         """tmux answered one of our commands: its queue is moving."""
         self._progress_at = asyncio.get_running_loop().time()
-        self._bytes_at_progress = self._bytes_read
+        self._foreign_since_answer = False
         self.stalled = False
         if self._watchdog is not None:
             self._watchdog.cancel()
@@ -305,9 +313,22 @@ class TmuxClient:
 
     async def _read_loop(self) -> None:
         reason = "the tmux connection ended"
+        loop = asyncio.get_running_loop()
         try:
-            while chunk := await self.transport.read():
-                self._bytes_read += len(chunk)
+            while True:
+                suspended: list[bool] = []
+                marker = loop.call_soon(suspended.append, True)  # runs only if read waits
+                started = loop.time()
+                self._in_read = True
+                try:
+                    chunk = await self.transport.read()
+                finally:
+                    self._in_read = False
+                    marker.cancel()
+                if suspended:
+                    self._drained_at = started
+                if not chunk:
+                    break
                 for line in self._splitter.feed(chunk):
                     for event in self._parser.feed_line(line):
                         self._handle(event)
@@ -324,6 +345,8 @@ class TmuxClient:
     def _handle(self, event: ev.Event) -> None:
         if isinstance(event, ev.Begin):
             self._block_ours = event.flags == 1
+            if event.flags != 1:
+                self._foreign_since_answer = True
             if event.flags == 1 and self._pending:
                 self._progressed()
                 head = self._pending[0]
