@@ -8,8 +8,10 @@ import pytest
 
 from tests.conftest import TmuxServer
 from tests.helpers import Recorder, open_client
+from tuimux.client import TmuxClient
 from tuimux.control import events as ev
 from tuimux.errors import ConnectError, TmuxError
+from tuimux.transport.local import LocalTransport, tmux_argv
 
 
 async def test_attach_then_commands_pair_in_order(tmux_server: TmuxServer) -> None:
@@ -182,3 +184,101 @@ async def test_exit_ends_pending_commands(tmux_server: TmuxServer) -> None:
     with pytest.raises(ConnectError):
         await futures[0]
     await client.close()
+
+
+async def test_watchdog_says_when_tmux_holds_the_queue(tmux_server: TmuxServer) -> None:
+    """tmux 3.3+ holds a client's queue while a prompt a hook opened for it waits: the
+    watchdog reports it once, naming the waiting command and the one answered last."""
+    tmux_server.new_session("s")
+    tmux_server.run("set-hook", "-g", "after-new-window", "confirm-before -p x kill-server")
+    client = await open_client(tmux_server)
+    client.stall_after = 0.3
+    recorder = Recorder(client)
+    try:
+        await client.command("new-window", "-d")
+        waiting = client.send(["list-windows"])
+        if tmux_server.run("-V").split()[1] < "3.3":  # 3.2a runs confirm-before and goes on
+            await asyncio.wait_for(waiting[0], 5)
+            assert not any(isinstance(e, ev.Stalled) for e in recorder.events)
+            return
+        stalled = await recorder.wait_for(lambda e: isinstance(e, ev.Stalled), timeout=5)
+        assert isinstance(stalled, ev.Stalled)
+        assert (stalled.command, stalled.after) == ("list-windows", "new-window")
+        assert stalled.seconds >= 0.3 and client.stalled
+        assert not waiting[0].done()
+    finally:
+        await client.close()
+    assert tmux_server.run("list-sessions", "-F", "#S").split() == ["s"]
+
+
+async def test_watchdog_gives_slow_commands_time(tmux_server: TmuxServer) -> None:
+    """run-shell rightly holds the queue while its shell command runs: not a stall."""
+    tmux_server.new_session("s")
+    client = await open_client(tmux_server)
+    client.stall_after = 0.2
+    recorder = Recorder(client)
+    try:
+        await client.command("run-shell", "sleep 1")
+        await client.command("display-message", "-p", "after")
+        assert not any(isinstance(e, ev.Stalled) for e in recorder.events)
+        assert not client.stalled
+    finally:
+        await client.close()
+
+
+class _SlowLink:
+    """A real tmux behind a slow link: what it sends arrives 2 KiB at a time."""
+
+    def __init__(self, inner: LocalTransport) -> None:
+        self.inner = inner
+        self._held = b""
+
+    @property
+    def description(self) -> str:
+        return "slow"
+
+    async def read(self) -> bytes:
+        if not self._held:
+            self._held = await self.inner.read()
+            if not self._held:
+                return b""
+        await asyncio.sleep(0.01)  # the link's pace, not a wait for tmux
+        chunk, self._held = self._held[:2048], self._held[2048:]
+        return chunk
+
+    def write(self, data: bytes) -> None:
+        self.inner.write(data)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    def error_text(self) -> str:
+        return self.inner.error_text()
+
+
+async def test_watchdog_counts_a_long_reply_arriving_as_an_answer(
+    tmux_server: TmuxServer,
+) -> None:
+    """A capture that takes seconds to cross a slow link is tmux answering, not waiting."""
+    tmux_server.new_session("x")  # history-limit counts for panes made after it is set
+    tmux_server.run("set-option", "-g", "history-limit", "50000")
+    tmux_server.new_session("s", command="seq 40000; exec cat")
+    tmux_server.wait_for(lambda: "40000" in tmux_server.capture("s:"))
+    argv = tmux_argv(
+        "tmux",
+        socket_name=tmux_server.socket_name,
+        socket_path=None,
+        command=["attach-session", "-t", "s"],
+    )
+    client = TmuxClient(_SlowLink(await LocalTransport.start(argv, env=tmux_server.env)))
+    await client.start()
+    client.stall_after = 0.3
+    recorder = Recorder(client)
+    try:
+        started = asyncio.get_running_loop().time()
+        reply = await client.command("capture-pane", "-p", "-S", "-", "-t", "s:")
+        assert asyncio.get_running_loop().time() - started > 1.0  # it did take long
+        assert "40000" in reply.text
+        assert not any(isinstance(e, ev.Stalled) for e in recorder.events)
+    finally:
+        await client.close()

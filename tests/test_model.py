@@ -31,6 +31,9 @@ class Listener:
     def closed(self, reason: str) -> None:
         self.closed_reason = reason
 
+    def stalled(self, command: str, seconds: float, after: str) -> None:
+        pass
+
 
 def tmux_windows(server: TmuxServer, session: str = "s") -> dict[str, str]:
     out = server.run("list-windows", "-t", session, "-F", "#{window_id} #{window_name}")

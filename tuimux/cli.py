@@ -222,20 +222,21 @@ async def run(
     notes: Sequence[str] = (),
 ) -> int:
     """Attach first, so a failure is one sentence on a clean screen; then draw."""
-    from tuimux.connect import connect_local, reattach_ssh
+    from tuimux.connect import connect_local, reattach_local, reattach_ssh
     from tuimux.ui.app import TuimuxApp
 
-    reattach = None
+    reattach = recover = None
     try:
         if ssh is not None:
             client = await connect_ssh_asking(ssh, target)
             reattach = await reattach_ssh(ssh, target, client)
         else:
             client = await connect_local(target, *pane_area())
+            recover = await reattach_local(target, client)
     except TuimuxError as error:
         say(user_message(error))
         return 1
-    app = TuimuxApp(client, reattach, theme=theme, notes=notes)
+    app = TuimuxApp(client, reattach, theme=theme, notes=notes, recover=recover)
     if ssh is not None and isinstance(ssh.ask_secret, SecretAsker):
         ssh.ask_secret.app = app
     await app.run_async()

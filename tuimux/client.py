@@ -12,6 +12,11 @@ commands wait in a FIFO. Three tmux 3.3a facts shape it (``research/controlmode.
 
 Notifications go to subscribers synchronously from the read loop, which never stops
 draining the channel (a control client that stops reading can hang a tmux server).
+
+A watchdog reports :class:`~tuimux.control.events.Stalled` when commands wait and tmux
+answers none of them for ``stall_after`` seconds: tmux 3.3+ holds a client's whole queue
+while a prompt or menu it opened *for that client* waits for an answer (a hook, a
+binding), and a control client can never give one (DESIGN.md, Traps).
 """
 
 from __future__ import annotations
@@ -41,6 +46,13 @@ DEFAULT_TIMEOUT = 30.0
 # A status-line message or a configuration error is one line: more is cut.
 MESSAGE_LIMIT = 512
 MAX_CONFIG_ERRORS = 20  # kept for the app; a config with thousands of errors says so once
+# No reply at all for this long while commands wait: tmux holds our queue (a prompt).
+STALL_SECONDS = 5.0
+# Commands that rightly keep the queue busy for a while (typed at ``C-b :``): the
+# watchdog gives them DEFAULT_TIMEOUT.
+SLOW_COMMANDS = frozenset(
+    {"run-shell", "run", "if-shell", "if", "wait-for", "wait", "source-file", "source"}
+)
 
 
 @dataclass
@@ -94,6 +106,23 @@ class TmuxClient:
         self.on_send: Callable[[str], None] | None = None
         # tmux's own %config-error lines (3.4+), printable, to be shown after the attach.
         self.config_errors: list[str] = []
+        # The watchdog: when tmux last answered (or we started waiting), and whether a
+        # Stalled was reported since.
+        self.stall_after = STALL_SECONDS
+        self.stalled = False
+        self._last_answered = ""
+        self._block_ours = False  # the block being read is a reply of ours
+        self._progress_at = 0.0
+        # When the read loop last found nothing to read, and whether it waits now: a
+        # stall is only a stall once we have read everything tmux sent (a loaded CPU or
+        # a flood can keep our reply unread in the pipe for seconds).
+        self._drained_at = 0.0
+        self._in_read = False
+        # A block of flags 0 (a hook or binding running in our context) since tmux last
+        # answered us: what opens a prompt for us. Without one, a slow answer (tmux
+        # loaded, a huge session) gets DEFAULT_TIMEOUT before it counts as a stall.
+        self._foreign_since_answer = False
+        self._watchdog: asyncio.TimerHandle | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -163,6 +192,9 @@ class TmuxClient:
         built = [build(*argv) for argv in argvs]
         futures = self.send(built, on_begin=on_begin)
         done = asyncio.gather(*futures)
+        # Whoever awaited it may be gone (a worker cancelled while tmux held the queue):
+        # its failure must not be logged as never retrieved.
+        done.add_done_callback(lambda gathered: gathered.cancelled() or gathered.exception())
         try:
             return list(await asyncio.wait_for(done, timeout))
         except TimeoutError:
@@ -196,6 +228,8 @@ class TmuxClient:
         if self.audit is not None:
             for command in built:
                 self.audit(command)
+        if not self._pending:
+            self._progress_at = loop.time()  # the wait starts now
         group = _Pending([], [], on_begin)
         last_command, last_nonce = new_sentinel()
         sealed = False
@@ -227,7 +261,54 @@ class TmuxClient:
                 _Pending([last_command], [future], None, 0, [False], [None], [last_nonce], [False])
             )
             self._write_line(last_command)
+        self._arm_watchdog()
         return futures
+
+    # -- the watchdog ------------------------------------------------------------------
+
+    def _arm_watchdog(self) -> None:
+        if self._watchdog is None and self._pending and not self.stalled and not self.closed:
+            loop = asyncio.get_running_loop()
+            due = self._progress_at + self._stall_limit() - loop.time()
+            # Past due but busy reading (see _check_stall): look again a little later.
+            self._watchdog = loop.call_later(max(due, 0.25), self._check_stall)
+
+    def _stall_limit(self) -> float:
+        head = self._pending[0]
+        command = head.commands[min(head.answered, len(head.commands) - 1)]
+        if command.split(" ", 1)[0] in SLOW_COMMANDS:
+            return max(self.stall_after, DEFAULT_TIMEOUT)
+        return self.stall_after
+
+    def _check_stall(self) -> None:
+        self._watchdog = None
+        if self.closed or not self._pending:
+            return
+        now = asyncio.get_running_loop().time()
+        waited = now - self._progress_at
+        # A timer runs only while the read loop is suspended; in its read, it has read
+        # everything there was.
+        drained = now if self._in_read else self._drained_at
+        unanswered = drained - self._progress_at
+        limit = self._stall_limit() if self._foreign_since_answer else DEFAULT_TIMEOUT
+        if unanswered < limit and waited < max(limit, DEFAULT_TIMEOUT):
+            self._arm_watchdog()
+            return
+        self.stalled = True
+        head = self._pending[0]
+        name = head.commands[min(head.answered, len(head.commands) - 1)].split(" ", 1)[0]
+        log.warning("tmux answered nothing for %.1f s; %s is waiting", waited, name)
+        self._notify(ev.Stalled(name, waited, self._last_answered))
+
+    def _progressed(self) -> None:
+        """tmux answered one of our commands: its queue is moving."""
+        self._progress_at = asyncio.get_running_loop().time()
+        self._foreign_since_answer = False
+        self.stalled = False
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        self._arm_watchdog()
 
     def _write_line(self, line: str) -> None:
         data = line.encode("utf-8") + b"\n"
@@ -242,11 +323,29 @@ class TmuxClient:
 
     async def _read_loop(self) -> None:
         reason = "the tmux connection ended"
+        loop = asyncio.get_running_loop()
         try:
-            while chunk := await self.transport.read():
+            while True:
+                suspended: list[bool] = []
+                marker = loop.call_soon(suspended.append, True)  # runs only if read waits
+                started = loop.time()
+                self._in_read = True
+                try:
+                    chunk = await self.transport.read()
+                finally:
+                    self._in_read = False
+                    marker.cancel()
+                if suspended:
+                    self._drained_at = started
+                if not chunk:
+                    break
                 for line in self._splitter.feed(chunk):
                     for event in self._parser.feed_line(line):
                         self._handle(event)
+                if self._block_ours and self._parser.in_block:
+                    # A long reply still arriving (a big capture over a slow link) is
+                    # tmux answering, not tmux waiting.
+                    self._progress_at = asyncio.get_running_loop().time()
         except (OSError, ConnectionError) as error:
             reason = f"the connection to tmux failed: {user_message(error)}"
         finally:
@@ -255,7 +354,11 @@ class TmuxClient:
 
     def _handle(self, event: ev.Event) -> None:
         if isinstance(event, ev.Begin):
+            self._block_ours = event.flags == 1
+            if event.flags != 1:
+                self._foreign_since_answer = True
             if event.flags == 1 and self._pending:
+                self._progressed()
                 head = self._pending[0]
                 if head.answered == 0 and head.on_begin is not None:
                     head.on_begin()
@@ -280,6 +383,7 @@ class TmuxClient:
         if not self._pending:
             log.warning("reply block %d with no command waiting", reply.number)
             return
+        self._progressed()
         head = self._pending[0]
         index = head.answered
         command, future = head.commands[index], head.futures[index]
@@ -291,6 +395,8 @@ class TmuxClient:
             reply = self._split_inline_notifications(reply, ev.Pause | ev.Continue)
         if head.lifts_messages[index]:
             reply = self._split_inline_notifications(reply, ev.Message)
+        if expected is None:
+            self._last_answered = command.split(" ", 1)[0]
         head.answered += 1
         if reply.error:
             _settle(future, exception=TmuxError(command, " ".join(reply.text).strip()))
@@ -371,6 +477,9 @@ class TmuxClient:
         if self._closed.is_set():
             return
         self._closed.set()
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         if not self._attached.done():
             message = (
                 self._startup_error

@@ -218,6 +218,16 @@ async def reattach_ssh(ssh: SSHTarget, target: Target, client: TmuxClient) -> Re
     return Reattach(target, ssh_opener(ssh), _ssh_where(ssh, target), server)
 
 
+async def reattach_local(target: Target, client: TmuxClient) -> Reattach | None:
+    """How to attach afresh to this client's local server when tmux holds its queue
+    (a lost local link still ends tuimux: the server itself is gone)."""
+    try:
+        server = await server_identity(client)
+    except TuimuxError:
+        return None
+    return Reattach(target, local_opener(target), _where(target), server)
+
+
 async def connect(
     target: Target, width: int, height: int, opener: Opener, where: str, *, local: bool
 ) -> TmuxClient:

@@ -77,6 +77,10 @@ class Pane:
     dead: bool = False
     index: int = 0
     title: str = ""
+    # tmux's pane_mode (copy-mode, view-mode, tree-mode…) and the window's mode-keys,
+    # as last read for the mode view; empty until read.
+    mode: str = ""
+    mode_keys: str = ""
 
 
 @dataclass

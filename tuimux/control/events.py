@@ -205,6 +205,23 @@ class Desync:
 
 
 @dataclass(frozen=True, slots=True)
+class Stalled:
+    """Not a tmux line: tmux has answered none of this client's commands for a while.
+
+    tmux 3.3+ runs ``command-prompt``, ``confirm-before``, ``display-menu`` and
+    ``display-popup`` *for the client* that caused them (a binding, a hook) and holds that
+    client's whole command queue until the prompt is answered; a control client has no
+    status line to answer it on, so every later command waits for ever. ``command`` is
+    the name of the oldest command still waiting; ``after`` the name of the last one
+    tmux answered (a hook ``after-<after>`` may be what opened the prompt).
+    """
+
+    command: str
+    seconds: float
+    after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Unknown:
     """A line tuimux does not understand; future tmux versions add notifications."""
 
@@ -237,6 +254,7 @@ Notification = (
     | ConfigError
     | Exit
     | Desync
+    | Stalled
     | Unknown
 )
 Event = Begin | Reply | Unframed | Notification

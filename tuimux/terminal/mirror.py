@@ -84,6 +84,7 @@ MODE_FORMAT = "\t".join(
         "#{selection_end_y}",
         "#{rectangle_toggle}",
         "#{mode-keys}",
+        "#{pane_mode}",
         "#{mode-style}",
     )
 )
@@ -101,6 +102,9 @@ class MirrorListener(Protocol):
 
     def closed(self, reason: str) -> None:
         """The control connection ended (detach, kill, lost link)."""
+
+    def stalled(self, command: str, seconds: float, after: str) -> None:
+        """tmux answers none of our commands: it holds our queue (see ``ev.Stalled``)."""
 
 
 class SessionMirror:
@@ -125,6 +129,8 @@ class SessionMirror:
         self._everything_waiting = False
         # The server's paste-buffer has -S (tmux 3.7+): pastes are not vis-escaped.
         self.paste_verbatim = False
+        # Counts %pane-mode-changed: the UI reads a mode's key table again after one.
+        self.mode_changes = 0
 
     async def start(self) -> None:
         """Read the session, then snapshot its panes (the window in view first)."""
@@ -172,9 +178,14 @@ class SessionMirror:
         if isinstance(event, ev.Desync):
             self._resync_everything()
             return
+        if isinstance(event, ev.Stalled):
+            self.listener.stalled(event.command, event.seconds, event.after)
+            return
         if isinstance(event, ev.SubscriptionChanged) and event.name == PANES_SUBSCRIPTION:
             self._pane_life_changed(event.pane_id, event.value)
             return
+        if isinstance(event, ev.PaneModeChanged):
+            self.mode_changes += 1  # a binding read for the last mode may be stale now
         if isinstance(event, ev.PaneModeChanged) and event.pane_id in self.terminals:
             self._spawn(self.refresh_mode_view(event.pane_id))
         if isinstance(event, ev.SessionChanged):
@@ -331,7 +342,7 @@ class SessionMirror:
                 screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
                 selection = selection_in_view(fields[7:14], history, position, width, height)
                 if selection is not None:
-                    highlight(screen, selection, mode_style("".join(fields[14:15])))
+                    highlight(screen, selection, mode_style("\t".join(fields[15:])))
                 terminal.mode_screen = screen
         except TuimuxError as error:
             log.debug("mode view of %s failed: %s", pane_id, error)
@@ -339,6 +350,8 @@ class SessionMirror:
         pane = self.model.panes.get(pane_id)
         if pane is not None:
             pane.in_mode = bool(in_mode)
+            padded = fields + [""] * 15
+            pane.mode_keys, pane.mode = padded[13], padded[14]
         self.listener.pane_replaced(pane_id)
 
     def flush(self) -> list[str]:
@@ -481,6 +494,10 @@ class SessionMirror:
         pane = self.model.panes.get(pane_id)
         if pane is not None and pane.in_mode:
             self._spawn(self.refresh_mode_view(pane_id))
+
+    def refresh_mode_soon(self, pane_id: str) -> None:
+        """Re-read a pane's mode view after commands sent for it (a search moved it)."""
+        self._spawn(self.refresh_mode_view(pane_id))
 
     def fire(self, built: Sequence[str]) -> None:
         """Send commands without waiting; failures are logged, never raised."""

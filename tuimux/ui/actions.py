@@ -8,14 +8,16 @@ quoting and the audit log apply to all of them alike.
 from __future__ import annotations
 
 from tuimux.client import TmuxClient
+from tuimux.control.bindings import PromptSpec, parse_commands, prompt_of, waits_for_client
 from tuimux.control.command import escape_format
 from tuimux.control.command_line import split_command_line
-from tuimux.errors import TuimuxError
+from tuimux.errors import CommandError, TuimuxError
 from tuimux.sessions import read_tree
 from tuimux.terminal.keys import encode_key
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.ui.dialogs import Confirm, Prompt
 from tuimux.ui.keymap import PREFIX_KEY
+from tuimux.ui.mode_keys import ModeKeys
 from tuimux.ui.palette import binding_commands, shown_output
 from tuimux.ui.routing import KeyRouting
 from tuimux.ui.session_tree import SessionTree, TreeChoice
@@ -32,6 +34,7 @@ class PrefixActions(KeyRouting):
     mirror: SessionMirror | None
     window_view: WindowView
     status_bar: StatusBar
+    mode_keys: ModeKeys
     _detaching: bool
     _numbers_shown: bool
 
@@ -61,9 +64,19 @@ class PrefixActions(KeyRouting):
             self.release_keys()
 
     def _target(self) -> tuple[str, str, str]:
-        assert self.mirror is not None and self.mirror.model.current is not None
-        window = self.mirror.model.current
-        return self.mirror.model.session_id, window.window_id, window.active_pane or ""
+        """The session, current window and active pane, by id.
+
+        The mirror can briefly know a current window it has not read yet (a new window's
+        ``%session-window-changed`` arrives before ``list-windows`` answers, and while
+        tmux holds our queue that answer never comes): then ``$1:`` names tmux's own
+        current window and its active pane, resolved when the command runs."""
+        assert self.mirror is not None
+        model = self.mirror.model
+        window = model.current
+        current = f"{model.session_id}:"
+        if window is None:
+            return model.session_id, current, current
+        return model.session_id, window.window_id, window.active_pane or current
 
     async def action_detach(self) -> None:
         if self.mirror is None:
@@ -91,8 +104,11 @@ class PrefixActions(KeyRouting):
         self._tmux("select-window", "-t", f"{self._target()[0]}:{index}")
 
     def action_next_pane(self) -> None:
-        assert self.mirror is not None and self.mirror.model.current is not None
+        assert self.mirror is not None
         window = self.mirror.model.current
+        if window is None:
+            self._tmux("select-pane", "-t", f"{self.mirror.model.session_id}:.+")
+            return
         panes = window.visible_pane_ids
         if window.active_pane in panes:
             following = panes[(panes.index(window.active_pane) + 1) % len(panes)]
@@ -167,7 +183,13 @@ class PrefixActions(KeyRouting):
         self.open_modal(Prompt("move-window"), answered)
 
     def action_copy_mode(self) -> None:
-        self._tmux("copy-mode", "-t", self._target()[2])
+        pane_id = self._target()[2]
+        self._tmux("copy-mode", "-t", pane_id)
+        pane = self.mirror.model.panes.get(pane_id) if self.mirror is not None else None
+        if pane is not None and not pane.in_mode:
+            # Keys typed next are for copy mode (a ``/`` must open tuimux's prompt, not
+            # tmux's): which mode and table is read with the first of them.
+            pane.in_mode, pane.mode = True, ""
 
     def action_send_prefix(self) -> None:
         pane_id = self._target()[2]
@@ -189,8 +211,10 @@ class PrefixActions(KeyRouting):
         self.open_modal(Confirm(f"kill-pane {label}?"), answered)
 
     def action_kill_window(self) -> None:
-        assert self.mirror is not None and self.mirror.model.current is not None
+        assert self.mirror is not None
         window = self.mirror.model.current
+        if window is None:
+            return  # not read yet: asking about a window tuimux cannot name would mislead
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -199,8 +223,10 @@ class PrefixActions(KeyRouting):
         self.open_modal(Confirm(f"kill-window {window.index}?"), answered)
 
     def action_rename_window(self) -> None:
-        assert self.mirror is not None and self.mirror.model.current is not None
+        assert self.mirror is not None
         window = self.mirror.model.current
+        if window is None:
+            return
 
         def answered(name: str | None) -> None:
             if name is not None:
@@ -238,7 +264,17 @@ class PrefixActions(KeyRouting):
         await self.run_action(action)
 
     async def _run_typed(self, line: str) -> None:
-        """Run what was typed at ``C-b :``; its output is shown, its error said in the bar."""
+        """Run what was typed at ``C-b :``; its output is shown, its error said in the bar.
+
+        A prompt (``command-prompt``, ``confirm-before``) is asked here instead; a menu or
+        popup is refused: tmux would hold every later command for an answer tuimux can
+        never give (DESIGN.md, Traps)."""
+        asked = self._asked_here(line)
+        if asked is not None:
+            self.release_keys()  # keys typed after the line go to the prompt, in order
+            if isinstance(asked, PromptSpec) and self.mirror is not None:
+                await self.mode_keys.ask(self.mirror, self._target()[2], asked)
+            return
         try:
             argvs = split_command_line(line)
             if not argvs:
@@ -256,6 +292,28 @@ class PrefixActions(KeyRouting):
                 await self.mirror.settle()
             self.release_keys()
         self.structure_changed()
+
+    def _asked_here(self, line: str) -> PromptSpec | bool | None:
+        """A prompt the line opens (asked here), ``False`` for a menu or popup (refused
+        with a sentence), ``None`` for a line tmux runs."""
+        try:
+            commands = parse_commands(line)
+        except CommandError:
+            return None  # split_command_line says what is wrong
+        names = [waits_for_client(c[0]) for c in commands if c and isinstance(c[0], str)]
+        waiting = next((name for name in names if name is not None), None)
+        if waiting is None or self.mirror is None:
+            return None
+        spec = prompt_of(commands) if len(commands) == 1 else None
+        if spec is None:
+            self.status_bar.message = (
+                f"{waiting} was not sent: tmux shows it only on a terminal and would wait "
+                "for tuimux to answer it"
+            )
+            self.bell()
+            self.structure_changed()
+            return False
+        return spec
 
     # -- sessions ------------------------------------------------------------------------
 

@@ -29,8 +29,11 @@ from tuimux.terminal.mouse import encode_mouse
 from tuimux.terminal.paste import paste_commands
 from tuimux.ui.actions import PrefixActions
 from tuimux.ui.dialogs import Prompt
+from tuimux.ui.hook_prompt import ask_hook_prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
+from tuimux.ui.mode_keys import ModeKeys
 from tuimux.ui.pane_view import PaneView
+from tuimux.ui.stall import StallGuard, stall_reason
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.theme import DEFAULT_THEME, bundled_themes
 from tuimux.ui.window_view import WindowView
@@ -77,6 +80,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         *,
         theme: str | None = None,
         notes: Sequence[str] = (),
+        recover: Reattach | None = None,
     ) -> None:
         # ANSI colours stay ANSI: a pane's red is the user's terminal red, as in tmux,
         # not Textual's theme colour.
@@ -84,6 +88,9 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.client = client
         # Given for SSH: a lost link is then reconnected instead of ending tuimux.
         self.reattach = reattach
+        # How to attach afresh when tmux holds our queue (a prompt it opened for us):
+        # given for local attaches too, where a lost link still ends tuimux.
+        self.recover = recover or reattach
         self.offline = False
         self.mirror: SessionMirror | None = None
         self.error: str | None = None
@@ -98,7 +105,11 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self._detaching = False
         self._typed: list[tuple[str, KeyInput]] = []
         self._window_waits = 0
+        # Keys for a pane in copy mode: tmux's prompts are asked here (never by tmux).
+        self.mode_keys = ModeKeys(self, lambda: self.mirror, self._say)
         self._numbers_shown = False
+        self._lead = "The connection to tmux was lost"
+        self._stall = StallGuard()
         self._wanted_theme = theme
         # Said on stderr before the screen was taken, and again here where it is seen.
         self._notes = tuple(notes)
@@ -261,20 +272,62 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.status_bar.tmux_message = ""
         self.structure_changed()
 
+    def stalled(self, command: str, seconds: float, after: str) -> None:
+        """tmux holds our queue for a prompt or menu it opened for tuimux: attach afresh
+        (:mod:`tuimux.ui.stall`); commands still queued there, keys included, are lost."""
+        if self.offline:
+            return
+        reason = stall_reason(command, seconds)
+        if self.recover is None:
+            self._say(f"{reason}; C-b d quits")
+            self.bell()
+            return
+        wait = self._stall.wait()
+        if wait > 0:
+            self._say(
+                "tmux waits again for a prompt tuimux cannot show (a hook on what every "
+                f"attach sends?): re-attaching in {wait:.0f} s; C-b d quits"
+            )
+            self.bell()
+            client = self.client
+            self.set_timer(wait, lambda: self._recover_stall(client, reason, after))
+            return
+        self._recover_stall(self.client, reason, after)
+
+    def _recover_stall(self, client: TmuxClient, reason: str, after: str) -> None:
+        if self.recover is None or client is not self.client or not client.stalled:
+            return  # replaced meanwhile, or tmux answered after all
+        self._stall.recovering()
+        self.reconnect(reason, self.recover, stalled=True, after=after)
+
     # -- reconnecting --------------------------------------------------------------------
 
     @work(exclusive=True, group="reconnect")
-    async def reconnect(self, reason: str) -> None:
+    async def reconnect(
+        self,
+        reason: str,
+        via: Reattach | None = None,
+        *,
+        stalled: bool = False,
+        after: str = "",
+    ) -> None:
         """Attach again with backoff, then resync every pane from a fresh snapshot.
+
+        ``stalled``: re-attaching because tmux held our queue; ``after`` names the
+        command tmux answered last, whose ``after-`` hook may have opened the prompt: it
+        is asked here once attached.
 
         While offline nothing typed is kept: keys sent after the link comes back could
         land in a pane the user no longer sees, so they are refused and the bar says so.
         """
-        assert self.reattach is not None
+        reattach = via or self.reattach
+        assert reattach is not None
+        self._lead = "tmux stopped answering" if stalled else "The connection to tmux was lost"
         self._flush_typed()  # typed before the loss was noticed: sent, or listed below
         self.offline = True
         session_id = self.client.session_id or (self.mirror.model.session_id if self.mirror else "")
         lost_mirror = self.mirror
+        self.mode_keys.clear()
         if self.mirror is not None:
             await self.mirror.close()
         await self.client.close()  # every reply still awaited has failed now
@@ -286,7 +339,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             attempt += 1
             self._offline_note(reason, f"Reconnecting (try {attempt})…")
             try:
-                client = await self.reattach(session_id, *self._area_size())
+                client = await reattach(session_id, *self._area_size())
             except UnreachableError as error:
                 reason = user_message(error).rstrip(".")
             except TuimuxError as error:  # the host answered: the session or tmux is gone
@@ -309,12 +362,14 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.offline = False
         self.status_bar.set_class(False, "-offline")
         self.offline_banner.display = False
-        self.status_bar.message = "reconnected" + (
-            ": keys were lost (see note)" if lost_keys else ""
-        )
+        self.status_bar.message = (
+            "re-attached: tmux's prompt for tuimux was dropped" if stalled else "reconnected"
+        ) + (": keys were lost (see note)" if lost_keys else "")
         self.mirror.resize(*self._area_size())
         self.structure_changed()
         await self._watch_messages()
+        if stalled and await ask_hook_prompt(self.mode_keys, self.mirror, after):
+            self.window_view.focus()
 
     def _lost_keys(self, mirror: SessionMirror | None) -> str:
         """Which keys tmux never confirmed before the link died, per pane (``0.1`` is
@@ -339,7 +394,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         reason = one_line(reason).rstrip(".")
         self.offline_banner.update(
             Text(
-                f"The connection to tmux was lost: {reason}. {next_step} "
+                f"{self._lead}: {reason}. {next_step} "
                 "Keys typed now are not sent; C-b d quits (the session keeps running)."
             )
         )
@@ -404,6 +459,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         """A key with no modal open: the prefix table, display-panes, or the pane."""
         if self.status_bar.tmux_message and not self._display_time_ms:
             self._message_over()  # display-time 0: until a key is pressed
+        self._stall.typed()
         if self.offline:
             self._offline_key(key)
             return
@@ -474,13 +530,23 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             or (self.status_bar.tmux_message != "" and not self._display_time_ms)
         ):
             return False
+        self._stall.typed()
         self._queue_key(key, character)
         return True
+
+    def _say(self, message: str) -> None:
+        self.status_bar.message = message
+        self.structure_changed()
 
     def _queue_key(self, key: str, character: str | None) -> None:
         pane_id = self._active_pane()
         item = encode_key(key, character)
-        if pane_id is None or item is None:
+        if pane_id is None or item is None or self.mirror is None:
+            return
+        pane = self.mirror.model.panes.get(pane_id)
+        if self.mode_keys.busy or (pane is not None and pane.in_mode):
+            self._flush_typed()  # keys typed before go first
+            self.mode_keys.press(pane_id, item)
             return
         # Keys that arrive in one burst (fast typing, a slow link) leave as one command
         # line: they are flushed once the loop has handled what is already queued.
