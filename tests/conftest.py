@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -84,6 +87,27 @@ class TmuxServer:
 
     def display(self, target: str, fmt: str) -> str:
         return self.run("display-message", "-p", "-t", target, fmt).rstrip("\n")
+
+    def stored(self, target: str, variable: str) -> str:
+        """What tmux holds in ``#{variable}`` for ``target`` (an id: ``$n``, ``@n``,
+        ``%n``), read past every layer tmux adds to printed replies: tmux 3.4 escapes
+        "$" once more in what ``display -p`` prints, but a ``run-shell`` job's environment
+        gets the value as expanded. The loops find the target whatever session is current.
+        """
+        kind, loops = {"$": ("session_id", "S"), "@": ("window_id", "SW"), "%": ("pane_id", "SWP")}[
+            target[0]
+        ]
+        fmt = f"#{{?#{{==:#{{{kind}}},{target}}},#{{{variable}}},}}"
+        for loop in reversed(loops):
+            fmt = f"#{{{loop}:{fmt}}}"
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory, "stored")
+            self.run("set-environment", "-g", "-F", "TUIMUX_STORED", fmt)
+            try:
+                self.run("run-shell", f'printf %s "$TUIMUX_STORED" > {shlex.quote(str(path))}')
+            finally:
+                self.run("set-environment", "-g", "-u", "TUIMUX_STORED")
+            return path.read_bytes().decode("utf-8", "surrogateescape")
 
     def capture(self, target: str, *flags: str) -> str:
         return self.run("capture-pane", "-p", *flags, "-t", target)

@@ -31,7 +31,7 @@ from types import UnionType
 
 from tuimux.control import events as ev
 from tuimux.control.command import build, join
-from tuimux.control.escape import printable
+from tuimux.control.escape import REPLY_PROBE, escapes_dollars, printable, unescape_reply
 from tuimux.control.framing import lifts_messages, needs_seal, new_sentinel
 from tuimux.control.lines import LineSplitter
 from tuimux.control.parser import ControlParser, parse_notification
@@ -123,6 +123,9 @@ class TmuxClient:
         # loaded, a huge session) gets DEFAULT_TIMEOUT before it counts as a stall.
         self._foreign_since_answer = False
         self._watchdog: asyncio.TimerHandle | None = None
+        # Whether this server's printed replies escape "$" (tmux 3.4): asked with the first
+        # read_formats, None until then.
+        self.replies_escape_dollars: bool | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -199,6 +202,29 @@ class TmuxClient:
             return list(await asyncio.wait_for(done, timeout))
         except TimeoutError:
             raise TmuxError(built[0], f"tmux did not answer {built[0]!r} in time") from None
+
+    async def read_formats(
+        self, argvs: Sequence[Sequence[str]], *, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> list[list[str]]:
+        """Run reads whose lines carry names or titles (``list-* -F``, ``display -p``) as
+        one group: each reply's lines, with the values as tmux stores them.
+
+        tmux 3.4 escapes "$" once more in printed replies than in notifications and
+        in what it stores (see :data:`~tuimux.control.escape.REPLY_PROBE`). The first call
+        asks the server how it prints a known literal, on the same line (no extra round
+        trip), and every call undoes exactly what that answer showed.
+        """
+        probing = self.replies_escape_dollars is None
+        replies = await self.commands(
+            [("display-message", "-p", REPLY_PROBE), *argvs] if probing else argvs,
+            timeout=timeout,
+        )
+        if probing:
+            probe, *replies = replies
+            self.replies_escape_dollars = escapes_dollars(probe.text)
+        if self.replies_escape_dollars:
+            return [[unescape_reply(line) for line in reply.text] for reply in replies]
+        return [reply.text for reply in replies]
 
     def send(
         self, built: Sequence[str], *, on_begin: Callable[[], None] | None = None

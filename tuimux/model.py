@@ -299,5 +299,5 @@ def refresh_commands(session_id: str) -> list[list[str]]:
 
 async def refresh(client: TmuxClient, model: SessionModel, session_id: str) -> None:
     """Re-read the whole session from tmux in one round trip."""
-    session, windows, panes = await client.commands(refresh_commands(session_id))
-    model.load(" ".join(session.text), windows.text, panes.text)
+    session, windows, panes = await client.read_formats(refresh_commands(session_id))
+    model.load(" ".join(session), windows, panes)

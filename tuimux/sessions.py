@@ -78,5 +78,5 @@ def parse_tree(session_lines: list[str], window_lines: list[str]) -> list[Sessio
 
 
 async def read_tree(client: TmuxClient) -> list[SessionEntry]:
-    sessions, windows = await client.commands(TREE_COMMANDS)
-    return parse_tree(sessions.text, windows.text)
+    sessions, windows = await client.read_formats(TREE_COMMANDS)
+    return parse_tree(sessions, windows)

@@ -113,7 +113,7 @@ async def title_mirrored(watched: Watched, label: str) -> str:
     assert watched.app.mirror is not None
     model, pane_a = watched.app.mirror.model, watched.session.pane_a
     nudge_layout(watched)
-    title = watched.session.server.display(pane_a, "#{pane_title}")
+    title = watched.session.server.stored(pane_a, "pane_title")
     await eventually(
         lambda: model.panes[pane_a].title == title,
         detail=lambda: (label, model.panes[pane_a].title, title),
@@ -134,7 +134,7 @@ async def set_by_commands(
     # tmux 3.7+ refuses a name with control characters (the old one stays): either way
     # tuimux must end up drawing what tmux holds.
     server.run("rename-window", "-t", window_id, "--", argument(name) + mark, check=False)
-    vis = server.display(window_id, "#{window_name}")  # tmux's own form: "#[" is "##["
+    vis = server.stored(window_id, "window_name")  # tmux's own form: "#[" is "##["
     if vis.endswith(mark):
         await eventually(
             lambda: model.windows[window_id].name.endswith(mark),
@@ -154,7 +154,7 @@ async def set_by_commands(
 
     # tmux also turns "." and ":" into "_" in a session name.
     server.run("rename-session", "-t", session_id, "--", argument(name) + mark, check=False)
-    vis = server.display(session_id, "#{session_name}")
+    vis = server.stored(session_id, "session_name")
     if vis.endswith(mark):
         await eventually(lambda: model.name.endswith(mark), detail=lambda: (label, model.name))
     app._draw_structure()
@@ -199,9 +199,7 @@ async def test_names_set_through_tmux_are_drawn_inert(
                 await title_mirrored(watched, label)
                 # tmux's vis(3) form, as list-windows gives it, or decoded, as from
                 # %window-renamed (tuimux shows whichever came last).
-                await holds_names(
-                    watched, watched.session.server.display(window_id, "#{window_name}")
-                )
+                await holds_names(watched, watched.session.server.stored(window_id, "window_name"))
                 quiet(watched, f"{label} via {how}", caplog)
                 ways += 1
         print(f"\n{len(NAMES)} hostile names, {ways} ways of setting them")
@@ -264,8 +262,8 @@ async def test_markup_in_a_name_is_text_and_clicking_it_does_nothing(
         for markup in MARKUP_PAYLOADS.values():
             server.run("rename-window", "-t", window_id, "--", argument(markup))
             server.run("rename-session", "-t", session_id, "--", argument(markup))
-            window = server.display(window_id, "#{window_name}")
-            session = server.display(session_id, "#{session_name}")
+            window = server.stored(window_id, "window_name")
+            session = server.stored(session_id, "session_name")
             await holds_names(watched, window, session)
             text = status_text(watched)
             assert shows_one(text, "0:{}*", window) and shows_one(text, "[{}]", session)
@@ -313,7 +311,7 @@ async def test_a_hostile_name_typed_back_runs_nothing(
             if "\n" in name:
                 continue  # a newline can be neither typed into the prompt nor sent
             server.run("rename-window", "-t", window_id, "--", argument(name.encode()))
-            before = server.display(window_id, "#{window_name}")
+            before = server.stored(window_id, "window_name")
             await holds_names(watched, before)
             watched.audit.mark()
             await watched.pilot.press("ctrl+b", "comma")
@@ -321,7 +319,7 @@ async def test_a_hostile_name_typed_back_runs_nothing(
             await watched.pilot.press("enter")
             command = await sent(watched, "rename-window")
             await app.workers.wait_for_complete()  # tmux has answered it
-            after = server.display(window_id, "#{window_name}")
+            after = server.stored(window_id, "window_name")
             if before == name:
                 assert after == before, (label, command)
             else:

@@ -213,7 +213,7 @@ async def test_rename_session_round_trips_through_tmux(tmux_server: TmuxServer) 
         await pilot.press("enter")
         # tmux keeps names in vis(3) form ("$" as "\\$"): decoded, it is what was typed.
         await eventually(
-            lambda: unvis(tmux_server.display(session_id, "#{session_name}").encode()) == name
+            lambda: unvis(tmux_server.stored(session_id, "session_name").encode()) == name
         )
         await eventually(
             lambda: app.mirror is not None and unvis(app.mirror.model.name.encode()) == name

@@ -4,7 +4,8 @@
 everything else raw, UTF-8 included, so the payload is *bytes* (control.c
 ``control_append_data``). Session and window names in notifications are vis(3)-encoded
 instead (``\\t``, ``\\n``, ``\\\\``, ``\\ooo``). Neither decoder ever raises: the channel is
-not trusted, and a malformed escape is kept as the literal bytes it was.
+not trusted, and a malformed escape is kept as the literal bytes it was. tmux 3.4 adds a
+third layer to printed replies, undone by :func:`unescape_reply`.
 """
 
 from __future__ import annotations
@@ -67,6 +68,34 @@ def unvis(data: bytes) -> str:
     if b"\\" in data:
         data = _VIS.sub(_vis_byte, data)
     return data.decode("utf-8", "replace")
+
+
+# tmux 3.4 passes every printed reply line (list-*, display-message -p, show-options)
+# through utf8_strvis, whose "$" rule was not yet limited to VIS_DQ: it puts a backslash
+# before each "$" followed by an ASCII letter, "_" or "{" (server-client.c
+# server_client_print). tmux 3.2a-3.4 store names vis(3)-encoded with that rule, so a
+# window named "$HOME" is held as "\$HOME" and %window-renamed says "\$HOME", but 3.4
+# lists it as "\\$HOME". That layer changes nothing else a name or title can hold (tmux
+# stores neither control characters nor invalid UTF-8 in them), so taking away the one
+# backslash before each such "$" gives back exactly what tmux stores. Other versions
+# print replies as stored. Which kind of server it is, is asked once with REPLY_PROBE
+# rather than read from its version (servers that speak control mode may report one
+# they are not).
+REPLY_PROBE = "$T\\ ${T} $_ $$T $1 $"
+_REPLY_DOLLAR = re.compile(r"\\(?=\$[A-Za-z_{])")
+
+
+def unescape_reply(text: str) -> str:
+    """A reply line from a server that escapes "$" (see ``REPLY_PROBE``) as tmux stores
+    it: one backslash fewer before each ``$`` that tmux escaped. Never adds a character."""
+    return _REPLY_DOLLAR.sub("", text) if "\\$" in text else text
+
+
+def escapes_dollars(answer: list[str]) -> bool:
+    """Whether the server's answer to ``display-message -p REPLY_PROBE`` shows the
+    "$" layer of tmux 3.4. An answer of any other shape (an unknown layer) is left alone:
+    undoing what it did not do would change names."""
+    return answer != [REPLY_PROBE] and [unescape_reply(line) for line in answer] == [REPLY_PROBE]
 
 
 # Replaced by U+FFFD, so that something visibly stood there: C0 (ESC, BEL, CR, LF…), DEL,
