@@ -7,6 +7,7 @@ give tmux's own screen, and ``restore`` from ``capture-pane -e -N`` must give it
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 
 import pyte
@@ -14,7 +15,15 @@ import pytest
 
 from tests.conftest import TmuxServer
 from tests.helpers import as_drawn
-from tuimux.terminal.cells import MAX_CELL_BYTES, RULES_PROBE, TMUX_33, CellRules, cell_rules
+from tuimux.terminal.cells import (
+    MAX_CELL_BYTES,
+    RULES_PROBE,
+    TMUX_33,
+    TMUX_36,
+    TMUX_38,
+    CellRules,
+    cell_rules,
+)
 from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import PaneStream
 
@@ -346,3 +355,19 @@ def test_modes_equal_tmux(tmux_server: TmuxServer, tmp_path: Path) -> None:
     mine += f"{int(1006 in screen.mouse_modes)}{int(screen.cursor_visible)}"
     mine += str(int(pyte.modes.DECAWM in screen.mode))
     assert mine == tmux_server.display("m:", flags)
+
+
+@pytest.mark.parametrize(
+    ("answer", "rules"),
+    [
+        ("|", TMUX_33),  # 3.2a-3.5a: neither option exists
+        ("", TMUX_33),
+        ("1|", TMUX_36),  # 3.6 and 3.7
+        ("0|", replace(TMUX_36, vs16_wide=False)),  # variation-selector-always-wide off
+        ("1|detect", TMUX_38),  # next-3.8
+        ("0|dark", replace(TMUX_38, vs16_wide=False)),
+        ("on|", TMUX_33),  # anything else: the rules before 3.6
+    ],
+)
+def test_cell_rules_from_the_probe(answer: str, rules: CellRules) -> None:
+    assert cell_rules(answer) == rules
