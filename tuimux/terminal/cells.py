@@ -221,7 +221,7 @@ class CellScreen(pyte.Screen):
         if x > 0 and line[x].data == "":
             x -= 1
         data = line[x].data + mark
-        if x >= 0 and len(data.encode()) <= MAX_CELL_BYTES:
+        if x >= 0 and len(data.encode()) <= self.rules.cell_bytes:
             line[x] = line[x]._replace(data=data)
 
     def _join(self, char: str, width: int) -> bool:
