@@ -18,6 +18,7 @@ from tests.helpers import as_drawn
 from tuimux.terminal.cells import (
     MAX_CELL_BYTES,
     RULES_PROBE,
+    TMUX_32,
     TMUX_33,
     TMUX_36,
     TMUX_38,
@@ -360,13 +361,16 @@ def test_modes_equal_tmux(tmux_server: TmuxServer, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("answer", "rules"),
     [
-        ("|", TMUX_33),  # 3.2a-3.5a: neither option exists
-        ("", TMUX_33),
-        ("1|", TMUX_36),  # 3.6 and 3.7
-        ("0|", replace(TMUX_36, vs16_wide=False)),  # variation-selector-always-wide off
-        ("1|detect", TMUX_38),  # next-3.8
-        ("0|dark", replace(TMUX_38, vs16_wide=False)),
-        ("on|", TMUX_33),  # anything else: the rules before 3.6
+        ("||", TMUX_32),  # 3.2a: none of the options exists
+        ("", TMUX_32),
+        ("0||", TMUX_33),  # 3.3a
+        ("off||", TMUX_33),  # 3.4 and 3.5a
+        ("all||", TMUX_33),
+        ("off|1|", TMUX_36),  # 3.6 and 3.7
+        ("off|0|", replace(TMUX_36, vs16_wide=False)),  # variation-selector-always-wide off
+        ("off|1|detect", TMUX_38),  # next-3.8
+        ("on|0|dark", replace(TMUX_38, vs16_wide=False)),
+        ("off|on|", TMUX_33),  # anything else: the rules before 3.6
     ],
 )
 def test_cell_rules_from_the_probe(answer: str, rules: CellRules) -> None:

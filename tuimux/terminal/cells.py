@@ -15,6 +15,7 @@ per attach (:data:`RULES_PROBE`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import pyte
 from pyte import modes as mo
@@ -46,39 +47,47 @@ CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 class CellRules:
     """How a tmux server puts characters into cells (``screen_write_combine``).
 
-    The default is tmux 3.3a's (the system tmux this was first written against, and what
-    every server before 3.6 answers the probe with). ``joiner_waits``: 3.3a keeps a ZWJ
-    aside until the next non-ASCII character; 3.6+ joins it to the cell before at once and
-    joins anything that follows a cell ending in one. ``vs16_wide``: 3.6+
-    (``variation-selector-always-wide``) makes a cell VS16 joins two columns wide.
-    ``lone_overflow``: when a full cell cannot take a zero-width character, 3.6 and 3.7
-    write it into the cursor's cell (no advance); 3.3a and next-3.8 drop it.
+    The default is tmux 3.3a's (the system tmux this was first written against; the
+    rules before 3.6 differ only in the joiner). ``joiner``: 3.2a treats a ZWJ as any
+    zero-width mark ("mark"); 3.3a keeps it aside until the next non-ASCII character
+    ("waits"); 3.6+ joins it to the cell before at once and joins anything that follows a
+    cell ending in one ("joins"). ``vs16_wide``: 3.6+ (``variation-selector-always-wide``)
+    makes a cell VS16 joins two columns wide. ``lone_overflow``: when a full cell cannot
+    take a zero-width character, 3.6 and 3.7 write it into the cursor's cell (no advance);
+    the others drop it.
     """
 
     cell_bytes: int = MAX_CELL_BYTES
-    joiner_waits: bool = True
+    joiner: Literal["mark", "waits", "joins"] = "waits"
     vs16_wide: bool = False
     lone_overflow: bool = False
 
 
+TMUX_32 = CellRules(joiner="mark")
 TMUX_33 = CellRules()
-TMUX_36 = CellRules(cell_bytes=32, joiner_waits=False, vs16_wide=True, lone_overflow=True)
+TMUX_36 = CellRules(cell_bytes=32, joiner="joins", vs16_wide=True, lone_overflow=True)
 TMUX_38 = replace(TMUX_36, lone_overflow=False)
 
-RULES_PROBE = ("display-message", "-p", "#{variation-selector-always-wide}|#{theme}")
-"""Two server options as a format: ``variation-selector-always-wide`` arrived in tmux 3.6
-with its cell rules, ``theme`` in next-3.8 with its own. A server without an option
-expands it to nothing (3.2a-3.5a answer ``|``, 3.6/3.7 ``1|``, next-3.8 ``1|detect``), so
-the features are asked for, not read off a version string (``next-3.8``, ``master``)."""
+RULES_PROBE = (
+    "display-message",
+    "-p",
+    "#{allow-passthrough}|#{variation-selector-always-wide}|#{theme}",
+)
+"""Three options as a format, each arrived with a change of cell rules:
+``allow-passthrough`` in tmux 3.3, ``variation-selector-always-wide`` in 3.6, ``theme`` in
+next-3.8. A server without an option expands it to nothing (3.2a answers ``||``, 3.3a
+``0||``, 3.4 and 3.5a ``off||``, 3.6 and 3.7 ``off|1|``, next-3.8 ``off|1|detect``), so
+the features are asked for, not read off a version string (``next-3.8``, ``master``, a
+distribution's own)."""
 
 
 def cell_rules(answer: str) -> CellRules:
     """The rules a server follows, from its answer to :data:`RULES_PROBE`."""
-    vs16, _, theme = answer.partition("|")
-    if vs16 not in ("0", "1"):
-        return TMUX_33
-    rules = TMUX_38 if theme else TMUX_36
-    return replace(rules, vs16_wide=vs16 == "1")
+    passthrough, vs16, theme = [*answer.split("|", 2), "", ""][:3]
+    if vs16 in ("0", "1"):
+        rules = TMUX_38 if theme else TMUX_36
+        return replace(rules, vs16_wide=vs16 == "1")
+    return TMUX_33 if passthrough else TMUX_32
 
 
 def _should_combine(last: str, char: str) -> bool:
@@ -165,7 +174,7 @@ class CellScreen(pyte.Screen):
         cursor, columns = self.cursor, self.columns
         cells = self._cells_for(cursor.attrs)
         wrap = mo.DECAWM in self.mode
-        waits = self.rules.joiner_waits
+        waits, joins = self.rules.joiner == "waits", self.rules.joiner == "joins"
         for char in data:
             if waits and char == ZWJ:
                 # tmux 3.3a keeps no joiner: it joins the next non-ASCII character, joiner
@@ -184,7 +193,7 @@ class CellScreen(pyte.Screen):
             width = 1 if " " <= char <= "~" else wcwidth(char)
             if width < 0:
                 continue  # a control character: tmux never prints one
-            if not waits:
+            if joins:
                 if self._join(char, width):
                     continue
                 if width == 0:  # a full cell refused it: tmux 3.6 and 3.7 keep it apart
