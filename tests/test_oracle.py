@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TmuxServer
-from tests.helpers import as_drawn
-from tuimux.connect import Target, connect_local
+from tests.helpers import as_drawn, eventually
+from tuimux.connect import Target, connect_local, tmux_version
+from tuimux.terminal.cells import TMUX_32, TMUX_33, TMUX_36, TMUX_38
 from tuimux.terminal.screen import PaneScreen
 from tuimux.ui.app import TuimuxApp
 
@@ -123,7 +124,7 @@ def differences(server: TmuxServer, app: TuimuxApp, pane: str) -> list[str]:
     problems: list[str] = []
     if terminal.size != (width, height):
         return [f"size {terminal.size} != tmux {width}x{height}"]
-    reference = PaneScreen(width, height)
+    reference = PaneScreen(width, height, screen.rules)
     reference.restore(capture(server, pane, "-e", "-N"), cx, cy)
     for y, (got, want) in enumerate(zip(cells(screen), cells(reference), strict=True)):
         if got != want:
@@ -188,3 +189,22 @@ async def test_screen_equals_tmux(
             await asyncio.sleep(0.2)
             problems = differences(tmux_server, app, pane)
         assert not problems, "\n".join(problems[:15])
+
+
+async def test_cell_rules_follow_the_server(tmux_server: TmuxServer) -> None:
+    """At attach the mirror asks the server which cell rules it follows, and every pane's
+    emulator follows them: 3.2a's, 3.3a's up to 3.5a, 3.6's on 3.6 and 3.7, next-3.8's
+    on next-3.8 (the version string is read only here, to check the probe)."""
+    tmux_server.new_session("o", width=40, height=5)
+    tmux_server.run("split-window", "-t", "o:")
+    version = tmux_version(tmux_server.display("o:", "#{version}"))
+    assert version is not None
+    expected = TMUX_32 if version < (3, 3) else TMUX_33 if version < (3, 6) else TMUX_36
+    expected = TMUX_38 if version >= (3, 8) else expected
+    target = Target(socket_name=tmux_server.socket_name, session="o", env=tmux_server.env)
+    app = TuimuxApp(await connect_local(target, 40, 5))
+    async with app.run_test(size=(40, 6)):
+        await eventually(lambda: app.mirror is not None and len(app.mirror.terminals) == 2)
+        assert app.mirror is not None
+        assert app.mirror.cell_rules == expected
+        assert [t.screen.rules for t in app.mirror.terminals.values()] == [expected] * 2

@@ -55,7 +55,7 @@ from tuimux.control.command_line import split_command_line
 from tuimux.control.lines import MAX_LINE
 from tuimux.control.policy import read_only_allows
 from tuimux.errors import TuimuxError
-from tuimux.terminal.cells import MAX_CELL_BYTES
+from tuimux.terminal.cells import TMUX_36
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.terminal.stream import MAX_STRING
 from tuimux.ui.app import TuimuxApp
@@ -316,8 +316,8 @@ MAX_GROWTH = 96 * 1024 * 1024
 
 def unbounded_state(terminal: PaneTerminal) -> list[str]:
     """Per-pane emulator state past tuimux's own caps (an OSC payload, the bytes of one
-    cell as tmux caps them, one DECSC slot): what a vector could otherwise grow without
-    bound. The caps are the product's constants; removing the code that applies one is
+    cell as this server's tmux caps them, one DECSC slot): what a vector could otherwise
+    grow without bound. The caps are the product's constants; removing the code that applies one is
     what this catches."""
     screen = terminal.screen
     found = [
@@ -328,7 +328,7 @@ def unbounded_state(terminal: PaneTerminal) -> list[str]:
     widest = max(
         (len(c.data.encode()) for row in screen.buffer.values() for c in row.values()), default=0
     )
-    if widest > MAX_CELL_BYTES:
+    if widest > screen.rules.cell_bytes or screen.rules.cell_bytes > TMUX_36.cell_bytes:
         found.append(f"a cell of {widest} bytes")
     if len(screen.savepoints) > 1:
         found.append(f"{len(screen.savepoints)} saved cursors")

@@ -7,6 +7,7 @@ give tmux's own screen, and ``restore`` from ``capture-pane -e -N`` must give it
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 
 import pyte
@@ -14,7 +15,16 @@ import pytest
 
 from tests.conftest import TmuxServer
 from tests.helpers import as_drawn
-from tuimux.terminal.cells import MAX_CELL_BYTES
+from tuimux.terminal.cells import (
+    MAX_CELL_BYTES,
+    RULES_PROBE,
+    TMUX_32,
+    TMUX_33,
+    TMUX_36,
+    TMUX_38,
+    CellRules,
+    cell_rules,
+)
 from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import PaneStream
 
@@ -26,8 +36,10 @@ def stock(data: bytes, columns: int = 10, lines: int = 3) -> pyte.Screen:
     return screen
 
 
-def ours(data: bytes | str, columns: int = 10, lines: int = 3) -> PaneScreen:
-    screen = PaneScreen(columns, lines)
+def ours(
+    data: bytes | str, columns: int = 10, lines: int = 3, rules: CellRules = TMUX_33
+) -> PaneScreen:
+    screen = PaneScreen(columns, lines, rules)
     PaneStream(screen).feed(data.encode() if isinstance(data, str) else data)
     return screen
 
@@ -233,9 +245,14 @@ def capture_bytes(server: TmuxServer, target: str, *flags: str) -> bytes:
     return server.capture_bytes(target, *flags)
 
 
+def server_rules(server: TmuxServer, target: str) -> CellRules:
+    """The cell rules tuimux chooses for this server, asked as the mirror asks."""
+    return cell_rules(server.display(target, RULES_PROBE[-1]))
+
+
 def restored(server: TmuxServer, target: str, width: int, height: int) -> PaneScreen:
     x, y = (int(v) for v in server.display(target, "#{cursor_x} #{cursor_y}").split())
-    screen = PaneScreen(width, height)
+    screen = PaneScreen(width, height, server_rules(server, target))
     screen.restore(capture_bytes(server, target, "-e", "-N"), x, y)
     return screen
 
@@ -267,6 +284,11 @@ CASES = {
     "wide-at-margin": "123456789\u4e2dZ",
     "combining": "\r\u0301abc e\u0301\u0301 \u4e2d\u0301x",
     "vs16-zwj": "A\u2764\ufe0f B\r\nx\u200dy|\r\n\U0001f468\u200d\U0001f469|",
+    # A full cell: 21 bytes before tmux 3.6, 32 since (3.6 and 3.7 keep a mark that does
+    # not fit in the next cell, which X overwrites: capture-pane cannot tell it apart).
+    "marks-overflow": "e" + "\u0301" * 40 + "X\r\nab" + "\u0301" * 40 + "c",
+    "zwj-after-letter": "a\u200d\u00e9|\u200d\r\n\U0001f600",
+    "tone-and-flags": "\U0001f44d\U0001f3fd|\U0001f1eb\U0001f1f7|\u3164|",
     "c1-and-latin1": "a\u009b31mb\x1b%@\u00e9",
     "rep-and-int-max": "ab\x1b[99999999bc\x1b[2147483648@|\x1b[2147483647@|",
     "too-many-params": "ab\x1b[3Dc\x1b[" + ";".join(["1"] * 24) + "mZ\x1b[" + "1" * 64 + "CQ",
@@ -303,9 +325,10 @@ def test_fed_screen_equals_tmux(tmux_server: TmuxServer, tmp_path: Path) -> None
 
     tmux_server.wait_for(settled)
     problems: list[str] = []
+    rules = server_rules(tmux_server, "o:")
     for name, text in CASES.items():
         target = f"o:{name}"
-        screen = ours(text, width, height)
+        screen = ours(text, width, height, rules)
         plain = capture_bytes(tmux_server, target, "-N").decode().split("\n")[:height]
         if rows(screen) != [as_drawn(line).rstrip() for line in plain]:
             problems.append(f"{name}: text {rows(screen)} != tmux {plain}")
@@ -333,3 +356,22 @@ def test_modes_equal_tmux(tmux_server: TmuxServer, tmp_path: Path) -> None:
     mine += f"{int(1006 in screen.mouse_modes)}{int(screen.cursor_visible)}"
     mine += str(int(pyte.modes.DECAWM in screen.mode))
     assert mine == tmux_server.display("m:", flags)
+
+
+@pytest.mark.parametrize(
+    ("answer", "rules"),
+    [
+        ("||", TMUX_32),  # 3.2a: none of the options exists
+        ("", TMUX_32),
+        ("0||", TMUX_33),  # 3.3a
+        ("off||", TMUX_33),  # 3.4 and 3.5a
+        ("all||", TMUX_33),
+        ("off|1|", TMUX_36),  # 3.6 and 3.7
+        ("off|0|", replace(TMUX_36, vs16_wide=False)),  # variation-selector-always-wide off
+        ("off|1|detect", TMUX_38),  # next-3.8
+        ("on|0|dark", replace(TMUX_38, vs16_wide=False)),
+        ("off|on|", TMUX_33),  # anything else: the rules before 3.6
+    ],
+)
+def test_cell_rules_from_the_probe(answer: str, rules: CellRules) -> None:
+    assert cell_rules(answer) == rules

@@ -127,7 +127,8 @@ async def test_the_selection_is_drawn_where_tmux_draws_it(
     tmux_server.new_session("s", width=WIDTH, height=HEIGHT)
     tmux_server.run("set-option", "-g", "status", "off")
     tmux_server.run("set-option", "-g", "mode-keys", keys)
-    bg = SELECTED_BG
+    # tmux's default mode-style: bg=yellow, or bg=themeyellow from next-3.8 on.
+    bg = mode_style(tmux_server.run("show-options", "-gwv", "mode-style")).bg
     if request.node.callspec.id == "mode-style":  # colours exact in 256 colours, bold
         tmux_server.run("set-option", "-g", "mode-style", "fg=colour231,bg=colour55,bold")
         bg = FG_BG_256[55]
@@ -189,6 +190,8 @@ def test_which_cells_a_selection_covers(selection: Selection, cells: Cells) -> N
     [
         ("bg=yellow,fg=black", "black", "brown", False, False),  # tmux's default
         ("", "black", "brown", False, False),  # not said: the default too
+        # next-3.8's default: theme colours as its client draws them in 256 colours or more
+        ("noattr,bg=themeyellow,fg=themeblack", "0d0d0d", "b8860b", False, False),
         ("fg=colour231,bg=colour55,bold", "ffffff", "5f00af", True, False),
         ("fg=#FF8800 bg=brightred", "ff8800", "brightred", False, False),
         ("reverse", "default", "default", False, True),

@@ -6,9 +6,16 @@ leaves half of one when the other half is overwritten. This layer prints the way
 3.3a does (joined marks capped per cell, nothing joined at column 0, wide characters
 wrapped whole) and caches cells and SGR results, since ``Char._replace`` is slow. Modes,
 the alternate screen, cursor rules and snapshots are in :mod:`tuimux.terminal.screen`.
+
+tmux 3.6 changed these rules (a cell holds 32 bytes, a joiner joins at once, VS16 and
+emoji modifiers widen a cell): :class:`CellRules` says which a server follows, chosen once
+per attach (:data:`RULES_PROBE`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
 
 import pyte
 from pyte import modes as mo
@@ -17,8 +24,81 @@ from pyte.screens import Char, wcwidth
 
 MAX_CELL_BYTES = 21  # a tmux cell holds at most UTF8_SIZE bytes; more marks are dropped
 ZWJ = "\u200d"
+VS16 = "\ufe0f"
+HANGUL_FILLER = "\u3164"
+# utf8_should_combine (tmux 3.6+): an emoji of this list joins a skin tone beside it.
+_SKIN_TONES = range(0x1F3FB, 0x1F400)
+_TONED = frozenset(
+    {
+        *range(0x1F44B, 0x1F451), *range(0x1F466, 0x1F46A), 0x1F46E, *range(0x1F470, 0x1F479),
+        0x1F47C, 0x1F481, 0x1F482, 0x1F483, 0x1F485, 0x1F486, 0x1F487, 0x1F4AA, 0x1F575,
+        0x1F57A, 0x1F590, 0x1F595, 0x1F596, 0x1F645, 0x1F646, 0x1F647, *range(0x1F64B, 0x1F650),
+        0x1F6B4, 0x1F6B5, 0x1F6B6, 0x1F926, 0x1F937, 0x1F938, 0x1F939, 0x1F93D, 0x1F93E,
+        0x1F9B5, 0x1F9B6, 0x1F9B8, 0x1F9B9, 0x1F9CD, 0x1F9CE, 0x1F9CF, *range(0x1F9D1, 0x1F9E0),
+    }
+)  # fmt: skip
+_REGIONAL = range(0x1F1E6, 0x1F200)
 BLANK = Char(" ")
+PADDING = Char("")  # the right half of a cell tmux made wide by joining
 CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
+
+
+@dataclass(frozen=True)
+class CellRules:
+    """How a tmux server puts characters into cells (``screen_write_combine``).
+
+    The default is tmux 3.3a's (the system tmux this was first written against; the
+    rules before 3.6 differ only in the joiner). ``joiner``: 3.2a treats a ZWJ as any
+    zero-width mark ("mark"); 3.3a keeps it aside until the next non-ASCII character
+    ("waits"); 3.6+ joins it to the cell before at once and joins anything that follows a
+    cell ending in one ("joins"). ``vs16_wide``: 3.6+ (``variation-selector-always-wide``)
+    makes a cell VS16 joins two columns wide. ``lone_overflow``: when a full cell cannot
+    take a zero-width character, 3.6 and 3.7 write it into the cursor's cell (no advance);
+    the others drop it.
+    """
+
+    cell_bytes: int = MAX_CELL_BYTES
+    joiner: Literal["mark", "waits", "joins"] = "waits"
+    vs16_wide: bool = False
+    lone_overflow: bool = False
+
+
+TMUX_32 = CellRules(joiner="mark")
+TMUX_33 = CellRules()
+TMUX_36 = CellRules(cell_bytes=32, joiner="joins", vs16_wide=True, lone_overflow=True)
+TMUX_38 = replace(TMUX_36, lone_overflow=False)
+
+RULES_PROBE = (
+    "display-message",
+    "-p",
+    "#{allow-passthrough}|#{variation-selector-always-wide}|#{theme}",
+)
+"""Three options as a format, each arrived with a change of cell rules:
+``allow-passthrough`` in tmux 3.3, ``variation-selector-always-wide`` in 3.6, ``theme`` in
+next-3.8. A server without an option expands it to nothing (3.2a answers ``||``, 3.3a
+``0||``, 3.4 and 3.5a ``off||``, 3.6 and 3.7 ``off|1|``, next-3.8 ``off|1|detect``), so
+the features are asked for, not read off a version string (``next-3.8``, ``master``, a
+distribution's own)."""
+
+
+def cell_rules(answer: str) -> CellRules:
+    """The rules a server follows, from its answer to :data:`RULES_PROBE`."""
+    passthrough, vs16, theme = [*answer.split("|", 2), "", ""][:3]
+    if vs16 in ("0", "1"):
+        rules = TMUX_38 if theme else TMUX_36
+        return replace(rules, vs16_wide=vs16 == "1")
+    return TMUX_33 if passthrough else TMUX_32
+
+
+def _should_combine(last: str, char: str) -> bool:
+    """tmux 3.6+'s ``utf8_should_combine`` either way round: a regional indicator pair,
+    or a skin tone modifier after an emoji."""
+    if len(last) != 1 or len(char) != 1:  # utf8_towc takes one character only
+        return False
+    one, two = ord(last), ord(char)
+    if one in _REGIONAL and two in _REGIONAL:
+        return True
+    return (one in _TONED and two in _SKIN_TONES) or (two in _TONED and one in _SKIN_TONES)
 
 
 class _Cells(dict[str, Char]):
@@ -41,7 +121,8 @@ class _Cells(dict[str, Char]):
 class CellScreen(pyte.Screen):
     """pyte's Screen with tmux's printing rules."""
 
-    def __init__(self, columns: int, lines: int) -> None:
+    def __init__(self, columns: int, lines: int, rules: CellRules = TMUX_33) -> None:
+        self.rules = rules
         # The character REP repeats; the stream clears it after any control, as tmux
         # clears INPUT_LAST.
         self.repeat_char = ""
@@ -93,14 +174,15 @@ class CellScreen(pyte.Screen):
         cursor, columns = self.cursor, self.columns
         cells = self._cells_for(cursor.attrs)
         wrap = mo.DECAWM in self.mode
+        waits, joins = self.rules.joiner == "waits", self.rules.joiner == "joins"
         for char in data:
-            if char == ZWJ:
+            if waits and char == ZWJ:
                 # tmux 3.3a keeps no joiner: it joins the next non-ASCII character, joiner
                 # first, to the cell before the cursor (an emoji ZWJ sequence takes one
                 # cell) and drops it if it cannot. ASCII in between is printed as usual.
                 self._joining = True
                 continue
-            if self._joining and char > "\x7f":
+            if waits and self._joining and char > "\x7f":
                 # Two joins, as screen_write_cell makes two screen_write_combine calls:
                 # a full cell (21 bytes) can still take the joiner but not the character
                 # (a four-person family emoji ends in a joiner in tmux).
@@ -109,10 +191,18 @@ class CellScreen(pyte.Screen):
                 self._combine(char)
                 continue
             width = 1 if " " <= char <= "~" else wcwidth(char)
-            if width <= 0:
-                if width == 0:
-                    self._combine(char)
+            if width < 0:
                 continue  # a control character: tmux never prints one
+            if joins:
+                if self._join(char, width):
+                    continue
+                if width == 0:  # a full cell refused it: tmux 3.6 and 3.7 keep it apart
+                    if cursor.x < columns:
+                        self.buffer[cursor.y][cursor.x] = cells[char]
+                    continue
+            elif width == 0:
+                self._combine(char)
+                continue
             if cursor.x > columns - width:
                 if wrap:
                     self.dirty.add(cursor.y)
@@ -140,8 +230,40 @@ class CellScreen(pyte.Screen):
         if x > 0 and line[x].data == "":
             x -= 1
         data = line[x].data + mark
-        if x >= 0 and len(data.encode()) <= MAX_CELL_BYTES:
+        if x >= 0 and len(data.encode()) <= self.rules.cell_bytes:
             line[x] = line[x]._replace(data=data)
+
+    def _join(self, char: str, width: int) -> bool:
+        """tmux 3.6+'s ``screen_write_combine``: True if ``char`` is used up, joined to
+        the cell before the cursor or dropped; False if it is to be printed."""
+        if char == HANGUL_FILLER:
+            return True
+        zero = width == 0 or char in (ZWJ, VS16)
+        cx = min(self.cursor.x, self.columns)
+        if char <= "\x7f" or cx == 0:
+            return zero
+        line = self.buffer[self.cursor.y]
+        x, n = cx - 1, 1
+        if cx != 1 and line[x].data == "":
+            x, n = x - 1, 2
+        last = line[x]
+        if last.data == "" or (2 if line[x + 1].data == "" else 1) != n:
+            return zero
+        wide = zero and char == VS16 and self.rules.vs16_wide
+        if not zero:
+            if _should_combine(last.data, char) or _should_combine(char, last.data):
+                wide = True
+            elif not last.data.endswith(ZWJ):
+                return False
+        data = last.data + char
+        if len(data.encode()) > self.rules.cell_bytes:
+            return zero and not self.rules.lone_overflow
+        line[x] = last._replace(data=data)
+        if n == 1 and wide:  # the cell becomes two columns wide; the cursor follows
+            if x + 1 < self.columns:
+                line[x + 1] = PADDING
+            self.cursor.x = min(cx + 1, self.columns)
+        return True
 
     @staticmethod
     def _split_wide(line: dict[int, Char], start: int, end: int) -> None:

@@ -27,6 +27,7 @@ from tuimux.model import (
     SessionModel,
     refresh,
 )
+from tuimux.terminal.cells import RULES_PROBE, TMUX_33, cell_rules
 from tuimux.terminal.in_flight import KeysInFlight
 from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.mouse import send_bytes_args
@@ -131,6 +132,9 @@ class SessionMirror:
         self.paste_verbatim = False
         # Counts %pane-mode-changed: the UI reads a mode's key table again after one.
         self.mode_changes = 0
+        # How the server puts characters into cells (tmux 3.6 changed it): every pane's
+        # emulator follows it; probed once in start().
+        self.cell_rules = TMUX_33
 
     async def start(self) -> None:
         """Read the session, then snapshot its panes (the window in view first)."""
@@ -145,10 +149,13 @@ class SessionMirror:
             ]
         )
         probe = None if self.client.read_only else self.client.send([build(*VERBATIM_PROBE)])[0]
+        rules = self.client.send([build(*RULES_PROBE)])[0]
         await refresh(self.client, self.model, self.client.session_id)
         if probe is not None:
             with contextlib.suppress(TuimuxError):
                 self.paste_verbatim = has_verbatim_flag((await probe).text)
+        with contextlib.suppress(TuimuxError):
+            self.cell_rules = cell_rules("".join((await rules).text))
         await self._reconcile(initial=True)
         self.listener.structure_changed()
 
@@ -284,7 +291,7 @@ class SessionMirror:
         for pane in model.panes.values():
             terminal = self.terminals.get(pane.pane_id)
             if terminal is None:
-                terminal = PaneTerminal(pane.pane_id, pane.width, pane.height)
+                terminal = PaneTerminal(pane.pane_id, pane.width, pane.height, self.cell_rules)
                 self.terminals[pane.pane_id] = terminal
                 to_sync.append(terminal)
             elif terminal.resize(pane.width, pane.height):
@@ -338,7 +345,7 @@ class SessionMirror:
                     "-E",
                     str(min(height, MAX_LINES) - 1 - position),
                 )
-                screen = PaneScreen(width, height)
+                screen = PaneScreen(width, height, terminal.screen.rules)
                 screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
                 selection = selection_in_view(fields[7:14], history, position, width, height)
                 if selection is not None:

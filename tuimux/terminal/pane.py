@@ -19,6 +19,7 @@ from tuimux.client import TmuxClient
 from tuimux.control.escape import unescape_output
 from tuimux.control.numbers import INT_MAXIMUM, clamp_uint, parse_uint
 from tuimux.errors import TuimuxError
+from tuimux.terminal.cells import TMUX_33, CellRules
 from tuimux.terminal.screen import MAX_LINES, PaneScreen, capped
 from tuimux.terminal.stream import PaneStream
 
@@ -103,9 +104,9 @@ def output_quiet(words: Sequence[str]) -> bool | None:
 class PaneTerminal:
     """The emulator for one pane plus the bytes waiting to be fed to it."""
 
-    def __init__(self, pane_id: str, width: int, height: int) -> None:
+    def __init__(self, pane_id: str, width: int, height: int, rules: CellRules = TMUX_33) -> None:
         self.pane_id = pane_id
-        self.screen = PaneScreen(width, height)
+        self.screen = PaneScreen(width, height, rules)
         self.stream = PaneStream(self.screen)
         self.pending: list[bytes] = []  # %output payloads, still escaped
         self.backlog = 0  # bytes in pending

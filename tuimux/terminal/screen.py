@@ -22,7 +22,7 @@ from typing import Any
 from pyte import modes as mo
 from pyte.screens import Char, Cursor, Margins, StaticDefaultDict
 
-from tuimux.terminal.cells import BLANK, CONTROLS, CellScreen
+from tuimux.terminal.cells import BLANK, CONTROLS, TMUX_33, CellRules, CellScreen
 from tuimux.terminal.stream import PaneStream
 
 ALTERNATE_MODES = frozenset({47, 1047, 1049})
@@ -48,7 +48,7 @@ def capped(columns: int, lines: int) -> tuple[int, int]:
 class PaneScreen(CellScreen):
     """One pane's screen, fed by a :class:`PaneStream` or restored from ``capture-pane``."""
 
-    def __init__(self, columns: int, lines: int) -> None:
+    def __init__(self, columns: int, lines: int, rules: CellRules = TMUX_33) -> None:
         columns, lines = capped(columns, lines)
         self.title = ""
         self.icon_name = ""
@@ -57,7 +57,7 @@ class PaneScreen(CellScreen):
         self._primary: dict[int, Any] | None = None
         self._primary_size = (lines, columns)
         self._alternate_cursor: tuple[int, int, Char] | None = None
-        super().__init__(columns, lines)
+        super().__init__(columns, lines, rules)
 
     # -- state the UI reads --------------------------------------------------------------
 
@@ -350,7 +350,7 @@ class PaneScreen(CellScreen):
         """
         if not self.alternate:
             return
-        saved = PaneScreen(self.columns, self.lines)
+        saved = PaneScreen(self.columns, self.lines, self.rules)
         saved.restore(capture, cursor_x, cursor_y)
         self._primary = dict(saved.buffer)
         self._primary_size = (self.lines, self.columns)

@@ -26,6 +26,22 @@ _ANSI_NAMES = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "wh
 _PYTE_NAMES = {name: ("brown" if name == "yellow" else name) for name in _ANSI_NAMES}
 _ATTRIBUTES = ("bold", "italics", "underscore", "strikethrough", "reverse", "blink")
 _HEX = re.compile(r"#[0-9a-f]{6}")
+# next-3.8's theme colours (its default mode-style is bg=themeyellow,fg=themeblack) as its
+# own client draws them on a terminal of 256 colours or more that has not said it is
+# light: the defaults of the dark-theme-* options (gray5 is round(2.55 * 5) = 0x0d …).
+# A user's own dark-theme-* or light-theme-* values are not read.
+_THEME = {
+    "themeblack": "0d0d0d",  # gray5
+    "themewhite": "e6e6e6",  # gray90
+    "themelightgrey": "b3b3b3",  # gray70
+    "themedarkgrey": "262626",  # gray15
+    "themegreen": "9acd32",  # yellowgreen
+    "themeyellow": "b8860b",  # darkgoldenrod
+    "themered": "cd5c5c",  # indianred
+    "themeblue": "6ca6cd",  # skyblue3
+    "themecyan": "5f9ea0",  # cadetblue
+    "thememagenta": "9370db",  # mediumpurple
+}
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,8 @@ class ModeStyle:
 
 def _colour(value: str) -> str | None:
     """A tmux colour as pyte names it: the 16 ANSI colours by name (so the user's
-    palette applies), 256-colour and ``#rrggbb`` as hex; None if tmux would refuse it."""
+    palette applies), 256-colour, ``#rrggbb`` and theme colours as hex; None if tmux
+    would refuse it."""
     value = value.lower()
     if value in ("default", "terminal"):
         return "default"
@@ -60,7 +77,7 @@ def _colour(value: str) -> str | None:
         return FG_BG_256[index]
     if _HEX.fullmatch(value):
         return value[1:]
-    return None
+    return _THEME.get(value)
 
 
 def mode_style(text: str) -> ModeStyle:
