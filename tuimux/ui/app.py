@@ -575,6 +575,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         if self.client.read_only:
             self._refuse_read_only("paste")
             return
+        self._flush_typed()  # keys typed before the paste go first
         self.mirror.fire(paste_commands(pane_id, text, self.mirror.paste_verbatim))
 
     def on_window_view_resized(self, message: WindowView.Resized) -> None:
