@@ -95,8 +95,10 @@ def programs(tmp: Path) -> dict[str, tuple[str, list[str]]]:
         "alternate": (ALTERNATE + "; exec sleep 600", []),
         "colours": (COLOURS + "; exec sleep 600", []),
         # remain-on-exit is set for this one: tmux writes "Pane is dead" into the grid
-        # itself, with no %output at all.
-        "dead": ("printf 'last words\\n'; exit 3", []),
+        # itself, with no %output at all. The pause lets tuimux read the last words
+        # first: tmux 3.2a crashes when a pane dies while a control client still has
+        # output of it queued (control_write_pending has no dead-pane check before 3.3).
+        "dead": ("printf 'last words\\n'; sleep 0.5; exit 3", []),
     }
 
 
