@@ -97,7 +97,7 @@ def programs(tmp: Path) -> dict[str, tuple[str, list[str]]]:
         # remain-on-exit is set for this one: tmux writes "Pane is dead" into the grid
         # itself, with no %output at all. The pause lets tuimux read the last words
         # first: tmux 3.2a crashes when a pane dies while a control client still has
-        # output of it queued (control_write_pending has no dead-pane check before 3.3).
+        # output of it queued (its control_write_pending has no dead-pane check).
         "dead": ("printf 'last words\\n'; sleep 0.5; exit 3", []),
     }
 
