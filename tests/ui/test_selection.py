@@ -28,8 +28,11 @@ from tuimux.ui.app import TuimuxApp
 
 WIDTH, HEIGHT = 40, 10
 # tmux draws its position indicator ("[0/12]", from tmux 3.4 after the time the top line
-# was written: "13:30:45 [0/12]") in the mode style at the top right of row 0.
-INDICATOR = re.compile(r"(?:\((?:timed out|\d+\+? results)\) )?(?:\d\d:\d\d:\d\d )?\[\d+/\d+\]$")
+# was written: "13:30:45 [0/12]"; next-3.8 "13:30 [0/12]") in the mode style at the top
+# right of row 0.
+INDICATOR = re.compile(
+    r"(?:\((?:timed out|\d+\+? results)\) )?(?:\d\d:\d\d(?::\d\d)? )?\[\d+/\d+\]$"
+)
 Cells = set[tuple[int, int, str, bool]]  # x, y, foreground, bold
 
 
