@@ -165,7 +165,9 @@ class SessionMirror:
             self.listener.closed(event.reason)
             return
         if isinstance(event, ev.Pause):  # pause-after: we fell behind; tmux holds output
-            self._start_flood(event.pane_id, paused=True)
+            terminal = self.terminals.get(event.pane_id)
+            if terminal is None or not terminal.resetting:  # else our own, continued at once
+                self._start_flood(event.pane_id, paused=True)
             return
         if isinstance(event, ev.Continue):
             return  # only ever the answer to our own continue, which resyncs
@@ -223,7 +225,9 @@ class SessionMirror:
             pane = self.model.panes.get(pane_id)
             if pane is not None:
                 pane.dead = value.endswith(" 1")
-            self._spawn(self.resync(pane_id))
+            # A respawn before tmux 3.8 keeps this client's offset into the old process's
+            # output (spawn.c): reset it, or the new process's first output may repeat.
+            self._spawn(self.resync(pane_id, reset=True))
             self.listener.structure_changed()
 
     def _schedule_refresh(self) -> None:
@@ -282,17 +286,19 @@ class SessionMirror:
         current = model.current
         visible = set(current.visible_pane_ids) if current is not None else set()
         to_sync.sort(key=lambda terminal: terminal.pane_id not in visible)
+        # A pane new to the model may have been in a session this client left, where tmux
+        # kept its output offset while the pane printed: reset it with the first snapshot.
         if initial:
             await asyncio.gather(*(self.resync(t.pane_id) for t in to_sync))
         else:
             for terminal in to_sync:
-                self._spawn(self.resync(terminal.pane_id))
+                self._spawn(self.resync(terminal.pane_id, reset=not terminal.synced))
 
-    async def resync(self, pane_id: str) -> None:
+    async def resync(self, pane_id: str, *, reset: bool = False) -> None:
         terminal = self.terminals.get(pane_id)
         if (
             terminal is not None
-            and await terminal.resync(self.client)
+            and await terminal.resync(self.client, reset=reset)
             and terminal.snapshot_changed
         ):
             self.listener.pane_replaced(pane_id)
