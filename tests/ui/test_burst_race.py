@@ -225,7 +225,7 @@ async def race(seed: int, steps: int, server: TmuxServer) -> int:
         client = next((line[2:] for line in lines.splitlines() if line[:2] == "1 "), "")
 
         def context() -> str:
-            return f"seed {seed}, steps:\n" + "\n".join(state.log[-12:])
+            return f"seed {seed}, steps:\n" + "\n".join(state.log[-40:])
 
         for step in range(steps):
             actions: list[asyncio.Task[None]] = []

@@ -278,6 +278,7 @@ class SessionMirror:
             terminal = self.terminals.get(pane.pane_id)
             if terminal is None:
                 terminal = PaneTerminal(pane.pane_id, pane.width, pane.height)
+                terminal.on_replaced = self._replaced_callback(pane.pane_id)
                 self.terminals[pane.pane_id] = terminal
                 to_sync.append(terminal)
             elif terminal.resize(pane.width, pane.height):
@@ -293,6 +294,9 @@ class SessionMirror:
         else:
             for terminal in to_sync:
                 self._spawn(self.resync(terminal.pane_id, reset=not terminal.synced))
+
+    def _replaced_callback(self, pane_id: str) -> Callable[[], None]:
+        return lambda: self.listener.pane_replaced(pane_id)
 
     async def resync(self, pane_id: str, *, reset: bool = False) -> None:
         terminal = self.terminals.get(pane_id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tuimux.client import TmuxClient
 from tuimux.control.escape import unescape_output
@@ -152,7 +152,10 @@ class PaneTerminal:
         self._begun = False
         self._resync_again = False
         self._reset_again = False
-        self._again_task: asyncio.Future[bool] | None = None
+        self._again_task: asyncio.Future[None] | None = None
+        # Called when a resync asked for while another was in flight (and so run after
+        # it, with no caller waiting) changed the screen: the view must repaint it.
+        self.on_replaced: Callable[[], None] | None = None
 
     @property
     def shown(self) -> PaneScreen:
@@ -255,7 +258,12 @@ class PaneTerminal:
             self._idle.set()
             if self._resync_again:
                 reset, self._resync_again, self._reset_again = self._reset_again, False, False
-                self._again_task = asyncio.ensure_future(self.resync(client, reset=reset))
+                self._again_task = asyncio.ensure_future(self._resync_again_now(client, reset))
+
+    async def _resync_again_now(self, client: TmuxClient, reset: bool) -> None:
+        changed = await self.resync(client, reset=reset) and self.snapshot_changed
+        if changed and self.on_replaced is not None:
+            self.on_replaced()
 
     def _apply(
         self,
