@@ -64,3 +64,37 @@ async def test_pane_printed_while_tuimux_was_away_equals_tmux(
             back = f"back{round_}"
             await eventually(lambda b=back: b in tmux_lines(tmux_server, pane))
             await eventually(same, detail=detail)
+
+
+OLD = "while :; do echo old-output-line; sleep 0.002; done"
+
+
+def printing(round_: int) -> str:
+    """Prints at once, then at intervals, then waits."""
+    return (
+        f"printf 'first {round_}\\n'; for i in 1 2 3; do sleep 0.15; printf 'tick %s\\n' $i; done;"
+        " exec sleep 1000"
+    )
+
+
+@pytest.mark.timeout(240)
+async def test_pane_respawned_while_shown_equals_tmux(tmux_server: TmuxServer) -> None:
+    """Respawned while tuimux shows it and its old process prints: the new process's
+    output (at once and at intervals) ends up as tmux has it, round after round."""
+    tmux_server.new_session("s", width=60, height=12, command=OLD)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 13)):
+        await eventually(lambda: bool(app.window_view.panes))
+        pane = tmux_server.display("s:", "#{pane_id}")
+
+        def same() -> bool:
+            return shown_lines(app, pane) == tmux_lines(tmux_server, pane)
+
+        for round_ in range(ROUNDS * 2):
+            tmux_server.run("respawn-pane", "-k", "-t", pane, printing(round_))
+            await eventually(lambda: "tick 3" in tmux_lines(tmux_server, pane))
+            await eventually(
+                same, detail=lambda: (shown_lines(app, pane), tmux_lines(tmux_server, pane))
+            )
+            tmux_server.run("respawn-pane", "-k", "-t", pane, OLD)
+            await eventually(lambda: "old-output-line" in tmux_lines(tmux_server, pane))
