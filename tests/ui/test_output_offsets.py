@@ -66,6 +66,45 @@ async def test_pane_printed_while_tuimux_was_away_equals_tmux(
             await eventually(same, detail=detail)
 
 
+@pytest.mark.timeout(120)
+async def test_pane_that_printed_then_respawned_while_away_keeps_the_server(
+    tmux_server: TmuxServer,
+) -> None:
+    """tmux kept this client's offset into a pane of a session it left, so all the pane
+    printed stayed in its buffer; ``respawn-pane`` then read the new process's empty
+    buffer from the old offsets and the server died (3.2a to 3.7). tuimux now pauses
+    the panes of a session it leaves."""
+    tmux_server.new_session("s", width=60, height=12)
+    tmux_server.new_session("keep", width=60, height=12)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 13)):
+        await eventually(lambda: bool(app.window_view.panes))
+        pane = tmux_server.display("s:", "#{pane_id}")
+        lines = tmux_server.run("list-clients", "-F", "#{client_control_mode} #{client_name}")
+        client = next(line[2:] for line in lines.splitlines() if line[:2] == "1 ")
+        keep = tmux_server.display("keep:", "#{session_id}")
+
+        def same() -> bool:
+            return pane in app.window_view.panes and shown_lines(app, pane) == tmux_lines(
+                tmux_server, pane
+            )
+
+        for _ in range(3):
+            assert app.mirror is not None
+            tmux_server.run("switch-client", "-c", client, "-t", "keep")
+            await eventually(lambda: app.mirror.model.session_id == keep)
+            tmux_server.run("send-keys", "-t", pane, "seq 1 300", "Enter")
+            await eventually(lambda: "300" in tmux_lines(tmux_server, pane))
+            tmux_server.run("respawn-pane", "-k", "-t", pane)
+            await eventually(lambda: any(tmux_lines(tmux_server, pane)))
+            tmux_server.run("send-keys", "-t", pane, "echo x", "Enter")
+            tmux_server.run("switch-client", "-c", client, "-t", "s")
+            await eventually(
+                same, detail=lambda: (shown_lines(app, pane), tmux_lines(tmux_server, pane))
+            )
+            assert app.is_running
+
+
 OLD = "while :; do echo old-output-line; sleep 0.002; done"
 
 

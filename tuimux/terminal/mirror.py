@@ -66,6 +66,7 @@ RESYNC_EVERYTHING_SECONDS = 1.0  # full re-reads after lost notifications, at mo
 CONTINUE_TRIES = 100
 # Notifications kept to apply again after a refresh's reply (a flood of more re-reads).
 MAX_REPLAYED = 10_000
+MAX_LEFT = 10_000  # pane ids remembered as paused in sessions this client left
 
 # Tab-separated: the selection fields are empty when there is none.
 MODE_FORMAT = "\t".join(
@@ -125,6 +126,9 @@ class SessionMirror:
         self._everything_waiting = False
         # The server's paste-buffer has -S (tmux 3.7+): pastes are not vis-escaped.
         self.paste_verbatim = False
+        # Panes paused when this client left their session: continued by their next
+        # snapshot once the model has them again (_pause_left_panes).
+        self._left: set[str] = set()
 
     async def start(self) -> None:
         """Read the session, then snapshot its panes (the window in view first)."""
@@ -166,7 +170,8 @@ class SessionMirror:
             return
         if isinstance(event, ev.Pause):  # pause-after: we fell behind; tmux holds output
             terminal = self.terminals.get(event.pane_id)
-            if terminal is None or not terminal.resetting:  # else our own, continued at once
+            ours = event.pane_id in self._left or (terminal is not None and terminal.resetting)
+            if not ours:  # else our own: continued at once, or when its session is back
                 self._start_flood(event.pane_id, paused=True)
             return
         if isinstance(event, ev.Continue):
@@ -180,6 +185,8 @@ class SessionMirror:
         if isinstance(event, ev.PaneModeChanged) and event.pane_id in self.terminals:
             self._spawn(self.refresh_mode_view(event.pane_id))
         if isinstance(event, ev.SessionChanged):
+            if self.model.session_id not in (None, event.session_id):
+                self._pause_left_panes()
             self.model.session_id = event.session_id
         stale = self.model.apply(event)
         if stale:
@@ -197,6 +204,19 @@ class SessionMirror:
             if isinstance(event, ev.LayoutChange):
                 self._spawn(self._reconcile())
         self.listener.structure_changed()
+
+    def _pause_left_panes(self) -> None:
+        """This client moved to another session: pause the panes of the one it left.
+
+        tmux sends no %output for a pane outside the client's session but keeps the
+        client's offset into its output, and so keeps all the pane prints from then on.
+        Before 3.8, ``respawn-pane`` of such a pane then crashed the server (the new
+        process's empty buffer was read from the old offsets; 3.2a to 3.7). A paused
+        pane holds nothing; coming back, its first snapshot continues it (``reset``)."""
+        if len(self._left) > MAX_LEFT:  # ids of panes long gone; a stray %pause is harmless
+            self._left.clear()
+        self._left.update(self.terminals)
+        self.fire([build("refresh-client", "-A", f"{pane}:pause") for pane in self.terminals])
 
     def _resync_everything(self) -> None:
         """Notifications were lost with a reply that did not frame: re-read the session
@@ -281,7 +301,7 @@ class SessionMirror:
                 terminal.on_replaced = self._replaced_callback(pane.pane_id)
                 self.terminals[pane.pane_id] = terminal
                 to_sync.append(terminal)
-            elif terminal.resize(pane.width, pane.height):
+            elif terminal.resize(pane.width, pane.height) or pane.pane_id in self._left:
                 # tmux reflows on resize; its capture is the truth, not our guess.
                 to_sync.append(terminal)
         current = model.current
@@ -293,7 +313,9 @@ class SessionMirror:
             await asyncio.gather(*(self.resync(t.pane_id) for t in to_sync))
         else:
             for terminal in to_sync:
-                self._spawn(self.resync(terminal.pane_id, reset=not terminal.synced))
+                reset = not terminal.synced or terminal.pane_id in self._left
+                self._left.discard(terminal.pane_id)
+                self._spawn(self.resync(terminal.pane_id, reset=reset))
 
     def _replaced_callback(self, pane_id: str) -> Callable[[], None]:
         return lambda: self.listener.pane_replaced(pane_id)
