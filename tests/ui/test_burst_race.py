@@ -225,7 +225,7 @@ async def race(seed: int, steps: int, server: TmuxServer) -> int:
         client = next((line[2:] for line in lines.splitlines() if line[:2] == "1 "), "")
 
         def context() -> str:
-            return f"seed {seed}, steps:\n" + "\n".join(state.log[-12:])
+            return f"seed {seed}, steps:\n" + "\n".join(state.log[-40:])
 
         for step in range(steps):
             actions: list[asyncio.Task[None]] = []
@@ -272,11 +272,23 @@ async def test_bursts_and_outside_commands_never_crash_or_diverge(
         server = TmuxServer(f"{tmux_server.socket_name}-{runs}")
         try:
             steps += await race(seed + runs, RUN_STEPS, server)
-        except AssertionError as failure:  # counted, and the long run goes on
-            failures.append(str(failure)[:3000])
+        except Exception as failure:  # counted (a crash too), and the long run goes on
+            failures.append(repr(failure)[:3000])
             print(f"run {runs} (seed {seed + runs}) failed: {str(failure)[:3000]}")
         finally:
             server.kill()
         runs += 1
     print(f"burst race: {runs} runs, {steps} steps in full runs, {len(failures)} failed runs")
     assert not failures, failures[0]
+
+
+# Seeds whose runs once failed, with the steps that reached the failure. The steps also
+# depend on timing, so a replay is not exact: 3644747531 showed a respawned pane's prompt
+# twice in about 2 of 3 runs (tests/ui/test_output_offsets.py is the exact test).
+REGRESSIONS = [(3644747531, 40), (2565536318 + 28, 8)]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(("seed", "steps"), REGRESSIONS)
+async def test_sequences_that_once_diverged(tmux_server: TmuxServer, seed: int, steps: int) -> None:
+    await race(seed, steps, tmux_server)

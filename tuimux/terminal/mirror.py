@@ -67,6 +67,7 @@ RESYNC_EVERYTHING_SECONDS = 1.0  # full re-reads after lost notifications, at mo
 CONTINUE_TRIES = 100
 # Notifications kept to apply again after a refresh's reply (a flood of more re-reads).
 MAX_REPLAYED = 10_000
+MAX_LEFT = 10_000  # pane ids remembered as paused in sessions this client left
 
 # Tab-separated: the selection fields are empty when there is none.
 MODE_FORMAT = "\t".join(
@@ -135,6 +136,9 @@ class SessionMirror:
         # How the server puts characters into cells (tmux 3.6 changed it): every pane's
         # emulator follows it; probed once in start().
         self.cell_rules = TMUX_33
+        # Panes paused when this client left their session: continued by their next
+        # snapshot once the model has them again (_pause_left_panes).
+        self._left: set[str] = set()
 
     async def start(self) -> None:
         """Read the session, then snapshot its panes (the window in view first)."""
@@ -178,7 +182,10 @@ class SessionMirror:
             self.listener.closed(event.reason)
             return
         if isinstance(event, ev.Pause):  # pause-after: we fell behind; tmux holds output
-            self._start_flood(event.pane_id, paused=True)
+            terminal = self.terminals.get(event.pane_id)
+            ours = event.pane_id in self._left or (terminal is not None and terminal.resetting)
+            if not ours:  # else our own: continued at once, or when its session is back
+                self._start_flood(event.pane_id, paused=True)
             return
         if isinstance(event, ev.Continue):
             return  # only ever the answer to our own continue, which resyncs
@@ -196,6 +203,8 @@ class SessionMirror:
         if isinstance(event, ev.PaneModeChanged) and event.pane_id in self.terminals:
             self._spawn(self.refresh_mode_view(event.pane_id))
         if isinstance(event, ev.SessionChanged):
+            if self.model.session_id not in (None, event.session_id):
+                self._pause_left_panes()
             self.model.session_id = event.session_id
         stale = self.model.apply(event)
         if stale:
@@ -213,6 +222,19 @@ class SessionMirror:
             if isinstance(event, ev.LayoutChange):
                 self._spawn(self._reconcile())
         self.listener.structure_changed()
+
+    def _pause_left_panes(self) -> None:
+        """This client moved to another session: pause the panes of the one it left.
+
+        tmux sends no %output for a pane outside the client's session but keeps the
+        client's offset into its output, and so keeps all the pane prints from then on.
+        Before 3.8, ``respawn-pane`` of such a pane then crashed the server (the new
+        process's empty buffer was read from the old offsets; 3.2a to 3.7). A paused
+        pane holds nothing; coming back, its first snapshot continues it (``reset``)."""
+        if len(self._left) > MAX_LEFT:  # ids of panes long gone; a stray %pause is harmless
+            self._left.clear()
+        self._left.update(self.terminals)
+        self.fire([build("refresh-client", "-A", f"{pane}:pause") for pane in self.terminals])
 
     def _resync_everything(self) -> None:
         """Notifications were lost with a reply that did not frame: re-read the session
@@ -241,7 +263,9 @@ class SessionMirror:
             pane = self.model.panes.get(pane_id)
             if pane is not None:
                 pane.dead = value.endswith(" 1")
-            self._spawn(self.resync(pane_id))
+            # A respawn before tmux 3.8 keeps this client's offset into the old process's
+            # output (spawn.c): reset it, or the new process's first output may repeat.
+            self._spawn(self.resync(pane_id, reset=True))
             self.listener.structure_changed()
 
     def _schedule_refresh(self) -> None:
@@ -292,25 +316,33 @@ class SessionMirror:
             terminal = self.terminals.get(pane.pane_id)
             if terminal is None:
                 terminal = PaneTerminal(pane.pane_id, pane.width, pane.height, self.cell_rules)
+                terminal.on_replaced = self._replaced_callback(pane.pane_id)
                 self.terminals[pane.pane_id] = terminal
                 to_sync.append(terminal)
-            elif terminal.resize(pane.width, pane.height):
+            elif terminal.resize(pane.width, pane.height) or pane.pane_id in self._left:
                 # tmux reflows on resize; its capture is the truth, not our guess.
                 to_sync.append(terminal)
         current = model.current
         visible = set(current.visible_pane_ids) if current is not None else set()
         to_sync.sort(key=lambda terminal: terminal.pane_id not in visible)
+        # A pane new to the model may have been in a session this client left, where tmux
+        # kept its output offset while the pane printed: reset it with the first snapshot.
         if initial:
             await asyncio.gather(*(self.resync(t.pane_id) for t in to_sync))
         else:
             for terminal in to_sync:
-                self._spawn(self.resync(terminal.pane_id))
+                reset = not terminal.synced or terminal.pane_id in self._left
+                self._left.discard(terminal.pane_id)
+                self._spawn(self.resync(terminal.pane_id, reset=reset))
 
-    async def resync(self, pane_id: str) -> None:
+    def _replaced_callback(self, pane_id: str) -> Callable[[], None]:
+        return lambda: self.listener.pane_replaced(pane_id)
+
+    async def resync(self, pane_id: str, *, reset: bool = False) -> None:
         terminal = self.terminals.get(pane_id)
         if (
             terminal is not None
-            and await terminal.resync(self.client)
+            and await terminal.resync(self.client, reset=reset)
             and terminal.snapshot_changed
         ):
             self.listener.pane_replaced(pane_id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tuimux.client import TmuxClient
 from tuimux.control.escape import unescape_output
@@ -85,6 +85,15 @@ def snapshot_commands(pane_id: str) -> list[list[str]]:
     ]
 
 
+def reset_commands(pane_id: str) -> list[list[str]]:
+    """Pause then continue: tmux drops the output it has queued for the pane and sets
+    this client's offset to the pane's own (tmux 3.2+; a no-op for a gone pane)."""
+    return [
+        ["refresh-client", "-A", f"{pane_id}:pause"],
+        ["refresh-client", "-A", f"{pane_id}:continue"],
+    ]
+
+
 def unescape_pending(lines: tuple[bytes, ...]) -> bytes:
     """``capture-pane -P -C`` escapes controls as ``\\ooo`` but a backslash as ``\\\\``."""
     raw = b"\n".join(lines)
@@ -136,11 +145,18 @@ class PaneTerminal:
         # key or wheel step (see SessionMirror.refresh_mode_view).
         self.mode_screen: PaneScreen | None = None
         self._syncing = False
+        # True while a resync that resets tmux's output offsets is in flight: the
+        # %pause it makes tmux print is tuimux's own, not a pane falling behind.
+        self.resetting = False
         self._idle = asyncio.Event()
         self._idle.set()
         self._begun = False
         self._resync_again = False
-        self._again_task: asyncio.Future[bool] | None = None
+        self._reset_again = False
+        self._again_task: asyncio.Future[None] | None = None
+        # Called when a resync asked for while another was in flight (and so run after
+        # it, with no caller waiting) changed the screen: the view must repaint it.
+        self.on_replaced: Callable[[], None] | None = None
 
     @property
     def shown(self) -> PaneScreen:
@@ -186,7 +202,9 @@ class PaneTerminal:
         self._snapshot = None
         return True
 
-    async def resync(self, client: TmuxClient, first: Sequence[Sequence[str]] = ()) -> bool:
+    async def resync(
+        self, client: TmuxClient, first: Sequence[Sequence[str]] = (), *, reset: bool = False
+    ) -> bool:
         """Re-read the pane from tmux; True when the snapshot came (``snapshot_changed``
         says whether it changed the screen).
 
@@ -194,13 +212,25 @@ class PaneTerminal:
         ``%N:continue`` that ends a flood: output after it is then exactly what follows
         the capture). A resync asked for while one is in flight runs again afterwards,
         so the screen always ends up at least as new as the latest request.
+
+        ``reset`` also sets this client's place in the pane's output to the pane's own
+        (a pause and a continue, before the capture on the same line): tmux keeps that
+        place where it was while the pane's window is not in the client's session, and
+        before 3.8 across a respawn, so the %output after the snapshot would repeat what
+        the capture already shows (a prompt printed twice). The pause drops the output
+        tmux still has queued for the pane, all of it older than the capture. Not for a
+        pane that floods: the continue would end tmux's hold on it.
         """
         if self._syncing:
             self._resync_again = True
+            self._reset_again = self._reset_again or reset
             return False
         self._syncing, self._begun = True, False
         self._idle.clear()
         self.drop_pending()
+        if reset and not self.flooding:
+            self.resetting = True
+            first = [*first, *reset_commands(self.pane_id)]
 
         def begun() -> None:
             self._begun = True
@@ -225,10 +255,16 @@ class PaneTerminal:
             return False
         finally:
             self._syncing = False
+            self.resetting = False
             self._idle.set()
             if self._resync_again:
-                self._resync_again = False
-                self._again_task = asyncio.ensure_future(self.resync(client))
+                reset, self._resync_again, self._reset_again = self._reset_again, False, False
+                self._again_task = asyncio.ensure_future(self._resync_again_now(client, reset))
+
+    async def _resync_again_now(self, client: TmuxClient, reset: bool) -> None:
+        changed = await self.resync(client, reset=reset) and self.snapshot_changed
+        if changed and self.on_replaced is not None:
+            self.on_replaced()
 
     def _apply(
         self,
