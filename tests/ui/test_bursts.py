@@ -175,3 +175,24 @@ async def test_keys_while_tmux_shows_a_window_not_read_yet_wait_for_it(
         await pilot.pause()
         assert app.is_running
         assert tmux_server.display("s:", "#{window_index}") == "0"
+
+
+async def test_keys_routed_after_the_app_has_closed_go_nowhere(tmux_server: TmuxServer) -> None:
+    """A key held for a modal (the ``y`` after ``C-b x``) and routed once the app's
+    screens are gone is dropped: answering the modal raised ScreenStackError (found by
+    the burst race)."""
+    from textual.events import Key
+
+    from tuimux.ui.dialogs import Confirm
+
+    tmux_server.new_session("s", width=100, height=30)
+    app = await make_app(tmux_server)
+    answers: list[bool | None] = []
+    async with app.run_test(size=(100, 31)):
+        await eventually(lambda: bool(app.window_view.panes))
+        app.open_modal(Confirm("kill-pane %0?"), answers.append)
+        await eventually(lambda: app._modal is not None)
+    assert not app.screen_stack
+    await app.route(Key("y", "y"))
+    assert answers == []
+    assert tmux_server.display("s:", "#{window_panes}") == "1"

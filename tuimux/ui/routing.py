@@ -41,6 +41,8 @@ class KeyRouting(App[int]):
     async def route(self, event: Typed, *, from_view: bool = False) -> None:
         """Hand one key or paste to where it belongs now; ``from_view`` is for keys the
         window view queued itself (a test may post to it directly)."""
+        if not self.screen_stack:
+            return  # the app is closing: a key held until now has nowhere to go
         if self._held is not None:
             self._held.append(event)
         elif self._modal is not None:
@@ -97,7 +99,7 @@ class KeyRouting(App[int]):
         def finished(result: T | None) -> None:
             if self._modal is screen:
                 self._modal = under[0] if under else None
-            if self.screen is screen:
+            if self.screen_stack and self.screen is screen:
                 self.pop_screen()
             answered(result)  # now, before the next key is routed
 
