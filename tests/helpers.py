@@ -106,14 +106,15 @@ def pane_geometry(
 _CELL_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 
 
-def as_drawn(line: str, tab_stop: int = 8) -> str:
+def as_drawn(line: str, tab_stop: int = 8, c1_column: bool = False) -> str:
     """A ``capture-pane -p`` line as a terminal shows it (tuimux's oracle, any tmux).
 
     tmux 3.6+ keeps a tab in the grid and captures it as one ``\\t`` (3.3a captured its
     spaces), and keeps a C1 control such as U+009B as a zero-width part of the cell
     before it (3.3a dropped it). A screen has no tab characters and tuimux never draws
     a control character, so both are turned into what is seen: the tab's spaces up to
-    the next default tab stop, and nothing.
+    the next default tab stop, and nothing. tmux 3.2a gives a C1 control a column of its
+    own (``c1_column``, from the server's cell rules): tuimux shows that column blank.
     """
     from pyte.screens import wcwidth  # what the emulator measures with
 
@@ -123,6 +124,9 @@ def as_drawn(line: str, tab_stop: int = 8) -> str:
             spaces = tab_stop - column % tab_stop
             drawn.append(" " * spaces)
             column += spaces
+        elif c1_column and "\x80" <= char <= "\x9f":
+            drawn.append(" ")
+            column += 1
         elif ord(char) not in _CELL_CONTROLS:
             drawn.append(char)
             column += max(wcwidth(char), 0)

@@ -34,6 +34,7 @@ from tests.helpers import as_drawn
 from tests.ssh.conftest import REMOTE_PATH, SSHD, _wait_listening, free_port, keygen
 from tuimux.control.escape import printable
 from tuimux.control.policy import read_only_allows
+from tuimux.terminal.cells import RULES_PROBE, cell_rules
 from tuimux.ui.app import TuimuxApp
 
 # C0, DEL and C1: none may reach the host terminal from data (security.md §5.1 S1).
@@ -85,10 +86,19 @@ def shown_lines(app: TuimuxApp, pane_id: str) -> list[str]:
     return [view.render_line(y).text.rstrip() for y in range(view.terminal.screen.lines)]
 
 
+_C1_COLUMN: dict[str, bool] = {}  # by socket: whether the server gives a C1 a column
+
+
 def tmux_lines(server: TmuxServer, pane_id: str) -> list[str]:
     """tmux's screen as tuimux must draw it: every row goes through ``printable``, which
-    drops invisible format characters (ZWSP, BOM, bidi controls; all of width 0)."""
-    return [printable(as_drawn(line)).rstrip() for line in server.capture(pane_id).split("\n")][:-1]
+    drops invisible format characters (ZWSP, BOM, bidi controls; all of width 0). The
+    server's cell rules are asked once: tmux 3.2a gives a C1 control a column."""
+    if server.socket_name not in _C1_COLUMN:
+        rules = cell_rules(server.display(pane_id, RULES_PROBE[-1]))
+        _C1_COLUMN[server.socket_name] = rules.c1_column
+    c1_column = _C1_COLUMN[server.socket_name]
+    lines = server.capture(pane_id).split("\n")[:-1]
+    return [printable(as_drawn(line, c1_column=c1_column)).rstrip() for line in lines]
 
 
 def everything_drawn(app: TuimuxApp) -> list[str]:

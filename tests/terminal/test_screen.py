@@ -330,7 +330,8 @@ def test_fed_screen_equals_tmux(tmux_server: TmuxServer, tmp_path: Path) -> None
         target = f"o:{name}"
         screen = ours(text, width, height, rules)
         plain = capture_bytes(tmux_server, target, "-N").decode().split("\n")[:height]
-        if rows(screen) != [as_drawn(line).rstrip() for line in plain]:
+        drawn = [as_drawn(line, c1_column=rules.c1_column).rstrip() for line in plain]
+        if rows(screen) != drawn:
             problems.append(f"{name}: text {rows(screen)} != tmux {plain}")
         state = tmux_server.display(target, "#{cursor_x} #{cursor_y} #{alternate_on}")
         mine = f"{screen.cursor.x} {screen.cursor.y} {int(screen.alternate)}"

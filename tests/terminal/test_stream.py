@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tuimux.terminal.cells import TMUX_32, TMUX_33, CellRules
 from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import MAX_STRING, PaneStream, parse_params, sgr_arguments
 
@@ -24,8 +25,10 @@ def stock(data: bytes, columns: int = 30, lines: int = 3) -> pyte.Screen:
     return screen
 
 
-def ours(*chunks: bytes | str, columns: int = 30, lines: int = 3) -> PaneScreen:
-    screen = PaneScreen(columns, lines)
+def ours(
+    *chunks: bytes | str, columns: int = 30, lines: int = 3, rules: CellRules = TMUX_33
+) -> PaneScreen:
+    screen = PaneScreen(columns, lines, rules)
     stream = PaneStream(screen)
     for chunk in chunks:
         stream.feed(chunk.encode() if isinstance(chunk, str) else chunk)
@@ -207,6 +210,15 @@ def test_decoder_stays_utf8_and_c1_is_not_control() -> None:
     assert row(ours(b"\x1b%@", "\u00e9")) == "\u00e9"
     assert row(stock(b"a\xc2\x9b31mb")) == "ab"  # pyte reads U+009B as CSI
     assert row(ours(b"a\xc2\x9b31mb")) == "a31mb"  # tmux prints the rest
+
+
+def test_c1_takes_a_blank_column_on_tmux_32() -> None:
+    """tmux 3.2a prints U+0080-U+009F as width 1 (glibc's wcwidth -1 taken for 1): a blank
+    cell in the pen's colours here, never the control itself; other servers drop it."""
+    screen = ours("\x1b[44ma\u009b31m\u0090b\x1b[0m", rules=TMUX_32)
+    assert row(screen) == "a 31m b" and screen.cursor.x == 7
+    assert screen.buffer[0][1].bg == "blue"
+    assert row(ours("a\u009b31m\u0090b")) == "a31mb"
 
 
 def test_utf8_split_across_feeds() -> None:

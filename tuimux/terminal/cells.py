@@ -54,16 +54,20 @@ class CellRules:
     cell ending in one ("joins"). ``vs16_wide``: 3.6+ (``variation-selector-always-wide``)
     makes a cell VS16 joins two columns wide. ``lone_overflow``: when a full cell cannot
     take a zero-width character, 3.6 and 3.7 write it into the cursor's cell (no advance);
-    the others drop it.
+    the others drop it. ``c1_column``: tmux 3.2a gives a C1 control sent as UTF-8
+    (U+0080-U+009F) a column of its own, as any character glibc's ``wcwidth`` calls
+    unprintable (``utf8_width`` takes -1 for 1 off OpenBSD); 3.3a drops it, 3.4+ joins it
+    to the cell before with no width. tuimux never draws a control: the column is blank.
     """
 
     cell_bytes: int = MAX_CELL_BYTES
     joiner: Literal["mark", "waits", "joins"] = "waits"
     vs16_wide: bool = False
     lone_overflow: bool = False
+    c1_column: bool = False
 
 
-TMUX_32 = CellRules(joiner="mark")
+TMUX_32 = CellRules(joiner="mark", c1_column=True)
 TMUX_33 = CellRules()
 TMUX_36 = CellRules(cell_bytes=32, joiner="joins", vs16_wide=True, lone_overflow=True)
 TMUX_38 = replace(TMUX_36, lone_overflow=False)

@@ -12,8 +12,9 @@ payloads grow without bound (tmux ignores a sequence past 63 parameter bytes, 23
 parameters or INT_MAX); draws DCS, APC, PM, SOS and ``ESC k`` strings; ignores
 ``ESC ( 0`` and SO/SI in UTF-8 (tmux draws line drawing, and its captures use SO/SI);
 lets ``ESC % @`` switch to Latin-1; reads U+0080-U+009F as C1 controls (tmux reads
-bytes); and takes NEL for a plain linefeed. What tmux ignores is ignored here: the bytes
-are the pane's, never instructions to tuimux, and ``feed`` never raises.
+bytes; 3.2a prints them, a blank column here); and takes NEL for a plain linefeed. What
+tmux ignores is ignored here: the bytes are the pane's, never instructions to tuimux, and
+``feed`` never raises.
 """
 
 from __future__ import annotations
@@ -240,6 +241,8 @@ class PaneStream(pyte.ByteStream):
                 pending = yield from self._escape()
             elif char >= " " and not "\x7f" <= char <= "\x9f":
                 screen.draw(char)  # only after a parser restart: text is drawn by feed
+            elif char >= "\x80" and screen.rules.c1_column:
+                screen.draw(" ")  # a C1 control takes a column in tmux 3.2a, shown blank
             screen.repeat_char = ""  # tmux clears INPUT_LAST after any control
 
     def _escape(self) -> Sub:
