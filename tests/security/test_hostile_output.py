@@ -421,7 +421,10 @@ async def test_nothing_reaches_the_host_terminal_raw(
     with driven_session(tmux_server, tmp_path) as session:
         try:
             outer.new_session("o", width=WIDTH, height=HEIGHT + 1, command="cat")
-            for option in ("set-clipboard on", "allow-rename on", "allow-passthrough on"):
+            # automatic-rename off: the window name then changes only if a pane's escape
+            # renames it (tmux's own renaming follows tuimux's child processes: flaky).
+            options = ("set-clipboard on", "allow-rename on", "allow-passthrough on")
+            for option in (*options, "automatic-rename off"):
                 # Before tmux 3.3 there is no allow-passthrough: DCS tmux; always passes.
                 if outer.has_option(option.split()[0]):
                     outer.run("set-option", "-g", *option.split())
