@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tuimux.control import events as ev
-from tuimux.control.escape import printable, unescape_output, unvis
+from tuimux.control.escape import printable, unescape_output
 from tuimux.control.lines import LineSplitter
 from tuimux.control.parser import ControlParser, parse_notification
 
@@ -83,7 +83,7 @@ def test_every_notification_of_tmux_3_2_and_later() -> None:
         b"%continue %3": ev.Continue("%3"),
         b"%window-close @4": ev.WindowClose("@4"),
         b"%unlinked-window-add @4": ev.UnlinkedWindowAdd("@4"),
-        b"%window-renamed @4 tab\\there": ev.WindowRenamed("@4", "tab\there"),
+        b"%window-renamed @4 tab\\there": ev.WindowRenamed("@4", "tab\\there"),
         b"%unlinked-window-renamed @4 x y": ev.UnlinkedWindowRenamed("@4", "x y"),
         b"%session-renamed $1 new name": ev.SessionRenamed("$1", "new name"),
         b"%session-window-changed $1 @4": ev.SessionWindowChanged("$1", "@4"),
@@ -114,8 +114,9 @@ def test_octal_unescaping_is_bytewise() -> None:
     assert unescape_output("é".encode()) == "é".encode()  # raw UTF-8 stays raw
 
 
-def test_vis_names_and_printable() -> None:
-    assert unvis(b"a\\tb\\\\c\\033") == "a\tb\\c\x1b"
+def test_names_are_kept_as_tmux_stores_them_and_printable() -> None:
+    renamed = parse_notification(b"%window-renamed @1 a\\tb\\\\c\\033")
+    assert renamed == ev.WindowRenamed("@1", "a\\tb\\\\c\\033")
     assert printable("a\x1b]2;x\x07b") == "a\ufffd]2;x\ufffdb"
 
 

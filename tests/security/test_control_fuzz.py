@@ -39,7 +39,6 @@ from tests.security.fuzz_long import (
     valid_line,
 )
 from tuimux.control import events as ev
-from tuimux.control.escape import unvis
 from tuimux.control.layout import MAX_DEPTH
 from tuimux.control.parser import ControlParser, parse_notification
 
@@ -285,6 +284,7 @@ def test_well_formed_notifications_become_their_events(
 ) -> None:
     p, w, s = f"%{pane}", f"@{window}", f"${session}"
     name = data.replace(b" : ", b"")
+    text = name.decode("utf-8", "replace")
     cases: dict[bytes, ev.Event] = {
         b"%output " + p.encode() + b" " + data: ev.Output(p, data),
         f"%extended-output {p} {age} : ".encode() + data: ev.Output(p, data, age),
@@ -292,8 +292,8 @@ def test_well_formed_notifications_become_their_events(
         f"%window-pane-changed {w} {p}".encode(): ev.WindowPaneChanged(w, p),
         f"%session-window-changed {s} {w}".encode(): ev.SessionWindowChanged(s, w),
         f"%unlinked-window-close {w}".encode(): ev.UnlinkedWindowClose(w),
-        f"%session-changed {s} ".encode() + name: ev.SessionChanged(s, unvis(name)),
-        b"%exit " + name: ev.Exit(name.decode("utf-8", "replace")),
+        f"%session-changed {s} ".encode() + name: ev.SessionChanged(s, text),
+        b"%exit " + name: ev.Exit(text),
     }
     for line, expected in cases.items():
         assert parse_notification(line) == expected, line

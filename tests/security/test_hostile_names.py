@@ -29,7 +29,7 @@ from tests.security.conftest import everything_drawn
 from tests.security.corpus import CANARY, MARKUP_PAYLOADS, NAMES, SHELL_PAYLOADS, Vector
 from tests.security.test_hostile_output import Watched, logged_errors, watched_app
 from tuimux.control import events as ev
-from tuimux.control.escape import printable, unvis
+from tuimux.control.escape import printable
 from tuimux.ui.dialogs import Prompt
 from tuimux.ui.status_bar import StatusBar
 
@@ -65,9 +65,9 @@ def literal(text: str) -> bool:
 
 
 def forms(vis: str) -> list[str]:
-    """A name as tuimux may hold it: tmux's vis(3) form (from list-windows and
-    display-message) or decoded (from %window-renamed); whichever came last is shown."""
-    return [vis, unvis(vis.encode())]
+    """A name as tuimux must hold it: tmux's stored (vis(3)) form, as tmux's own status
+    line shows it, whether it came from list-windows or from %window-renamed."""
+    return [vis]
 
 
 def shows_one(text: str, wrap: str, vis: str) -> bool:

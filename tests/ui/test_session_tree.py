@@ -12,7 +12,7 @@ from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.security.conftest import composed_strips, strip_controls
 from tests.ui.test_app import make_app
-from tuimux.control.escape import printable, unvis
+from tuimux.control.escape import printable
 from tuimux.sessions import parse_tree
 from tuimux.ui.app import TuimuxApp
 from tuimux.ui.dialogs import Confirm, Prompt
@@ -211,13 +211,13 @@ async def test_rename_session_round_trips_through_tmux(tmux_server: TmuxServer) 
         name = "it's a;b #{pane_id} $HOME ~ ünï"
         prompt_input.insert_text_at_cursor(name)  # type: ignore[attr-defined]
         await pilot.press("enter")
-        # tmux keeps names in vis(3) form ("$" as "\\$"): decoded, it is what was typed.
+        # tmux 3.2a-3.4 keep "$" before a letter as "\\$"; tuimux shows the name as tmux
+        # holds it, as tmux's own status line does.
         await eventually(
-            lambda: unvis(tmux_server.stored(session_id, "session_name").encode()) == name
+            lambda: tmux_server.stored(session_id, "session_name").replace("\\$", "$") == name
         )
-        await eventually(
-            lambda: app.mirror is not None and unvis(app.mirror.model.name.encode()) == name
-        )
+        stored = tmux_server.stored(session_id, "session_name")
+        await eventually(lambda: app.mirror is not None and app.mirror.model.name == stored)
 
 
 async def test_raw_control_characters_and_markup_in_names_are_drawn_inert() -> None:
@@ -267,3 +267,26 @@ async def test_a_watcher_may_switch_sessions_but_not_select_windows(
         await eventually(lambda: "read-only" in app.status_bar.message)
         assert client_session(tmux_server) == "beta"
         assert tmux_server.display("alpha", "#{window_index}") == "0"
+
+
+async def test_a_name_looks_the_same_after_a_rename_and_after_an_attach(
+    tmux_server: TmuxServer,
+) -> None:
+    """tmux holds a name encoded (``rename-window 'a\\b'`` keeps ``a\\\\b``) and its own
+    status line shows it so. tuimux showed the decoded name after a rename by another
+    client and the held one after the next attach."""
+    tmux_server.new_session("s", width=100, height=30)
+    window = tmux_server.display("s", "#{window_id}")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)):
+        await eventually(lambda: bool(app.window_view.panes))
+        tmux_server.run("rename-window", "-t", window, "a\\b")
+        held = tmux_server.stored(window, "window_name")  # "a\\\\b" before tmux 3.7
+        await eventually(
+            lambda: app.mirror is not None and app.mirror.model.windows[window].name == held,
+            detail=lambda: app.mirror and app.mirror.model.windows[window].name,
+        )
+    again = await make_app(tmux_server)
+    async with again.run_test(size=(100, 31)):
+        await eventually(lambda: bool(again.window_view.panes))
+        assert again.mirror is not None and again.mirror.model.windows[window].name == held

@@ -1,35 +1,18 @@
-"""Undo the two escapings tmux applies to control-mode text.
+"""Undo the escapings tmux applies to control-mode text.
 
 ``%output`` payloads escape every byte below 0x20 and the backslash as ``\\ooo`` and leave
 everything else raw, UTF-8 included, so the payload is *bytes* (control.c
-``control_append_data``). Session and window names in notifications are vis(3)-encoded
-instead (``\\t``, ``\\n``, ``\\\\``, ``\\ooo``). Neither decoder ever raises: the channel is
-not trusted, and a malformed escape is kept as the literal bytes it was. tmux 3.4 adds a
-third layer to printed replies, undone by :func:`unescape_reply`.
+``control_append_data``). Session and window names are not escaped on the way out: tmux
+encodes them when they are set (vis(3): ``\\t``, ``\\\\``, ``\\ooo``; 3.2a-3.4 also ``\\$``)
+and tuimux shows them in that stored form, as tmux's own client does. No decoder ever
+raises: the channel is not trusted, and a malformed escape is kept as the literal bytes
+it was. tmux 3.4 adds a layer of its own to printed replies, undone by
+:func:`unescape_reply`.
 """
 
 from __future__ import annotations
 
 import re
-
-# tmux 3.3a also writes "$" as "\$" in names (rename-window 'c$d' is shown as c\$d), so a
-# name with a dollar sign came back from %window-renamed with a backslash in it.
-_VIS = re.compile(rb"\\(?:([0-7]{3})|([\\tnrbfvae0s$]))")
-_VIS_SIMPLE = {
-    b"\\": b"\\",
-    b"t": b"\t",
-    b"n": b"\n",
-    b"r": b"\r",
-    b"b": b"\b",
-    b"f": b"\f",
-    b"v": b"\v",
-    b"a": b"\a",
-    b"e": b"\x1b",
-    b"0": b"\0",
-    b"s": b" ",
-    b"$": b"$",
-}
-
 
 # Every \ooo tmux can write (and the ones it cannot, reduced mod 256 like before).
 _OCTAL_BYTES = {f"{value:03o}".encode(): bytes((value & 0xFF,)) for value in range(0o1000)}
@@ -55,19 +38,6 @@ def unescape_output(data: bytes) -> bytes:
         else:
             out += (byte, piece[3:])
     return b"".join(out)
-
-
-def _vis_byte(match: re.Match[bytes]) -> bytes:
-    if match.group(1) is not None:
-        return bytes((int(match.group(1), 8) & 0xFF,))
-    return _VIS_SIMPLE[match.group(2)]
-
-
-def unvis(data: bytes) -> str:
-    """Decode a vis(3)-encoded name from a notification into text (invalid UTF-8 replaced)."""
-    if b"\\" in data:
-        data = _VIS.sub(_vis_byte, data)
-    return data.decode("utf-8", "replace")
 
 
 # tmux 3.4 passes every printed reply line (list-*, display-message -p, show-options)

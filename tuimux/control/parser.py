@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Collection
 
 from tuimux.control import events as ev
-from tuimux.control.escape import unvis
 from tuimux.control.framing import BEGIN_GUARD, END_GUARD, Guard
 
 _PANE = re.compile(rb"%\d{1,10}")
@@ -66,11 +65,16 @@ def _one_window(kind: Callable[[str], ev.Notification]) -> Callable[[bytes], ev.
 def _named(
     pattern: re.Pattern[bytes], kind: Callable[[str, str], ev.Notification]
 ) -> Callable[[bytes], ev.Notification]:
-    """``%…-renamed ID NAME`` and friends: an id, then a vis(3)-encoded name to the end."""
+    """``%…-renamed ID NAME`` and friends: an id, then the name to the end of the line.
+
+    The name is what tmux stores, as ``list-windows`` and tmux's own status line show it:
+    tmux encodes a name once when it is set (``rename-window 'a\\b'`` is held as
+    ``a\\\\b``) and writes it out as held. Decoding it here showed ``a\\b`` after a rename
+    but ``a\\\\b`` after the next attach."""
 
     def parse(rest: bytes) -> ev.Notification:
         ident, _, name = rest.partition(b" ")
-        return kind(_id(pattern, ident), unvis(name))
+        return kind(_id(pattern, ident), _text(name))
 
     return parse
 
@@ -96,7 +100,7 @@ def _session_window_changed(rest: bytes) -> ev.Notification:
 
 def _client_session_changed(rest: bytes) -> ev.Notification:
     client, session, name = ([*rest.split(b" ", 2), b""])[:3]
-    return ev.ClientSessionChanged(_text(client), _id(_SESSION, session), unvis(name))
+    return ev.ClientSessionChanged(_text(client), _id(_SESSION, session), _text(name))
 
 
 def _subscription_changed(rest: bytes) -> ev.Notification:

@@ -164,8 +164,8 @@ class Prompt(KeyTaker[str | None]):
                 shown = (label if self.hidden else f"({label})") + " "
             yield Label(Text(shown))
             # The value is drawn too, and Input draws ESC and C1 as they are: the window
-            # name offered by rename-window comes decoded from %window-renamed and may
-            # hold any control character a pane or another client put there.
+            # name offered by rename-window comes from tmux, which need not be one that
+            # encodes control characters (a hostile server sends anything).
             yield Input(value=printable(self.value), select_on_focus=False, password=self.hidden)
 
     @on(Input.Submitted)
