@@ -19,7 +19,7 @@ from tuimux.errors import CommandError
         ("neww;splitw", [["neww"], ["splitw"]]),
         ("rename-window 'a;b'", [["rename-window", "a;b"]]),
         ("rename-window a\\;b", [["rename-window", "a;b"]]),
-        ('rename-window "say \\"hi\\" \\\\ \\n"', [["rename-window", 'say "hi" \\ \\n']]),
+        ('rename-window "say \\"hi\\" \\\\ \\t"', [["rename-window", 'say "hi" \\ \t']]),
         ("rename-window ''", [["rename-window", ""]]),
         ("display -p '#{pane_id}' ;; ", [["display", "-p", "#{pane_id}"]]),
         ("  ", []),
@@ -35,6 +35,7 @@ def test_typed_lines_split_like_tmux(line: str, commands: list[list[str]]) -> No
         ("rename-window 'open", "unclosed ' quote"),
         ('rename-window "open', 'unclosed " quote'),
         ("rename-window x\\", "lone backslash"),
+        ('rename-window "a\\nb"', "line breaks"),  # tmux reads \n as a line break
         ("list-windows\nkill-server", "on one line"),
         ("list-windows\rkill-server", "on one line"),
         ("A=b list-windows", "not a tmux command name"),

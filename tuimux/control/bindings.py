@@ -18,10 +18,11 @@ parse inside double quotes, which the per-argument fill makes unnecessary.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuimux.control.command import build, join
+from tuimux.control.words import SEPARATOR, Brace, tokens
 from tuimux.errors import CommandError
 
 
@@ -38,92 +39,31 @@ Command = tuple[Arg, ...]
 
 # -- parsing tmux's command syntax -----------------------------------------------------
 
-_END = object()
-_SEPARATOR = object()
-
-
-def _tokens(text: str) -> Iterator[str | object]:
-    """Words of tmux's syntax (cmd-parse.y), with ``;`` and bare ``{`` ``}`` marked.
-
-    Single quotes are literal; in double quotes a backslash escapes ``"``, ``\\``, ``$``
-    and ``~``; outside quotes a backslash makes the next character literal (``\\;`` is a
-    key named ``;``).
-    """
-    word: list[str] = []
-    in_word = quoted = False
-    quote: str | None = None
-    chars = iter(text)
-    for char in chars:
-        if quote == "'":
-            if char == "'":
-                quote = None
-            else:
-                word.append(char)
-        elif quote == '"':
-            if char == '"':
-                quote = None
-            elif char == "\\":
-                following = next(chars, "")
-                word.append(following if following in '"\\$~' else "\\" + following)
-            else:
-                word.append(char)
-        elif char in " \t":
-            if in_word:
-                yield _word(word, quoted)
-                word, in_word, quoted = [], False, False
-        elif char == ";" and not in_word:
-            yield _SEPARATOR
-        elif char == ";":
-            yield _word(word, quoted)
-            word, in_word, quoted = [], False, False
-            yield _SEPARATOR
-        elif char == "\\":
-            word.append(next(chars, ""))
-            in_word = quoted = True
-        elif char in "'\"":
-            quote, in_word, quoted = char, True, True
-        else:
-            word.append(char)
-            in_word = True
-    if quote is not None:
-        raise CommandError(f"a key binding has an unclosed {quote} quote.")
-    if in_word:
-        yield _word(word, quoted)
-
-
-class _Brace(str):
-    """A bare ``{`` or ``}`` (a quoted one is an ordinary word)."""
-
-
-def _word(chars: list[str], quoted: bool) -> str:
-    text = "".join(chars)
-    return _Brace(text) if not quoted and text in ("{", "}") else text
-
 
 def parse_commands(text: str) -> tuple[Command, ...]:
     """The commands of a line of tmux syntax, ``{ }`` lists kept as :class:`Block`."""
-    tokens = list(_tokens(text))
-    commands, rest = _commands(tokens, 0, nested=False)
-    assert rest == len(tokens)
+    words = list(tokens(text, "a key binding"))
+    commands, rest = _commands(words, 0, nested=False)
+    assert rest == len(words)
     return commands
 
 
 def _commands(
-    tokens: list[str | object], at: int, *, nested: bool
+    words: list[str | object], at: int, *, nested: bool
 ) -> tuple[tuple[Command, ...], int]:
     commands: list[Command] = []
     current: list[Arg] = []
-    while at < len(tokens):
-        token = tokens[at]
+    while at < len(words):
+        token = words[at]
         at += 1
-        if token is _SEPARATOR:
+        if token is SEPARATOR:
             if current:
                 commands.append(tuple(current))
             current = []
-        elif isinstance(token, _Brace) and token == "{":
-            inner, at = _commands(tokens, at, nested=True)
+        elif isinstance(token, Brace) and token == "{":
+            inner, at = _commands(words, at, nested=True)
             current.append(Block(inner))
-        elif isinstance(token, _Brace):
+        elif isinstance(token, Brace):
             if not nested:
                 raise CommandError("a key binding has an unmatched '}'.")
             break

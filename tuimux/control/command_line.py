@@ -3,68 +3,16 @@
 The line is not sent as typed: each command is rebuilt with :func:`build` so that every
 command is seen separately by the read-only choke point (``list-windows ; kill-server``
 typed raw would pass as a list) and by the reply accounting (tmux answers one block per
-command of a line). Words follow tmux's own quoting: single quotes are literal, double
-quotes take ``\\"`` and ``\\\\``, a backslash outside quotes makes the next character
-literal, and an unquoted ``;`` ends a command. Each word then reaches tmux literally:
-there is no ``~``, ``$VAR`` or ``{ }`` block expansion, as there would be in a config
-file.
+command of a line). Words follow tmux's own quoting (:mod:`tuimux.control.words`) and
+each reaches tmux literally: there is no ``~``, ``$VAR`` or ``{ }`` block expansion, as
+there would be in a config file.
 """
 
 from __future__ import annotations
 
 from tuimux.control.command import build
+from tuimux.control.words import SEPARATOR, tokens
 from tuimux.errors import CommandError
-
-_SEPARATOR = object()
-
-
-def _words(text: str) -> list[str | object]:
-    words: list[str | object] = []
-    word: list[str] = []
-    in_word = False  # '' is a word too
-    quote: str | None = None
-    chars = iter(text)
-    for char in chars:
-        if quote == "'":
-            if char == "'":
-                quote = None
-            else:
-                word.append(char)
-        elif quote == '"':
-            if char == '"':
-                quote = None
-            elif char == "\\":
-                following = next(chars, None)
-                if following is None:
-                    break
-                word.append(following if following in '"\\' else "\\" + following)
-            else:
-                word.append(char)
-        elif char in " \t":
-            if in_word:
-                words.append("".join(word))
-                word, in_word = [], False
-        elif char == ";":
-            if in_word:
-                words.append("".join(word))
-                word, in_word = [], False
-            words.append(_SEPARATOR)
-        elif char == "\\":
-            following = next(chars, None)
-            if following is None:
-                raise CommandError("the command ends with a lone backslash.")
-            word.append(following)
-            in_word = True
-        elif char in "'\"":
-            quote, in_word = char, True
-        else:
-            word.append(char)
-            in_word = True
-    if quote is not None:
-        raise CommandError(f"the command has an unclosed {quote} quote.")
-    if in_word:
-        words.append("".join(word))
-    return words
 
 
 def split_command_line(text: str) -> list[list[str]]:
@@ -77,12 +25,12 @@ def split_command_line(text: str) -> list[list[str]]:
         if char in text:
             raise CommandError("a command typed at the prompt must be on one line.")
     commands: list[list[str]] = [[]]
-    for word in _words(text):
-        if word is _SEPARATOR:
+    for word in tokens(text, "the command"):
+        if word is SEPARATOR:
             commands.append([])
         else:
             assert isinstance(word, str)
-            commands[-1].append(word)
+            commands[-1].append(str(word))
     commands = [argv for argv in commands if argv]
     for argv in commands:
         build(*argv)  # refuses a bad command name before anything is sent
