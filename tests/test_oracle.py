@@ -140,7 +140,7 @@ def differences(server: TmuxServer, app: TuimuxApp, pane: str) -> list[str]:
     if view is None:
         return [*problems, "no widget for the pane"]
     text = capture(server, pane).decode().split("\n")[:height]
-    shown = [view._render_row(y, -1).text.rstrip() for y in range(height)]
+    shown = [view._render_row(y).text.rstrip() for y in range(height)]
     for y, (got_line, want_line) in enumerate(zip(shown, text, strict=False)):
         if got_line != as_drawn(want_line).rstrip():
             problems.append(f"row {y}: widget {got_line!r} tmux {want_line.rstrip()!r}")

@@ -274,7 +274,7 @@ async def test_wheel_scrolls_through_copy_mode_and_shows_it(tmux_server: TmuxSer
         view = app.window_view.panes[pane_id]
 
         def shown() -> list[str]:
-            return [view._render_row(y, -1).text.rstrip() for y in range(12)]
+            return [view._render_row(y).text.rstrip() for y in range(12)]
 
         def tmux_view() -> list[str]:
             position = int(tmux_server.display(pane_id, "#{scroll_position}") or 0)
@@ -348,20 +348,6 @@ async def test_pane_border_status_places_panes_and_draws_titles(tmux_server: Tmu
             await eventually(
                 lambda p=pane_id, s=(width, height): app.window_view.panes[p].terminal.size == s
             )
-
-
-async def test_cursor_drawn_in_the_active_pane_with_its_shape(tmux_server: TmuxServer) -> None:
-    tmux_server.new_session("s", width=60, height=10, command="printf 'ab\\033[4 q'; sleep 60")
-    app = await make_app(tmux_server)
-    async with app.run_test(size=(60, 11)):
-        await eventually(lambda: bool(app.window_view.panes))
-        pane_id = tmux_server.display("s:", "#{pane_id}")
-        view = app.window_view.panes[pane_id]
-        tmux_server.run("respawn-pane", "-k", "-t", pane_id, "printf 'ab\\033[4 q'; sleep 60")
-        await eventually(lambda: view.terminal.screen.cursor_shape == 4, 5)
-        segments = list(view.render_line(0))
-        styled = [s for s in segments if s.style is not None and s.style.underline]
-        assert styled and styled[0].text.startswith(" ")
 
 
 async def test_attach_during_alternate_screen_then_leave_it(tmux_server: TmuxServer) -> None:

@@ -1,8 +1,8 @@
 """A pane drawn from its emulator with Textual's line API.
 
 Rows are rendered to ``Strip`` objects and cached until pyte marks them dirty, so a
-one-cell change re-renders one row, not the pane. The cursor is drawn as a reversed
-cell in the active pane rather than by moving the host terminal's cursor.
+one-cell change re-renders one row, not the pane. The cursor is the terminal's own
+(:mod:`tuimux.ui.host_cursor`), placed by the active pane when its cursor row is drawn.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from textual.widget import Widget
 from tuimux.control.escape import printable
 from tuimux.terminal.mouse import Action, MouseInput
 from tuimux.terminal.pane import PaneTerminal
-from tuimux.ui.style import MODE_BADGE, PANE_NUMBER, cell_style, cursor_style
+from tuimux.ui.host_cursor import HostCursor
+from tuimux.ui.style import MODE_BADGE, PANE_NUMBER, cell_style
 
 
 class PaneView(Widget):
@@ -47,7 +48,7 @@ class PaneView(Widget):
             self.pane_id = pane_id
             self.mouse = mouse
 
-    def __init__(self, terminal: PaneTerminal) -> None:
+    def __init__(self, terminal: PaneTerminal, cursor: HostCursor | None = None) -> None:
         # No widget id: Textual removes a widget later than asked, and a pane shown
         # again before its old view was gone (C-b n C-b p in one burst) raised
         # DuplicateIds. The window view keys its views by pane id itself.
@@ -58,6 +59,8 @@ class PaneView(Widget):
         self.number: int | None = None
         self._cache: dict[int, Strip] = {}
         self._cursor_row: int | None = None
+        self._host_cursor = cursor
+        self._placement = (0, 0, 1, 1)
 
     @property
     def pane_id(self) -> str:
@@ -69,15 +72,21 @@ class PaneView(Widget):
         self.screen_changed(everything=True)
 
     def place(self, left: int, top: int, width: int, height: int) -> None:
-        self.styles.offset = (left, top)
-        self.styles.width = width
-        self.styles.height = height
+        if (left, top, width, height) != self._placement:
+            self._placement = (left, top, width, height)
+            self.styles.offset = (left, top)
+            self.styles.width = width
+            self.styles.height = height
+            self.refresh()  # the cursor row is drawn again, so the cursor moves too
 
     def set_active(self, active: bool) -> None:
         if active != self.active:
             self.active = active
-            self._invalidate_cursor()
             self.refresh()
+
+    def on_unmount(self) -> None:
+        if self._host_cursor is not None:
+            self._host_cursor.clear(self)
 
     def set_mode(self, in_mode: bool) -> None:
         """tmux draws copy and view mode itself and sends none of it: say so on the pane."""
@@ -99,35 +108,48 @@ class PaneView(Widget):
         screen = self.terminal.shown
         rows = set(range(screen.lines)) if everything else set(screen.dirty)
         screen.dirty.clear()
-        rows |= {row for row in (self._cursor_row, screen.cursor.y) if row is not None}
         for row in rows:
             self._cache.pop(row, None)
+        # Drawing the rows the cursor left and reached places the terminal's cursor;
+        # a row below the shown part is never drawn, so the cursor is taken away here.
+        rows |= {row for row in (self._cursor_row, screen.cursor.y) if row is not None}
+        if screen.cursor.y >= self.size.height or not self.region:
+            self.place_cursor()
         if len(rows) >= screen.lines:
             self.refresh()
         else:
             width = self.size.width
             self.refresh(*(Region(0, start, width, length) for start, length in _runs(rows)))
 
-    def _invalidate_cursor(self) -> None:
-        """Forget the rows the cursor was and is drawn on (the caller repaints)."""
-        if self._cursor_row is not None:
-            self._cache.pop(self._cursor_row, None)
-        self._cache.pop(self.terminal.shown.cursor.y, None)
+    def place_cursor(self) -> None:
+        """Put the terminal's cursor at this pane's, or take it away: the pane is not
+        active, its program hid the cursor, or the cursor is outside what is shown of the
+        pane (the window view clips panes to the terminal)."""
+        if self._host_cursor is None:
+            return
+        screen = self.terminal.shown
+        cursor = screen.cursor
+        region = self.region
+        x, y = region.x + cursor.x, region.y + cursor.y
+        shown = (
+            region.intersection(self.parent.region) if isinstance(self.parent, Widget) else region
+        )
+        if self.active and screen.cursor_visible and shown.contains(x, y):
+            self._cursor_row = cursor.y
+            self._host_cursor.place(self, x, y, screen.cursor_shape)
+        else:
+            self._host_cursor.clear(self)
 
     def render_line(self, y: int) -> Strip:
         screen = self.terminal.shown
         width = self.size.width
+        if y == screen.cursor.y or y == self._cursor_row:
+            self.place_cursor()
         if y >= screen.lines:
             return Strip.blank(width)
-        cursor = screen.cursor
-        show_cursor = self.active and screen.cursor_visible and cursor.y == y
-        if show_cursor:
-            self._cursor_row = y
         cached = self._cache.get(y)
-        if cached is None or show_cursor:
-            cached = self._render_row(y, cursor.x if show_cursor else -1)
-            if not show_cursor:
-                self._cache[y] = cached
+        if cached is None:
+            cached = self._cache[y] = self._render_row(y)
         strip = cached.crop_extend(0, width, None)
         if self.number is not None and y == self.size.height // 2:
             label = f" {self.number} "
@@ -144,7 +166,7 @@ class PaneView(Widget):
             strip = Strip.join([strip.crop(0, width - len(self.mode_badge)), badge])
         return strip
 
-    def _render_row(self, y: int, cursor_x: int) -> Strip:
+    def _render_row(self, y: int) -> Strip:
         screen = self.terminal.shown
         row = screen.buffer[y]
         segments: list[Segment] = []
@@ -164,8 +186,6 @@ class PaneView(Widget):
                 char.reverse,
                 char.blink,
             )
-            if x == cursor_x:
-                cell = cell + cursor_style(screen.cursor_shape, char.reverse)
             if cell is not style:
                 if text:
                     segments.append(Segment(printable("".join(text)), style))

@@ -53,16 +53,3 @@ def cell_style(
 
 MODE_BADGE = Style(color="black", bgcolor="yellow")
 PANE_NUMBER = Style(color="white", bgcolor="blue", bold=True)
-
-_CURSOR = Style(reverse=True)
-_CURSOR_ON_REVERSED = Style(reverse=False)
-_UNDERLINE_CURSOR = Style(underline=True)
-
-
-def cursor_style(shape: int, reversed_cell: bool) -> Style:
-    """The drawn cursor: DECSCUSR 3 and 4 ask for an underline; a cell cannot hold a bar,
-    so bars (5, 6) and blocks are drawn by reversing the cell (un-reversing a reversed one).
-    """
-    if shape in (3, 4):
-        return _UNDERLINE_CURSOR
-    return _CURSOR_ON_REVERSED if reversed_cell else _CURSOR

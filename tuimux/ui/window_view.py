@@ -11,12 +11,14 @@ import itertools
 from collections.abc import Callable
 
 from textual.events import Key, Paste, Resize
+from textual.geometry import Offset
 from textual.message import Message
 from textual.widget import Widget
 
 from tuimux.model import Pane, Window
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.borders import BorderView, FloatFrame
+from tuimux.ui.host_cursor import HostCursor
 from tuimux.ui.pane_view import PaneView
 
 
@@ -60,6 +62,26 @@ class WindowView(Widget, can_focus=True):
         self._shown: (
             tuple[Window | None, dict[str, PaneTerminal], dict[str, Pane], set[str] | None] | None
         ) = None
+        self.cursor = HostCursor(self._write_terminal, self._move_cursor)
+
+    def on_mount(self) -> None:
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+        self.app.app_resume_signal.subscribe(self, lambda _app: self.cursor.restore())
+
+    def on_unmount(self) -> None:
+        self.cursor.release()
+
+    def _screen_changed(self, _screen: object) -> None:
+        """A prompt, tree or question covers the panes, or was closed."""
+        self.cursor.cover(not self.screen.is_active)
+
+    def _write_terminal(self, text: str) -> None:
+        driver = self.app._driver
+        if driver is not None and not self.app.is_headless:
+            driver.write(text)
+
+    def _move_cursor(self, x: int, y: int) -> None:
+        self.app.cursor_position = Offset(x, y)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.borders
@@ -122,7 +144,7 @@ class WindowView(Widget, can_focus=True):
                 stacked.append(frame)
             view = self.panes.get(pane.pane_id)
             if view is None:
-                view = PaneView(terminals[pane.pane_id])
+                view = PaneView(terminals[pane.pane_id], self.cursor)
                 self.panes[pane.pane_id] = view
                 new.append(view)
             elif view.terminal is not terminals[pane.pane_id]:
@@ -172,4 +194,6 @@ class WindowView(Widget, can_focus=True):
     def on_resize(self, event: Resize) -> None:
         if self._shown is not None:
             self.show(*self._shown)  # panes are clipped to the view's size
+        for view in self.panes.values():
+            view.place_cursor()  # a pane clipped away gives up the cursor
         self.post_message(self.Resized(event.size.width, event.size.height))

@@ -1,0 +1,121 @@
+"""tuimux over a real mosh link on loopback: mosh's predictive echo works through it.
+
+mosh shows what the user types at its terminal's cursor before the host has echoed it:
+on a phone link that is its main use. It predicts at the real cursor, so with tuimux's
+old drawn cursor (the terminal's cursor hidden at the top left) nothing was ever
+predicted. Here mosh-server is stopped (SIGSTOP: an unbounded lag) after one echo has
+been confirmed; what is typed next must appear on the mosh client's screen while tmux's
+pane has not seen it, and reach the pane once the server runs again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TmuxServer, clean_env
+from tests.helpers import eventually
+from tests.ssh.conftest import SSHServer
+
+ROOT = Path(__file__).resolve().parents[2]
+CURSOR = "#{cursor_x},#{cursor_y},#{cursor_flag}"
+pytestmark = pytest.mark.skipif(
+    shutil.which("mosh") is None or shutil.which("mosh-server") is None,
+    reason="mosh is not installed (.ci/run installs it)",
+)
+
+
+def mosh_command(sshd: SSHServer, inner: TmuxServer) -> str:
+    ssh = shlex.join(
+        [
+            "ssh",
+            "-p",
+            str(sshd.port),
+            "-i",
+            str(sshd.client_key),
+            "-o",
+            f"UserKnownHostsFile={sshd.home / '.ssh' / 'known_hosts'}",
+        ]
+    )
+    remote = f"cd {shlex.quote(str(ROOT))} && exec {shlex.quote(sys.executable)} -m tuimux"
+    remote += f" -L {shlex.quote(inner.socket_name)} -t s"
+    return shlex.join(
+        [
+            "mosh",
+            "--predict=always",
+            f"--ssh={ssh}",
+            "--server=env LANG=C.UTF-8 mosh-server",
+            f"{sshd.user}@127.0.0.1",
+            "--",
+            "sh",
+            "-c",
+            remote,
+        ]
+    )
+
+
+def mosh_servers(inner: TmuxServer) -> list[int]:
+    """mosh-server processes started for this test (its command names the socket)."""
+    found = subprocess.run(
+        ["pgrep", "-f", f"^mosh-server new .*{inner.socket_name}"], capture_output=True, text=True
+    )
+    return [int(pid) for pid in found.stdout.split()]
+
+
+async def test_typing_is_predicted_at_the_pane_cursor_through_mosh(
+    sshd: SSHServer, tmux_server: TmuxServer
+) -> None:
+    sshd.trust()
+    tmux_server.new_session("s", width=80, height=23)
+    pane = tmux_server.display("s:", "#{pane_id}")
+    # The prompt a few rows down: mosh's "Last contact" bar covers the top row.
+    tmux_server.run("send-keys", "-t", pane, "Enter", "Enter", "Enter")
+    outer = TmuxServer(f"tuimux-test-mosh-{uuid.uuid4().hex[:8]}", clean_env())
+    outer.env["HOME"] = str(sshd.home)
+    servers: list[int] = []
+    try:
+        outer.new_session("m", width=80, height=24, command=mosh_command(sshd, tmux_server))
+        outer.run("set-option", "-t", "m", "status", "off")
+        outer.run("set-option", "-t", "m", "remain-on-exit", "on")
+        # ssh, mosh-server and tuimux's start: a minute on a loaded machine.
+        await eventually(
+            lambda: "[s]" in outer.capture("m:"), timeout=180, detail=lambda: outer.capture("m:")
+        )
+        servers = mosh_servers(tmux_server)
+        assert len(servers) == 1, servers
+
+        # Echoes confirmed end to end, one key at a time: mosh-server acknowledges a
+        # key's echo with a later frame, and only then does mosh trust its predictions.
+        for end in range(1, len("echo abc") + 1):
+            outer.run("send-keys", "-t", "m:", "-l", "echo abc"[end - 1])
+            typed = "echo abc"[:end].rstrip()  # tmux's capture drops trailing blanks
+            await eventually(
+                lambda t=typed: t in tmux_server.capture(pane) and t in outer.capture("m:"),
+                timeout=20,
+                detail=lambda: outer.capture("m:"),
+            )
+        os.kill(servers[0], signal.SIGSTOP)
+        outer.run("send-keys", "-t", "m:", "-l", "defgh")
+        await eventually(
+            lambda: "echo abcdefgh" in outer.capture("m:"),
+            timeout=20,
+            detail=lambda: (outer.capture("m:"), outer.display("m:", CURSOR)),
+        )
+        assert "defgh" not in tmux_server.capture(pane)  # predicted, not echoed
+        os.kill(servers[0], signal.SIGCONT)
+        await eventually(lambda: "echo abcdefgh" in tmux_server.capture(pane), timeout=20)
+    finally:
+        for pid in servers or mosh_servers(tmux_server):
+            for sent in (signal.SIGCONT, signal.SIGTERM):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sent)
+        outer.kill()
