@@ -36,6 +36,7 @@ from tuimux.ui.pane_view import PaneView
 from tuimux.ui.stall import StallGuard, stall_reason
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.theme import DEFAULT_THEME, bundled_themes
+from tuimux.ui.title import TerminalTitle, keep_title
 from tuimux.ui.window_view import WindowView
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,9 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         # until a key is pressed when it is 0, as tmux's own client does.
         self._display_time_ms = DISPLAY_TIME_MS
         self._message_timer: asyncio.TimerHandle | None = None
+        # The terminal's title, as tmux's set-titles would set it (re-read on changes).
+        self.title_keeper = TerminalTitle(self.window_view.write_terminal)
+        self._title_changed = asyncio.Event()
 
     def compose(self) -> ComposeResult:
         yield self.offline_banner
@@ -151,9 +155,18 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.status_bar.message = "read-only" if self.client.read_only else ""
         self.mirror.resize(*self._area_size())
         self.structure_changed()
+        self._keep_title()
         await self._watch_messages()
 
+    def _keep_title(self) -> None:
+        self.run_worker(
+            keep_title(self.client, self.title_keeper, self._title_changed),
+            group="title",
+            exclusive=True,
+        )
+
     async def on_unmount(self) -> None:
+        self.title_keeper.release()
         if self.mirror is not None:
             await self.mirror.close()
         await self.client.close()
@@ -173,6 +186,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         """Redraw the window and the status line, at most once per frame: a pane can make
         tmux send thousands of renames a second (``ESC k`` in a loop), and a redraw for
         each one starved the keys the user typed."""
+        self._title_changed.set()
         if self._structure_due:
             return
         self._structure_due = True
@@ -367,6 +381,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         ) + (": keys were lost (see note)" if lost_keys else "")
         self.mirror.resize(*self._area_size())
         self.structure_changed()
+        self._keep_title()
         await self._watch_messages()
         if stalled and await ask_hook_prompt(self.mode_keys, self.mirror, after):
             self.window_view.focus()

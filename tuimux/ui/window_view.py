@@ -62,7 +62,7 @@ class WindowView(Widget, can_focus=True):
         self._shown: (
             tuple[Window | None, dict[str, PaneTerminal], dict[str, Pane], set[str] | None] | None
         ) = None
-        self.cursor = HostCursor(self._write_terminal, self._move_cursor)
+        self.cursor = HostCursor(self.write_terminal, self._move_cursor)
 
     def on_mount(self) -> None:
         self.app.screen_change_signal.subscribe(self, self._screen_changed)
@@ -75,7 +75,8 @@ class WindowView(Widget, can_focus=True):
         """A prompt, tree or question covers the panes, or was closed."""
         self.cursor.cover(not self.screen.is_active)
 
-    def _write_terminal(self, text: str) -> None:
+    def write_terminal(self, text: str) -> None:
+        """Write to the user's terminal itself (cursor, title), after Textual's output."""
         driver = self.app._driver
         if driver is not None and not self.app.is_headless:
             driver.write(text)
