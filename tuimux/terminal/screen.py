@@ -54,6 +54,7 @@ class PaneScreen(CellScreen):
         self.icon_name = ""
         self.alternate = False
         self.cursor_shape = 0
+        self.bells = 0  # BELs printed since the UI last took them (take_bells)
         self._primary: dict[int, Any] | None = None
         self._primary_size = (lines, columns)
         self._alternate_cursor: tuple[int, int, Char] | None = None
@@ -82,6 +83,14 @@ class PaneScreen(CellScreen):
 
     def set_icon_name(self, param: str) -> None:
         self.icon_name = param.translate(CONTROLS)
+
+    def bell(self, *args: Any) -> None:
+        """BEL outside a string: tmux's client rings its terminal for it (alerts.c)."""
+        self.bells += 1
+
+    def take_bells(self) -> int:
+        bells, self.bells = self.bells, 0
+        return bells
 
     def set_cursor_shape(self, shape: int) -> None:
         """DECSCUSR (``CSI n SP q``)."""

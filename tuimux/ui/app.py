@@ -28,6 +28,7 @@ from tuimux.terminal.mirror import SessionMirror
 from tuimux.terminal.mouse import encode_mouse
 from tuimux.terminal.paste import paste_commands
 from tuimux.ui.actions import PrefixActions
+from tuimux.ui.bell import OPTIONS_READ, BellRinger
 from tuimux.ui.dialogs import Prompt
 from tuimux.ui.hook_prompt import ask_hook_prompt
 from tuimux.ui.keymap import PREFIX_KEY, lookup
@@ -121,6 +122,10 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         # The terminal's title, as tmux's set-titles would set it (re-read on changes).
         self.title_keeper = TerminalTitle(self.window_view.write_terminal)
         self._title_changed = asyncio.Event()
+        # Bells in panes ring the terminal as the user's bell-action/visual-bell say.
+        self.bells = BellRinger(
+            self._bell_options, self.window_view.write_terminal, self.show_message
+        )
 
     def compose(self) -> ComposeResult:
         yield self.offline_banner
@@ -202,6 +207,10 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         in_mode = {pane.pane_id for pane in model.panes.values() if pane.in_mode}
         self.window_view.show(model.current, self.mirror.terminals, model.panes, in_mode)
         self.status_bar.update(model, prefix=self._prefix)
+        flagged = {window.window_id for window in model.windows.values() if window.bell}
+        for window_id in self.bells.flags_seen(flagged):
+            window = model.windows[window_id]
+            self._ring(window_id, window.index, window_id == model.active_window)
 
     def output_ready(self) -> None:
         delay = max(0.0, self._frame_at + FRAME_SECONDS - time.monotonic())
@@ -211,10 +220,24 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self._frame_at = time.monotonic()
         if self.mirror is None:
             return
+        current = self.mirror.model.current
+        in_view = set(current.pane_ids) if current is not None else set()
+        rang = False
         for pane_id in self.mirror.flush():
             view = self.window_view.panes.get(pane_id)
             if view is not None:
                 view.screen_changed()
+            bells = self.mirror.terminals[pane_id].screen.take_bells()
+            rang = rang or (bells > 0 and pane_id in in_view)
+        if rang and current is not None:  # other windows ring through their "!" flag
+            self._ring(current.window_id, current.index, True)
+
+    def _ring(self, window_id: str, index: int, current: bool) -> None:
+        self.run_worker(self.bells.ring(window_id, index, current), group="bell")
+
+    async def _bell_options(self, window_id: str) -> str:
+        reply = await self.client.command("display-message", "-p", "-t", window_id, OPTIONS_READ)
+        return "".join(reply.text)
 
     def pane_replaced(self, pane_id: str) -> None:
         view = self.window_view.panes.get(pane_id)

@@ -1,0 +1,136 @@
+"""A bell in a pane reaches the user's terminal as with tmux's own client.
+
+Two outer terminals (panes of an outer tmux, ``TERM`` xterm-256color) show one inner
+session: one runs ``tmux attach``, the other tuimux. The outer tmux counts the bells
+each program sends to its terminal (its ``alert-bell`` hook appends the outer session's
+name to a file) and keeps what each shows; after a bell in the window in view and one in
+another window, both have rung, and with ``visual-bell on`` both show tmux's words.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TmuxServer, clean_env
+from tests.helpers import eventually
+from tuimux.ui.bell import BellOptions, BellRinger, bell_message
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def both_clients(inner: TmuxServer, rung: Path) -> Iterator[TmuxServer]:
+    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
+    outer.env["PYTHONPATH"] = str(ROOT)
+    outer.env["PYTHONWARNINGS"] = "ignore"
+    try:
+        outer.new_session("boot", width=80, height=24, command="sleep 600")
+        outer.run("set-option", "-g", "default-terminal", "xterm-256color")
+        count = f"echo #{{session_name}} >> {shlex.quote(str(rung))}"
+        outer.run("set-hook", "-g", "alert-bell", f"run-shell {shlex.quote(count)}")
+        own = shlex.join([*inner.argv, "attach", "-t", "s"])
+        ours = shlex.join([sys.executable, "-m", "tuimux", "-L", inner.socket_name, "-t", "s"])
+        for name, command in (("own", own), ("ours", f"cd {ROOT} && {ours}")):
+            outer.new_session(name, width=80, height=24, command=command)
+            outer.run("set-option", "-t", name, "status", "off")
+        yield outer
+    finally:
+        outer.kill()
+
+
+def rang(rung: Path) -> dict[str, int]:
+    names = rung.read_text().split() if rung.exists() else []
+    return {name: names.count(name) for name in ("own", "ours")}
+
+
+async def test_bells_ring_the_terminal_as_tmux_own_client_rings_it(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    tmux_server.new_session("s", width=80, height=23)
+    tmux_server.run("set-option", "-g", "display-time", "20000")  # messages stay to be read
+    tmux_server.run("new-window", "-d", "-t", "s:1")
+    tmux_server.run("new-window", "-d", "-t", "s:2")
+    here = tmux_server.display("s:0", "#{pane_id}")
+    there = tmux_server.display("s:1", "#{pane_id}")
+    third = tmux_server.display("s:2", "#{pane_id}")
+    rung = tmp_path / "rung"
+    with both_clients(tmux_server, rung) as outer:
+        await eventually(
+            lambda: all("[s]" in outer.capture(name + ":") for name in ("own", "ours")),
+            timeout=30,
+            detail=lambda: (outer.capture("own:"), outer.capture("ours:")),
+        )
+        assert rang(rung) == {"own": 0, "ours": 0}
+
+        tmux_server.run("send-keys", "-t", here, "printf '\\a'", "Enter")  # in view
+        await eventually(lambda: min(rang(rung).values()) >= 1, detail=lambda: rang(rung))
+
+        before = rang(rung)
+        tmux_server.run("send-keys", "-t", there, "printf '\\a'", "Enter")  # another window
+        await eventually(
+            lambda: all(rang(rung)[n] > before[n] for n in before), detail=lambda: rang(rung)
+        )
+
+        # visual-bell on: a message instead of a bell, in the words of tmux's client.
+        tmux_server.run("set-option", "-g", "visual-bell", "on")
+        tmux_server.run("send-keys", "-t", third, "printf '\\a'", "Enter")
+        await eventually(
+            lambda: all("Bell in window 2" in outer.capture(n + ":") for n in ("own", "ours")),
+            detail=lambda: (outer.capture("own:"), outer.capture("ours:")),
+        )
+
+
+@pytest.mark.parametrize(
+    ("action", "monitor", "current", "rings"),
+    [
+        ("any", True, True, True),
+        ("any", True, False, True),
+        ("current", True, True, True),
+        ("current", True, False, False),
+        ("other", True, True, False),
+        ("other", True, False, True),
+        ("none", True, True, False),
+        ("any", False, False, False),
+    ],
+)
+def test_bell_action_and_monitor_bell(
+    action: str, monitor: bool, current: bool, rings: bool
+) -> None:
+    assert BellOptions(action, "off", monitor).applies(current) is rings
+
+
+@pytest.mark.parametrize(
+    ("visual", "written", "shown"),
+    [("off", ["\a"], []), ("on", [], ["Bell in window 3"]), ("both", ["\a"], ["Bell in window 3"])],
+)
+async def test_visual_bell_chooses_bell_message_or_both(
+    visual: str, written: list[str], shown: list[str]
+) -> None:
+    out: list[str] = []
+    said: list[str] = []
+
+    async def read(window_id: str) -> str:
+        return f"any|{visual}|1"
+
+    ringer = BellRinger(read, out.append, said.append)
+    await ringer.ring("@3", 3, current=False)
+    assert (out, said) == (written, shown)
+    assert bell_message(None) == "Bell in current window"
+
+
+def test_flags_already_set_at_attach_do_not_ring() -> None:
+    async def read(window_id: str) -> str:
+        return ""
+
+    ringer = BellRinger(read, print, print)
+    assert ringer.flags_seen({"@1"}) == []
+    assert ringer.flags_seen({"@1", "@2"}) == ["@2"]
+    assert ringer.flags_seen({"@2"}) == []
+    assert ringer.flags_seen({"@1", "@2"}) == ["@1"]
