@@ -224,6 +224,7 @@ async def run(
     """Attach first, so a failure is one sentence on a clean screen; then draw."""
     from tuimux.connect import connect_local, reattach_local, reattach_ssh
     from tuimux.ui.app import TuimuxApp
+    from tuimux.ui.legacy_keys import install as install_alt_keys
 
     reattach = recover = None
     try:
@@ -236,6 +237,7 @@ async def run(
     except TuimuxError as error:
         say(user_message(error))
         return 1
+    install_alt_keys()  # Alt keys from legacy terminals, as tmux's client reads them
     app = TuimuxApp(client, reattach, theme=theme, notes=notes, recover=recover)
     if ssh is not None and isinstance(ssh.ask_secret, SecretAsker):
         ssh.ask_secret.app = app

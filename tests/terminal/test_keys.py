@@ -190,7 +190,17 @@ TABLE: list[tuple[str, str | None, bytes]] = [
     ("alt+ctrl+shift+x", None, b"\x1b\x18"),
 ]
 
-# What a terminal sends → what the program in the pane gets, through Textual's own parser.
+# ESC + a key from a legacy terminal (xterm's metaSendsEscape, mosh): the pane gets the
+# same bytes, as with tmux's own client (checked against it below).
+ROOT = Path(__file__).resolve().parents[2]
+
+LEGACY_ALT: list[tuple[str, bytes]] = [
+    (f"\x1b{key}", f"\x1b{key}".encode())
+    for key in [*"bf.<>%1-=_;'\"#$/\\{}", "\r", "\x7f", "\x01", "\x05", "\t", " ", "B", "é"]
+]
+
+# What a terminal sends → what the program in the pane gets, through tuimux's parser
+# (Textual's own, but for legacy Alt keys).
 # Legacy sequences where Textual drops or rewrites Alt are kept to record the fact: if a
 # Textual upgrade fixes one, this table says so.
 ROUND_TRIP: list[tuple[str, bytes]] = [
@@ -218,15 +228,9 @@ ROUND_TRIP: list[tuple[str, bytes]] = [
     ("\x1b[5;3~", b"\x1b[5;3~"),
     ("\x1b[15~", b"\x1b[15~"),
     ("\x1b[1;2P", b"\x1b[1;2P"),
-    # Textual loses or rewrites Alt on these legacy sequences
-    ("\x1b%", b"%"),
-    ("\x1b1", "¡".encode()),
-    ("\x1bb", b"\x1b[1;5D"),
-    ("\x1b\x7f", b"\x17"),
-    ("\x1b\t", b"\x1b[Z"),
-    ("\x1b\r", b"\r"),
-    ("\x1b\x01", b"\x01"),
-    ("\x1b ", b" "),
+    # Legacy Alt: ESC and the key, read as tmux's client reads it (Textual alone loses or
+    # rewrites Alt on most of these: ESC b was Ctrl+Left, ESC . a bare ".")
+    *LEGACY_ALT,
     # kitty keyboard protocol (flags 1|8|16, which Textual 8 requests)
     ("\x1b[97;;97u", b"a"),
     ("\x1b[97;2;65u", b"A"),
@@ -334,12 +338,13 @@ def test_every_key_reaches_the_program_as_xterm_sends_it(
 def test_terminal_bytes_survive_textual_and_tmux(
     recorder: tuple[TmuxServer, str, Path], tmp_path: Path
 ) -> None:
-    """Raw terminal input → Textual's parser → the key table → tmux → the program."""
+    """Raw terminal input → tuimux's parser → the key table → tmux → the program."""
     from textual import events
-    from textual._xterm_parser import XTermParser  # Textual is pinned exactly
+
+    from tuimux.ui.legacy_keys import AltKeyParser  # Textual's parser: pinned exactly
 
     def press(sequence: str) -> list[KeyInput | None]:
-        parser = XTermParser()
+        parser = AltKeyParser()
         messages = [*parser.feed(sequence), *parser.feed("")]  # "" ends a lone ESC
         keys = [m for m in messages if isinstance(m, events.Key)]
         return [encode_key(key.key, key.character) for key in keys]
@@ -554,3 +559,39 @@ def test_any_event_gives_a_valid_name_or_clean_text(
     if item is not None:
         for argv in send_keys_args("%0", item):
             build(*argv)
+
+
+def from_client(
+    recorder: tuple[TmuxServer, str, Path], typed: list[bytes], command: list[str]
+) -> list[bytes]:
+    """What the pane gets when the terminal of ``command`` (a tmux client attached to
+    the recorder's session) sends each of ``typed``."""
+    server, pane, output = recorder
+    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
+    outer.env["PYTHONPATH"] = str(ROOT)
+    received = []
+    try:
+        outer.new_session("o", command=f"cd {ROOT} && {shlex.join(command)}")
+        server.wait_for(lambda: server.run("list-clients", "-t", "k").strip() != "", timeout=30)
+        outer.wait_for(lambda: "[k]" in outer.capture("o:"), timeout=30)  # drawn: ready
+        for data in typed:
+            start = len(output.read_bytes())
+            outer.run("send-keys", "-t", "o:", "-H", *(f"{byte:02x}" for byte in data))
+            # A lone ESC x is a key only after the terminal's escape delay: wait for it.
+            server.wait_for(lambda s=start: len(output.read_bytes()) > s)
+            server.run("send-keys", "-t", pane, "-H", SEPARATOR.hex())
+            server.wait_for(lambda s=start: SEPARATOR in output.read_bytes()[s:])
+            received.append(output.read_bytes()[start:].split(SEPARATOR)[0])
+    finally:
+        outer.kill()
+    return received
+
+
+def test_legacy_alt_keys_reach_the_program_as_with_tmux_own_client(
+    recorder: tuple[TmuxServer, str, Path],
+) -> None:
+    """The real program in a terminal, tmux's own client in another: the same bytes."""
+    server = recorder[0]
+    typed = [want for _, want in LEGACY_ALT]
+    tuimux = [sys.executable, "-m", "tuimux", "-L", server.socket_name, "-t", "k"]
+    assert from_client(recorder, typed, tuimux) == from_tmux_client(recorder, typed) == typed

@@ -19,10 +19,10 @@ follows:
   with ``character`` None, plus keys of their own (``left_shift``, ``caps_lock``,
   ``media_play``) that have nothing to send.
 - On a legacy terminal Alt arrives as ``alt+x`` (character ``x``) and ``alt+shift+x``
-  (character ``X``) for letters only. Alt plus anything else is lost or rewritten by
-  Textual before we see it: ESC % is ``percent_sign``, ESC 1 is ``¡`` (a macOS table),
-  ESC b / ESC f are ``ctrl+left`` / ``ctrl+right``, ESC DEL is ``ctrl+w``, ESC TAB is
-  ``shift+tab``, ESC CR is ``enter``, ESC ^A is ``ctrl+a``.
+  (character ``X``). Textual alone keeps Alt for letters only and rewrites the rest (ESC
+  b is ``ctrl+left``, ESC . a bare ``full_stop``); tuimux reads keys with
+  :mod:`tuimux.ui.legacy_keys`, which names every ``ESC x`` ``alt+`` plus the key
+  (``alt+full_stop``, ``alt+ctrl+a``, ``alt+enter``, ``alt+backspace``).
 - Legacy control bytes: ``\\t`` is ``tab`` (``ctrl+i`` is only an alias), ``\\r`` is
   ``enter``, both ``\\x7f`` and ``\\x08`` are ``backspace`` (so a legacy Ctrl+H cannot be
   told from Backspace), ``\\x00`` is ``ctrl+@`` (the kitty protocol says ``ctrl+space``
