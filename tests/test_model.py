@@ -34,6 +34,9 @@ class Listener:
     def stalled(self, command: str, seconds: float, after: str) -> None:
         pass
 
+    def copied(self, text: str | None) -> None:
+        pass
+
 
 def tmux_windows(server: TmuxServer, session: str = "s") -> dict[str, str]:
     out = server.run("list-windows", "-t", session, "-F", "#{window_id} #{window_name}")

@@ -304,3 +304,20 @@ def test_same_screen_as_stock_pyte_where_pyte_was_right(pieces: list[str], split
         expected.title,
     )
     assert got.cursor_visible == (not expected.cursor.hidden)
+
+
+def test_osc_52_is_taken_whole_or_not_at_all() -> None:
+    import base64
+
+    from tuimux.terminal.stream import MAX_SELECTION
+
+    data = base64.b64encode(b"copied \xc3\xa9").decode()
+    screen = ours(f"\x1b]52;c;{data}\x07ok", columns=10, lines=1)
+    assert screen.take_selection() == "copied é".encode() and row(screen) == "ok"
+    assert screen.take_selection() is None  # taken once
+    # Split across reads, ended by ST: still whole.
+    assert ours("\x1b]5", f"2;;{data[:4]}", f"{data[4:]}\x1b\\").take_selection() is not None
+    big = base64.b64encode(b"x" * (MAX_SELECTION // 4 * 3 + 3)).decode()
+    assert ours(f"\x1b]52;c;{big}\x07").take_selection() is None  # cut: dropped
+    assert ours("\x1b]52;c;?\x07").take_selection() is None  # a query is never answered
+    assert ours("\x1b]52;c;not base64!\x07").take_selection() is None

@@ -28,6 +28,7 @@ from tuimux.model import (
     refresh,
 )
 from tuimux.terminal.cells import RULES_PROBE, TMUX_33, cell_rules
+from tuimux.terminal.clipboard import CopyWatcher
 from tuimux.terminal.in_flight import KeysInFlight
 from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.mouse import send_bytes_args
@@ -108,6 +109,9 @@ class MirrorListener(Protocol):
     def stalled(self, command: str, seconds: float, after: str) -> None:
         """tmux answers none of our commands: it holds our queue (see ``ev.Stalled``)."""
 
+    def copied(self, text: str | None) -> None:
+        """The user copied text in a mode (None: too large for the clipboard)."""
+
 
 class SessionMirror:
     def __init__(self, client: TmuxClient, listener: MirrorListener) -> None:
@@ -123,6 +127,7 @@ class SessionMirror:
         self._output_signalled = False
         self._tasks: set[asyncio.Task[object]] = set()
         self.keys_in_flight = KeysInFlight()
+        self.copies = CopyWatcher(client, listener.copied)
         self._unsubscribe: Callable[[], None] | None = None
         # When the last full re-read (after lost notifications) started, and whether one
         # is waiting: a user's hook that fires on tuimux's own reads could ask for one
@@ -498,16 +503,26 @@ class SessionMirror:
         merged = coalesce(inputs)
         argvs = [argv for item in merged for argv in send_keys_args(pane_id, item)]
         if argvs:
-            futures = self.client.send([build(*argv) for argv in argvs])
-            for future in futures:
-                future.add_done_callback(_log_failure)
+            futures = self._send_to(pane_id, [build(*argv) for argv in argvs])
             self.keys_in_flight.add(pane_id, merged, futures)
             self._after_mode_input(pane_id)
 
     def send_bytes(self, pane_id: str, data: bytes) -> None:
         """Raw bytes for the pane's application (mouse reports), as hex."""
-        self.fire([build(*send_bytes_args(pane_id, data))])
+        self._send_to(pane_id, [build(*send_bytes_args(pane_id, data))])
         self._after_mode_input(pane_id)
+
+    def _send_to(self, pane_id: str, built: list[str]) -> list[asyncio.Future[ev.Reply]]:
+        """Input for a pane; in a mode it may copy, so it is watched (terminal.clipboard)."""
+        pane = self.model.panes.get(pane_id)
+        if pane is not None and pane.in_mode:
+            futures, passing_on = self.copies.bracket(built)
+            self._spawn(passing_on)
+        else:
+            futures = self.client.send(built)
+        for future in futures:
+            future.add_done_callback(_log_failure)
+        return futures
 
     def scroll(self, pane_id: str, lines: int) -> None:
         """Wheel without mouse reporting: scroll through tmux's copy mode, as tmux's own

@@ -15,6 +15,7 @@ starts a screen from tmux's own ``capture-pane``.
 
 from __future__ import annotations
 
+import base64
 import copy
 from collections.abc import Collection
 from typing import Any
@@ -55,6 +56,7 @@ class PaneScreen(CellScreen):
         self.alternate = False
         self.cursor_shape = 0
         self.bells = 0  # BELs printed since the UI last took them (take_bells)
+        self.selection: bytes | None = None  # OSC 52 data not yet taken (take_selection)
         self._primary: dict[int, Any] | None = None
         self._primary_size = (lines, columns)
         self._alternate_cursor: tuple[int, int, Char] | None = None
@@ -91,6 +93,21 @@ class PaneScreen(CellScreen):
     def take_bells(self) -> int:
         bells, self.bells = self.bells, 0
         return bells
+
+    def set_selection(self, text: str) -> None:
+        """OSC 52 ``Pc;Pd``: the program sets the clipboard (only the latest is kept).
+        A query (``?``) or data that is not base64 is ignored, as tmux ignores it."""
+        _, _, data = text.partition(";")
+        if not data:
+            return
+        try:
+            self.selection = base64.b64decode(data, validate=True)
+        except ValueError:
+            return
+
+    def take_selection(self) -> bytes | None:
+        selection, self.selection = self.selection, None
+        return selection
 
     def set_cursor_shape(self, shape: int) -> None:
         """DECSCUSR (``CSI n SP q``)."""

@@ -38,6 +38,9 @@ MAX_INTERMEDIATES = 3  # tmux: interm_buf[4]
 MAX_PARAM = 9999  # a bigger count means the same to a screen this size: the margin
 INT_MAX = 2**31 - 1  # tmux ignores a sequence with a larger value
 MAX_STRING = 4096  # an OSC payload keeps this many characters; the rest is dropped
+# OSC 52 (a program setting the clipboard) may carry this much base64: 1 MiB of text,
+# the largest copy tuimux passes to the terminal (terminal.clipboard.MAX_COPY_BYTES).
+MAX_SELECTION = 4 * (1024 * 1024 // 3 + 1) + 16
 
 # A parameter: a number (0 when missing) or a colon group (-1 for an empty field).
 Param = int | tuple[int, ...]
@@ -357,9 +360,12 @@ class PaneStream(pyte.ByteStream):
             handler(*params[:count])
 
     def _osc(self) -> Sub:
-        """OSC up to BEL or ESC (C0 dropped); keeps the first MAX_STRING characters."""
+        """OSC up to BEL or ESC (C0 dropped); keeps the first MAX_STRING characters (an
+        OSC 52 MAX_SELECTION, and only whole: a cut one is dropped)."""
         kept: list[str] = []
         size = 0
+        limit = MAX_STRING
+        cut = False
         end: str | None = None
         while True:
             chunk = yield STRING
@@ -368,15 +374,21 @@ class PaneStream(pyte.ByteStream):
             if chunk == ESC:
                 end = ESC  # ESC \ is ST; any other ESC ends the OSC and starts anew
                 break
-            if chunk >= " " and size < MAX_STRING:
-                kept.append(chunk[: MAX_STRING - size])
-                size += len(kept[-1])
+            if chunk >= " ":
+                if size < 3 and ("".join(kept) + chunk).startswith("52;"):
+                    limit = MAX_SELECTION
+                cut = cut or size + len(chunk) > limit
+                if size < limit:
+                    kept.append(chunk[: limit - size])
+                    size += len(kept[-1])
         code, _, text = "".join(kept).partition(";")
         screen: Any = self.listener
         if code in ("0", "2"):
             screen.set_title(text)
         if code in ("0", "1"):
             screen.set_icon_name(text)
+        if code == "52" and not cut:
+            screen.set_selection(text)
         return end
 
     def _dcs(self) -> Sub:

@@ -227,10 +227,24 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             view = self.window_view.panes.get(pane_id)
             if view is not None:
                 view.screen_changed()
-            bells = self.mirror.terminals[pane_id].screen.take_bells()
-            rang = rang or (bells > 0 and pane_id in in_view)
+            screen = self.mirror.terminals[pane_id].screen
+            rang = rang or (screen.take_bells() > 0 and pane_id in in_view)
+            selection = screen.take_selection()
+            if selection is not None and pane_id in in_view:
+                self.run_worker(self._program_copied(selection), group="clipboard")
         if rang and current is not None:  # other windows ring through their "!" flag
             self._ring(current.window_id, current.index, True)
+
+    async def _program_copied(self, data: bytes) -> None:
+        """A program's OSC 52: to the terminal's clipboard only where tmux's own client
+        would pass it on (``set-clipboard on``; ``external``, the default, refuses it)."""
+        try:
+            reply = await self.client.command("display-message", "-p", "#{set-clipboard}")
+        except TuimuxError as error:
+            log.debug("set-clipboard not read: %s", error)
+            return
+        if "".join(reply.text) == "on":
+            self.copy_to_clipboard(data.decode("utf-8", "replace"))
 
     def _ring(self, window_id: str, index: int, current: bool) -> None:
         self.run_worker(self.bells.ring(window_id, index, current), group="bell")
@@ -238,6 +252,15 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
     async def _bell_options(self, window_id: str) -> str:
         reply = await self.client.command("display-message", "-p", "-t", window_id, OPTIONS_READ)
         return "".join(reply.text)
+
+    def copied(self, text: str | None) -> None:
+        """A copy in tmux: to the terminal's clipboard (OSC 52 with the ``c`` selection,
+        which mosh passes on), as tmux's own client does with ``set-clipboard``."""
+        if text is None:
+            self.show_message("copied in tmux; too large for the clipboard")
+        else:
+            self.copy_to_clipboard(text)
+            self.show_message(f"copied {len(text)} characters to the clipboard")
 
     def pane_replaced(self, pane_id: str) -> None:
         view = self.window_view.panes.get(pane_id)

@@ -1,0 +1,214 @@
+"""A copy in tmux's copy mode reaches the user's clipboard, as with tmux's own client;
+a buffer set by anyone else never does.
+
+The oracle for what was copied is tmux's own buffer (``save-buffer -``, byte for byte);
+for what reaches the terminal, an outer tmux with ``set-clipboard on``, whose own buffer
+is what the program inside it (tuimux, or ``tmux attach``) sent as OSC 52.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TmuxServer, clean_env
+from tests.helpers import eventually
+from tests.ui.test_app import make_app
+from tuimux.terminal import clipboard
+
+
+def saved_buffer(server: TmuxServer) -> str:
+    """The newest paste buffer exactly, trailing newline included."""
+    done = subprocess.run(
+        [*server.argv, "save-buffer", "-"], capture_output=True, env=server.env, timeout=20
+    )
+    return done.stdout.decode()
+
+
+def numbered_session(server: TmuxServer, keys: str) -> str:
+    server.new_session("s", width=60, height=15)
+    server.run("set-option", "-g", "mode-keys", keys)
+    server.run("send-keys", "-t", "s", "clear; seq 101 106", "Enter")
+    server.wait_for(lambda: "106" in server.capture("s:"))
+    return server.display("s:", "#{pane_id}")
+
+
+@pytest.mark.parametrize(
+    ("keys", "copy"),
+    [
+        ("emacs", ["up", "up", "ctrl+a", "ctrl+space", "up", "up", "right", "alt+w"]),
+        ("vi", ["up", "up", "V", "up", "enter"]),  # whole lines: ends with a newline
+    ],
+)
+async def test_a_copy_reaches_the_clipboard_exactly(
+    tmux_server: TmuxServer, keys: str, copy: list[str]
+) -> None:
+    pane = numbered_session(tmux_server, keys)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "left_square_bracket")
+        await eventually(lambda: tmux_server.display(pane, "#{pane_in_mode}") == "1")
+        await pilot.press(*copy)
+        await eventually(lambda: app.clipboard != "", detail=lambda: app.status_bar.tmux_message)
+        expected = saved_buffer(tmux_server)
+        assert app.clipboard == expected and "10" in expected
+        assert f"copied {len(expected)} characters" in app.status_bar.tmux_message
+        if keys == "vi":
+            assert expected.endswith("\n")
+
+
+async def test_buffers_set_by_anyone_else_never_reach_the_clipboard(
+    tmux_server: TmuxServer,
+) -> None:
+    """A program in a pane can run ``tmux set-buffer`` as often as it likes, even while
+    the user is moving around copy mode: only the user's own copy is passed on."""
+    pane = numbered_session(tmux_server, "emacs")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "left_square_bracket")
+        await eventually(lambda: tmux_server.display(pane, "#{pane_in_mode}") == "1")
+        for number in range(10):
+            tmux_server.run("set-buffer", f"evil {number}")
+            await pilot.press("up" if number % 2 else "down")
+            tmux_server.run("set-buffer", f"evil again {number}")
+        await pilot.pause(0.5)
+        assert app.clipboard == ""
+        await pilot.press("ctrl+space", "up", "alt+w")
+        await eventually(lambda: app.clipboard != "")
+        assert app.clipboard == saved_buffer(tmux_server) and "evil" not in app.clipboard
+
+
+async def test_a_copy_too_large_for_the_clipboard_is_said_and_not_sent(
+    tmux_server: TmuxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clipboard, "MAX_COPY_BYTES", 5)
+    pane = numbered_session(tmux_server, "emacs")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "left_square_bracket")
+        await eventually(lambda: tmux_server.display(pane, "#{pane_in_mode}") == "1")
+        await pilot.press("up", "up", "ctrl+a", "ctrl+space", "up", "up", "alt+w")
+        await eventually(lambda: "too large" in app.status_bar.tmux_message)
+        assert app.clipboard == "" and len(saved_buffer(tmux_server)) > 5
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def outer_buffer(outer: TmuxServer, session: str) -> str | None:
+    """The newest buffer the outer tmux made from an OSC 52 of ``session``'s program."""
+    names = outer.run("list-buffers", "-F", "#{buffer_name}").split()
+    for name in names:
+        done = subprocess.run(
+            [*outer.argv, "save-buffer", "-b", name, "-"], capture_output=True, env=outer.env
+        )
+        text = done.stdout.decode()
+        if text.startswith(session + ":"):
+            return text[len(session) + 1 :]
+    return None
+
+
+async def copy_through(server: TmuxServer, pane: str, name: str, command: str) -> None:
+    """Copy a fresh line in copy mode with the client ``command`` running in an outer
+    terminal of its own; what arrives there by OSC 52 must be that line."""
+    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
+    outer.env["PYTHONPATH"] = str(ROOT)
+    try:
+        outer.new_session("boot", width=60, height=16, command="sleep 600")
+        outer.run("set-option", "-g", "default-terminal", "xterm-256color")
+        outer.run("set-option", "-s", "set-clipboard", "on")
+        outer.new_session(name, width=60, height=16, command=command)
+        outer.run("set-option", "-t", name, "status", "off")
+        await eventually(lambda: "[s]" in outer.capture(name + ":"), timeout=30)
+        mark = f"{name}:copied-{uuid.uuid4().hex[:6]}"
+        server.run("send-keys", "-t", pane, f"clear; echo {mark}", "Enter")
+        server.wait_for(lambda: mark in server.capture(pane).split("\n"))
+        # In this client's terminal: C-b [, then copy the top line (vi keys).
+        outer.run("send-keys", "-t", f"{name}:", "C-b", "[")
+        server.wait_for(lambda: server.display(pane, "#{pane_in_mode}") == "1")
+        for key in ["g", "0", "Space", "$", "h", "Enter"]:
+            outer.run("send-keys", "-t", f"{name}:", key)
+        await eventually(
+            lambda: outer_buffer(outer, name) is not None,
+            timeout=15,
+            detail=lambda: (outer.run("list-buffers"), saved_buffer(server)),
+        )
+        assert name + ":" + (outer_buffer(outer, name) or "") == mark
+        assert saved_buffer(server) == mark
+    finally:
+        outer.kill()
+
+
+async def test_a_copy_lands_in_the_outer_terminal_as_with_tmux_own_client(
+    tmux_server: TmuxServer,
+) -> None:
+    """A copy-mode copy made through tmux's own client, then one through tuimux, each
+    in an outer terminal of its own that keeps what arrives by OSC 52 (one at a time:
+    tmux sends a copy to every client showing the pane)."""
+    tmux_server.new_session("s", width=60, height=15)
+    tmux_server.run("set-option", "-g", "mode-keys", "vi")
+    pane = tmux_server.display("s:", "#{pane_id}")
+    own = shlex.join([*tmux_server.argv, "attach", "-t", "s"])
+    ours = shlex.join([sys.executable, "-m", "tuimux", "-L", tmux_server.socket_name])
+    await copy_through(tmux_server, pane, "own", own)
+    await copy_through(tmux_server, pane, "ours", f"cd {ROOT} && {ours} -t s")
+
+
+def osc52(text: str) -> str:
+    """A shell command printing OSC 52 for ``text``, then a line to wait for."""
+    return f"printf '\\033]52;c;%s\\007' \"$(printf %s {text} | base64)\"; echo printed-{text}"
+
+
+async def program_copies_through(server: TmuxServer, pane: str, name: str, command: str) -> None:
+    """A program's own OSC 52 reaches the outer terminal with ``set-clipboard on`` and
+    not with ``external`` (tmux's default), through the client ``command``."""
+    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
+    outer.env["PYTHONPATH"] = str(ROOT)
+    try:
+        outer.new_session("boot", width=60, height=16, command="sleep 600")
+        outer.run("set-option", "-g", "default-terminal", "xterm-256color")
+        outer.run("set-option", "-s", "set-clipboard", "on")
+        outer.new_session(name, width=60, height=16, command=command)
+        outer.run("set-option", "-t", name, "status", "off")
+        await eventually(lambda: "[s]" in outer.capture(name + ":"), timeout=30)
+        for setting, text in (("external", f"refused-{name}"), ("on", f"allowed-{name}")):
+            server.run("set-option", "-s", "set-clipboard", setting)
+            server.run("send-keys", "-t", pane, "clear; " + osc52(text), "Enter")
+            server.wait_for(lambda t=text: f"printed-{t}" in server.capture(pane).split("\n"))
+        await eventually(
+            lambda: f"allowed-{name}" in outer_buffers(outer),
+            timeout=15,
+            detail=lambda: outer_buffers(outer),
+        )
+        assert f"refused-{name}" not in outer_buffers(outer)
+    finally:
+        outer.kill()
+
+
+def outer_buffers(outer: TmuxServer) -> list[str]:
+    names = outer.run("list-buffers", "-F", "#{buffer_name}").split()
+    return [
+        subprocess.run(
+            [*outer.argv, "save-buffer", "-b", name, "-"], capture_output=True, env=outer.env
+        ).stdout.decode()
+        for name in names
+    ]
+
+
+async def test_a_program_sets_the_clipboard_only_where_tmux_own_client_lets_it(
+    tmux_server: TmuxServer,
+) -> None:
+    tmux_server.new_session("s", width=60, height=15)
+    pane = tmux_server.display("s:", "#{pane_id}")
+    own = shlex.join([*tmux_server.argv, "attach", "-t", "s"])
+    ours = shlex.join([sys.executable, "-m", "tuimux", "-L", tmux_server.socket_name])
+    await program_copies_through(tmux_server, pane, "own", own)
+    await program_copies_through(tmux_server, pane, "ours", f"cd {ROOT} && {ours} -t s")
