@@ -21,7 +21,7 @@ from tests.ssh.conftest import (
 from tests.ssh.test_transport import target
 from tuimux.connect import Target, connect_ssh, reattach_ssh
 from tuimux.errors import AttachError
-from tuimux.ui.app import TuimuxApp
+from tuimux.ui.app import NOTE_SECONDS, TuimuxApp
 
 
 def shown_lines(app: TuimuxApp, pane_id: str) -> list[str]:
@@ -73,6 +73,8 @@ async def test_cut_link_reconnects_resyncs_and_drops_offline_keys(
         await eventually(lambda: not app.offline, timeout=40)
         assert app.client is not first and app.status_bar.message == "reconnected"
         assert not app.offline_banner.display
+        # The note goes away by itself (on a phone it stayed in the status line for good).
+        await eventually(lambda: app.status_bar.message == "", timeout=NOTE_SECONDS + 5)
         await eventually(lambda: len(app.window_view.panes) == 2)
         for pane_id in app.window_view.panes:
             await eventually(

@@ -58,6 +58,7 @@ READ_ONLY_ACTIONS = (
 )
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
+NOTE_SECONDS = 10.0  # "reconnected" and such stay this long in the status line
 DISPLAY_TIME = "#{display-time}"
 LOST_FOR_GOOD = "The connection to tmux was lost and not restored"
 
@@ -422,15 +423,26 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.offline = False
         self.status_bar.set_class(False, "-offline")
         self.offline_banner.display = False
-        self.status_bar.message = (
-            "re-attached: tmux's prompt for tuimux was dropped" if stalled else "reconnected"
-        ) + (": keys were lost (see note)" if lost_keys else "")
+        self._note(
+            ("re-attached: tmux's prompt for tuimux was dropped" if stalled else "reconnected")
+            + (": keys were lost (see note)" if lost_keys else "")
+        )
         self.mirror.resize(*self._area_size())
         self.structure_changed()
         self._keep_title()
         await self._watch_messages()
         if stalled and await ask_hook_prompt(self.mode_keys, self.mirror, after):
             self.window_view.focus()
+
+    def _note(self, text: str) -> None:
+        """A note in the status line that goes away by itself (it stayed for good)."""
+        self.status_bar.message = text
+        self.set_timer(NOTE_SECONDS, lambda: self._note_over(text))
+
+    def _note_over(self, text: str) -> None:
+        if self.status_bar.message == text:
+            self.status_bar.message = ""
+            self.structure_changed()
 
     def _lost_keys(self, mirror: SessionMirror | None) -> str:
         """Which keys tmux never confirmed before the link died, per pane (``0.1`` is
