@@ -6,6 +6,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import TmuxServer
 from tests.helpers import as_drawn, eventually
 from tuimux.connect import Target, connect_local
@@ -214,6 +216,27 @@ async def test_copy_mode_is_shown_and_escape_leaves(tmux_server: TmuxServer) -> 
         await pilot.press("escape")
         await eventually(lambda: tmux_server.display(pane_id, "#{pane_in_mode}") == "0")
         await eventually(lambda: "copy mode" not in view.render_line(0).text)
+
+
+@pytest.mark.parametrize(("width", "badge"), [(12, " copy mode "), (7, " copy "), (3, "C")])
+async def test_the_copy_mode_badge_fits_narrow_panes(
+    tmux_server: TmuxServer, width: int, badge: str
+) -> None:
+    """On a phone a pane may be a few columns wide: the badge shrinks, never vanishes."""
+    tmux_server.new_session("s", width=60, height=10)
+    tmux_server.run("split-window", "-h", "-t", "s:", "-l", str(width))
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 11)) as pilot:
+        pane_id = tmux_server.display("s:", "#{pane_id}")  # the narrow one, active
+        await eventually(lambda: pane_id in app.window_view.panes)
+        view = app.window_view.panes[pane_id]
+        await eventually(lambda: view.size.width == width)
+        await pilot.press("ctrl+b", "left_square_bracket")
+        await eventually(lambda: tmux_server.display(pane_id, "#{pane_in_mode}") == "1")
+        await eventually(
+            lambda: view.render_line(0).text.endswith(badge),
+            detail=lambda: view.render_line(0).text,
+        )
 
 
 async def test_server_killed_under_us_is_a_clear_error(tmux_server: TmuxServer) -> None:

@@ -28,6 +28,9 @@ from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.host_cursor import HostCursor
 from tuimux.ui.style import MODE_BADGE, PANE_NUMBER, cell_style
 
+# The copy-mode badge, longest first: the first that fits a pane's width is drawn.
+_BADGES = (" copy mode: q or Escape leaves ", " copy mode ", " copy ", "C")
+
 
 class PaneView(Widget):
     """One tmux pane, placed by its window at the geometry of tmux's layout."""
@@ -90,7 +93,7 @@ class PaneView(Widget):
 
     def set_mode(self, in_mode: bool) -> None:
         """tmux draws copy and view mode itself and sends none of it: say so on the pane."""
-        badge = " copy mode: q or Escape leaves " if in_mode else ""
+        badge = _BADGES[0] if in_mode else ""
         if badge != self.mode_badge:
             self.mode_badge = badge
             self._cache.pop(0, None)
@@ -161,9 +164,12 @@ class PaneView(Widget):
                     strip.crop(left + len(label), width),
                 ]
             )
-        if y == 0 and self.mode_badge and width > len(self.mode_badge):
-            badge = Strip([Segment(self.mode_badge, MODE_BADGE)])
-            strip = Strip.join([strip.crop(0, width - len(self.mode_badge)), badge])
+        if y == 0 and self.mode_badge:
+            # Shorter in narrow panes (a phone's), never gone: the longest that fits.
+            fits = [text for text in _BADGES if len(text) <= max(width - 1, 1)]
+            text = fits[0] if fits else _BADGES[-1][:width]
+            badge = Strip([Segment(text, MODE_BADGE)])
+            strip = Strip.join([strip.crop(0, width - len(text)), badge])
         return strip
 
     def _render_row(self, y: int) -> Strip:
