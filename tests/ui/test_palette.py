@@ -96,3 +96,24 @@ async def test_key_list_finds_a_binding_and_runs_it(tmux_server: TmuxServer) -> 
         await pilot.press("enter")
         await eventually(lambda: tmux_server.display("s:", "#{window_zoomed_flag}") == "1")
         await eventually(lambda: len(app.window_view.panes) == 1)
+
+
+async def test_command_output_uses_the_width_of_a_phone_screen(tmux_server: TmuxServer) -> None:
+    from textual.widgets._toast import Toast
+
+    tmux_server.new_session("s", width=60, height=20)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 21), notifications=True) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "colon")
+        await pilot.pause()
+        wide = "x" * 50  # fits a 60-column screen, not Textual's half of it
+        app.screen.focused.insert_text_at_cursor(f"display -p {wide}")  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await eventually(
+            lambda: bool(app.screen.query(Toast)),
+            detail=lambda: ([n.message for n in app._notifications], app.status_bar.message),
+        )
+        toast = app.screen.query(Toast).first()
+        await eventually(lambda: toast.size.width >= len(wide), detail=lambda: toast.size)
+        assert toast.size.height <= 3  # one line of text (and its padding)

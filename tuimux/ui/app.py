@@ -74,6 +74,9 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
     #offline {
         display: none; layer: offline; dock: top; height: auto; background: $error-muted;
     }
+    /* C-b : output and notes: as wide as their lines, up to the whole screen (Textual's
+       60 columns, at most half the screen, wrapped every line on a phone). */
+    Toast { width: auto; max-width: 100%; }
     """
 
     def __init__(
