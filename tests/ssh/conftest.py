@@ -101,7 +101,10 @@ def start_sshd(
         "AcceptEnv LANG LC_*\n"
         # The remote runs the same tmux as the local tests (a build of another version is
         # put first on PATH to run the suite on it); sshd's default PATH would not see it.
-        f"SetEnv PATH={REMOTE_PATH}\n" + extra_config
+        f"SetEnv PATH={REMOTE_PATH}"
+        # The login shell runs the user's rc files; pyenv's there waits up to a minute on
+        # a lock that a login killed mid-rehash (reconnect tests kill logins) leaves.
+        " PYENV_REHASH_TIMEOUT=1\n" + extra_config
     )
     Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
     process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
