@@ -12,7 +12,8 @@ import sys
 
 from tests.conftest import TmuxServer
 from tests.ssh.conftest import SSHServer
-from tests.ui.test_clipboard import ROOT, copy_through
+from tests.ui.outer import ROOT
+from tests.ui.test_clipboard import copy_through
 
 
 async def test_a_copy_on_the_remote_host_lands_in_the_local_clipboard(

@@ -297,21 +297,8 @@ def deliver(
 def from_tmux_client(recorder: tuple[TmuxServer, str, Path], typed: list[bytes]) -> list[bytes]:
     """What tmux's own client gives the pane when its terminal sends each of ``typed``
     (the oracle where tmux re-encodes a key: 3.7+ drops Meta from BTab, for one)."""
-    server, pane, output = recorder
-    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
-    received = []
-    try:
-        outer.new_session("o", command=shlex.join([*server.argv, "attach", "-t", "k"]))
-        server.wait_for(lambda: server.run("list-clients", "-t", "k").strip() != "")
-        for data in typed:
-            start = len(output.read_bytes())
-            outer.run("send-keys", "-t", "o:", "-H", *(f"{byte:02x}" for byte in data))
-            server.run("send-keys", "-t", pane, "-H", SEPARATOR.hex())
-            server.wait_for(lambda s=start: SEPARATOR in output.read_bytes()[s:])
-            received.append(output.read_bytes()[start:].split(SEPARATOR)[0])
-    finally:
-        outer.kill()
-    return received
+    server = recorder[0]
+    return from_client(recorder, typed, [*server.argv, "attach", "-t", "k"], each_prints=False)
 
 
 def test_every_key_reaches_the_program_as_xterm_sends_it(
@@ -562,10 +549,16 @@ def test_any_event_gives_a_valid_name_or_clean_text(
 
 
 def from_client(
-    recorder: tuple[TmuxServer, str, Path], typed: list[bytes], command: list[str]
+    recorder: tuple[TmuxServer, str, Path],
+    typed: list[bytes],
+    command: list[str],
+    *,
+    each_prints: bool = True,
 ) -> list[bytes]:
-    """What the pane gets when the terminal of ``command`` (a tmux client attached to
-    the recorder's session) sends each of ``typed``."""
+    """What the pane gets when the terminal of ``command`` (a client attached to the
+    recorder's session, in an outer tmux's pane) sends each of ``typed``. With
+    ``each_prints``, each is awaited before the separator follows: a lone ESC x is a key
+    only after the terminal's escape delay."""
     server, pane, output = recorder
     outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
     outer.env["PYTHONPATH"] = str(ROOT)
@@ -577,8 +570,8 @@ def from_client(
         for data in typed:
             start = len(output.read_bytes())
             outer.run("send-keys", "-t", "o:", "-H", *(f"{byte:02x}" for byte in data))
-            # A lone ESC x is a key only after the terminal's escape delay: wait for it.
-            server.wait_for(lambda s=start: len(output.read_bytes()) > s)
+            if each_prints:
+                server.wait_for(lambda s=start: len(output.read_bytes()) > s)
             server.run("send-keys", "-t", pane, "-H", SEPARATOR.hex())
             server.wait_for(lambda s=start: SEPARATOR in output.read_bytes()[s:])
             received.append(output.read_bytes()[start:].split(SEPARATOR)[0])

@@ -10,39 +10,20 @@ another window, both have rung, and with ``visual-bell on`` both show tmux's wor
 from __future__ import annotations
 
 import shlex
-import sys
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TmuxServer, clean_env
+from tests.conftest import TmuxServer
 from tests.helpers import eventually
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
 from tuimux.ui.bell import BellOptions, BellRinger, bell_message
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-@contextmanager
-def both_clients(inner: TmuxServer, rung: Path) -> Iterator[TmuxServer]:
-    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
-    outer.env["PYTHONPATH"] = str(ROOT)
-    outer.env["PYTHONWARNINGS"] = "ignore"
-    try:
-        outer.new_session("boot", width=80, height=24, command="sleep 600")
-        outer.run("set-option", "-g", "default-terminal", "xterm-256color")
-        count = f"echo #{{session_name}} >> {shlex.quote(str(rung))}"
-        outer.run("set-hook", "-g", "alert-bell", f"run-shell {shlex.quote(count)}")
-        own = shlex.join([*inner.argv, "attach", "-t", "s"])
-        ours = shlex.join([sys.executable, "-m", "tuimux", "-L", inner.socket_name, "-t", "s"])
-        for name, command in (("own", own), ("ours", f"cd {ROOT} && {ours}")):
-            outer.new_session(name, width=80, height=24, command=command)
-            outer.run("set-option", "-t", name, "status", "off")
-        yield outer
-    finally:
-        outer.kill()
+def counting_bells(outer: TmuxServer, rung: Path) -> None:
+    """The outer tmux appends the session's name to ``rung`` for each bell it sees."""
+    count = f"echo #{{session_name}} >> {shlex.quote(str(rung))}"
+    outer.run("set-hook", "-g", "alert-bell", f"run-shell {shlex.quote(count)}")
 
 
 def rang(rung: Path) -> dict[str, int]:
@@ -61,7 +42,9 @@ async def test_bells_ring_the_terminal_as_tmux_own_client_rings_it(
     there = tmux_server.display("s:1", "#{pane_id}")
     third = tmux_server.display("s:2", "#{pane_id}")
     rung = tmp_path / "rung"
-    with both_clients(tmux_server, rung) as outer:
+    clients = {"own": tmux_attach(tmux_server), "ours": tuimux_attach(tmux_server)}
+    with outer_terminals(clients, 80, 24) as outer:
+        counting_bells(outer, rung)
         await eventually(
             lambda: all("[s]" in outer.capture(name + ":") for name in ("own", "ours")),
             timeout=30,

@@ -8,16 +8,14 @@ is what the program inside it (tuimux, or ``tmux attach``) sent as OSC 52.
 
 from __future__ import annotations
 
-import shlex
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import TmuxServer, clean_env
+from tests.conftest import TmuxServer
 from tests.helpers import eventually
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
 from tests.ui.test_app import make_app
 from tuimux.terminal import clipboard
 
@@ -100,9 +98,6 @@ async def test_a_copy_too_large_for_the_clipboard_is_said_and_not_sent(
         assert app.clipboard == "" and len(saved_buffer(tmux_server)) > 5
 
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
 def outer_buffer(outer: TmuxServer, session: str) -> str | None:
     """The newest buffer the outer tmux made from an OSC 52 of ``session``'s program."""
     names = outer.run("list-buffers", "-F", "#{buffer_name}").split()
@@ -119,14 +114,7 @@ def outer_buffer(outer: TmuxServer, session: str) -> str | None:
 async def copy_through(server: TmuxServer, pane: str, name: str, command: str) -> None:
     """Copy a fresh line in copy mode with the client ``command`` running in an outer
     terminal of its own; what arrives there by OSC 52 must be that line."""
-    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
-    outer.env["PYTHONPATH"] = str(ROOT)
-    try:
-        outer.new_session("boot", width=60, height=16, command="sleep 600")
-        outer.run("set-option", "-g", "default-terminal", "xterm-256color")
-        outer.run("set-option", "-s", "set-clipboard", "on")
-        outer.new_session(name, width=60, height=16, command=command)
-        outer.run("set-option", "-t", name, "status", "off")
+    with outer_terminals({name: command}, 60, 16, clipboard=True) as outer:
         await eventually(lambda: "[s]" in outer.capture(name + ":"), timeout=30)
         mark = f"{name}:copied-{uuid.uuid4().hex[:6]}"
         server.run("send-keys", "-t", pane, f"clear; echo {mark}", "Enter")
@@ -143,8 +131,6 @@ async def copy_through(server: TmuxServer, pane: str, name: str, command: str) -
         )
         assert name + ":" + (outer_buffer(outer, name) or "") == mark
         assert saved_buffer(server) == mark
-    finally:
-        outer.kill()
 
 
 async def test_a_copy_lands_in_the_outer_terminal_as_with_tmux_own_client(
@@ -156,10 +142,8 @@ async def test_a_copy_lands_in_the_outer_terminal_as_with_tmux_own_client(
     tmux_server.new_session("s", width=60, height=15)
     tmux_server.run("set-option", "-g", "mode-keys", "vi")
     pane = tmux_server.display("s:", "#{pane_id}")
-    own = shlex.join([*tmux_server.argv, "attach", "-t", "s"])
-    ours = shlex.join([sys.executable, "-m", "tuimux", "-L", tmux_server.socket_name])
-    await copy_through(tmux_server, pane, "own", own)
-    await copy_through(tmux_server, pane, "ours", f"cd {ROOT} && {ours} -t s")
+    await copy_through(tmux_server, pane, "own", tmux_attach(tmux_server))
+    await copy_through(tmux_server, pane, "ours", tuimux_attach(tmux_server))
 
 
 def osc52(text: str) -> str:
@@ -170,14 +154,7 @@ def osc52(text: str) -> str:
 async def program_copies_through(server: TmuxServer, pane: str, name: str, command: str) -> None:
     """A program's own OSC 52 reaches the outer terminal with ``set-clipboard on`` and
     not with ``external`` (tmux's default), through the client ``command``."""
-    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
-    outer.env["PYTHONPATH"] = str(ROOT)
-    try:
-        outer.new_session("boot", width=60, height=16, command="sleep 600")
-        outer.run("set-option", "-g", "default-terminal", "xterm-256color")
-        outer.run("set-option", "-s", "set-clipboard", "on")
-        outer.new_session(name, width=60, height=16, command=command)
-        outer.run("set-option", "-t", name, "status", "off")
+    with outer_terminals({name: command}, 60, 16, clipboard=True) as outer:
         await eventually(lambda: "[s]" in outer.capture(name + ":"), timeout=30)
         for setting, text in (("external", f"refused-{name}"), ("on", f"allowed-{name}")):
             server.run("set-option", "-s", "set-clipboard", setting)
@@ -189,8 +166,6 @@ async def program_copies_through(server: TmuxServer, pane: str, name: str, comma
             detail=lambda: outer_buffers(outer),
         )
         assert f"refused-{name}" not in outer_buffers(outer)
-    finally:
-        outer.kill()
 
 
 def outer_buffers(outer: TmuxServer) -> list[str]:
@@ -208,7 +183,5 @@ async def test_a_program_sets_the_clipboard_only_where_tmux_own_client_lets_it(
 ) -> None:
     tmux_server.new_session("s", width=60, height=15)
     pane = tmux_server.display("s:", "#{pane_id}")
-    own = shlex.join([*tmux_server.argv, "attach", "-t", "s"])
-    ours = shlex.join([sys.executable, "-m", "tuimux", "-L", tmux_server.socket_name])
-    await program_copies_through(tmux_server, pane, "own", own)
-    await program_copies_through(tmux_server, pane, "ours", f"cd {ROOT} && {ours} -t s")
+    await program_copies_through(tmux_server, pane, "own", tmux_attach(tmux_server))
+    await program_copies_through(tmux_server, pane, "ours", tuimux_attach(tmux_server))

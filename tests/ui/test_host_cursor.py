@@ -10,42 +10,16 @@ methods all follow this cursor, not a drawn one.
 
 from __future__ import annotations
 
-import shlex
-import sys
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import TmuxServer, clean_env
+from tests.conftest import TmuxServer
 from tests.helpers import eventually
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
 from tests.ui.test_app import make_app
 from tuimux.ui.host_cursor import HIDE, SHOW, HostCursor, Placed, shape_sequence
 
-ROOT = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 70, 16  # the outer terminals; the inner window is one line shorter
 CURSOR = "#{cursor_x},#{cursor_y},#{cursor_flag}"
-
-
-@contextmanager
-def both_clients(inner: TmuxServer) -> Iterator[TmuxServer]:
-    """An outer tmux with session ``own`` (tmux's client) and ``ours`` (tuimux), both
-    attached to ``inner``'s session s and both WIDTH x HEIGHT."""
-    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
-    outer.env["PYTHONPATH"] = str(ROOT)
-    outer.env["PYTHONWARNINGS"] = "ignore"
-    try:
-        own = shlex.join([*inner.argv, "attach", "-t", "s"])
-        ours = shlex.join([sys.executable, "-m", "tuimux", "-L", inner.socket_name, "-t", "s"])
-        for name, command in (("own", own), ("ours", f"cd {ROOT} && {ours}")):
-            outer.new_session(name, width=WIDTH, height=HEIGHT, command=command)
-            outer.run("set-option", "-t", name, "status", "off")
-            outer.run("set-option", "-t", name, "remain-on-exit", "on")
-        yield outer
-    finally:
-        outer.kill()
 
 
 def cursors(outer: TmuxServer, fmt: str = CURSOR) -> tuple[str, str]:
@@ -64,7 +38,8 @@ async def test_the_terminal_cursor_is_where_tmux_own_client_puts_it(
     tmux_server.run("set-option", "-g", "window-size", "latest")
     left = tmux_server.display("s:", "#{pane_id}")
     tmux_server.run("send-keys", "-t", left, "clear; printf 'abc'", "Enter")
-    with both_clients(tmux_server) as outer:
+    clients = {"own": tmux_attach(tmux_server), "ours": tuimux_attach(tmux_server)}
+    with outer_terminals(clients, WIDTH, HEIGHT) as outer:
         # Both drew the session: the shell's line is on both outer terminals.
         await eventually(
             lambda: all("abc" in outer.capture(name + ":") for name in ("own", "ours")),

@@ -8,36 +8,10 @@ title; after each change they must be equal.
 
 from __future__ import annotations
 
-import shlex
-import sys
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
-from tests.conftest import TmuxServer, clean_env
+from tests.conftest import TmuxServer
 from tests.helpers import eventually
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
 from tuimux.ui.title import MAX_TITLE, parse_title_read, title_sequence
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def both_clients(inner: TmuxServer) -> Iterator[TmuxServer]:
-    outer = TmuxServer(f"tuimux-test-outer-{uuid.uuid4().hex[:8]}", clean_env())
-    outer.env["PYTHONPATH"] = str(ROOT)
-    outer.env["PYTHONWARNINGS"] = "ignore"
-    try:
-        outer.new_session("boot", width=80, height=24, command="sleep 600")
-        outer.run("set-option", "-g", "default-terminal", "xterm-256color")
-        own = shlex.join([*inner.argv, "attach", "-t", "s"])
-        ours = shlex.join([sys.executable, "-m", "tuimux", "-L", inner.socket_name, "-t", "s"])
-        for name, command in (("own", own), ("ours", f"cd {ROOT} && {ours}")):
-            outer.new_session(name, width=80, height=24, command=command)
-            outer.run("set-option", "-t", name, "status", "off")
-        yield outer
-    finally:
-        outer.kill()
 
 
 def titles(outer: TmuxServer) -> tuple[str, str]:
@@ -46,7 +20,8 @@ def titles(outer: TmuxServer) -> tuple[str, str]:
 
 async def test_the_title_is_the_one_tmux_own_client_sets(tmux_server: TmuxServer) -> None:
     tmux_server.new_session("s", width=80, height=23)
-    with both_clients(tmux_server) as outer:
+    clients = {"own": tmux_attach(tmux_server), "ours": tuimux_attach(tmux_server)}
+    with outer_terminals(clients, 80, 24) as outer:
         await eventually(  # both drew the session's status line
             lambda: all("[s]" in outer.capture(name + ":") for name in ("own", "ours")),
             timeout=30,
