@@ -122,6 +122,7 @@ class PaneTerminal:
         # Line feeds in pending: each one scrolls, and a screen of short lines (``yes``)
         # costs the emulator far more per byte than long ones.
         self.backlog_lines = 0
+        self.fed = 0  # bytes fed to the emulator so far (benchmarks and tests count them)
         # True while tmux holds this pane's output back (%pause) and the screen is
         # re-read from captures instead (SessionMirror's flood handling).
         self.flooding = False
@@ -187,6 +188,7 @@ class PaneTerminal:
         data = unescape_output(b"".join(self.pending))  # escapes never span two lines
         self.drop_pending()
         self._snapshot = None  # the screen is no longer the last snapshot's
+        self.fed += len(data)
         self.stream.feed(data)
         return True
 
