@@ -1,12 +1,14 @@
 """1. Flood: every shape of fast output in a pane, with tuimux, tmux's client and none.
 
 Measured for each shape (``yes``, ``seq``, short and long coloured lines, a compile log,
-a ``find /``-like list of paths): the time from starting the output until the client
+a ``find /``-like list of paths, and a steady stream that never has a frame's worth
+waiting at once): the time from starting the output until the client
 shows tmux's final screen, divided by the time the same output takes with no client
 attached (goal ≤ 1.10); and the same ratio for tmux's own client attached in a pty, for
 reference. The three are interleaved round by round (the machine's neighbours then
 disturb all three alike) and the medians are reported, with the spread of the rounds'
-ratios.
+ratios. Beside them: tuimux's own CPU seconds (this process), the bytes its emulator was
+fed and how often it paused the pane, and the load average when the shape started.
 
 tuimux runs in this process with Textual's headless driver (everything but the final
 write to a terminal), so its rendered lines can be compared with ``capture-pane``.
@@ -121,7 +123,7 @@ for start in range(0, len(lines), {batch}):
 
 
 def _steady(scratch: Path, size: int) -> str:
-    """A test runner printing short lines in batches of 300 every 20 ms: each frame's
+    """A test runner printing short lines in batches of 100 every 10 ms: each frame's
     worth is under the flood threshold, but it never stops."""
     lines = _write_lines(scratch / "steady.txt", size, _short_coloured)
     program = scratch / "steady.py"
@@ -137,7 +139,7 @@ SHAPES = [
     Shape("compile log", _cat(_compile_log, "compile"), 40),
     Shape("find / (paths)", _cat(_paths, "paths"), 40),
     # ~25 bytes a line: 3 MB is ~400 batches, ~10 s with no client.
-    Shape("steady short lines (300 every 20 ms)", _steady, 3),
+    Shape("steady short lines, 100 every 10 ms", _steady, 3),
 ]
 
 
