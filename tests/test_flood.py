@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually, open_client
@@ -234,24 +237,33 @@ async def test_an_unchanged_snapshot_repaints_nothing(tmux_server: TmuxServer) -
         await client.close()
 
 
-# Waits for its go file, then prints a few short lines every 10 ms (about a thousand a
-# second: no frame holds more than a few dozen) until its stop file appears.
+# Waits for its go file, then prints a batch of short lines (10 unless told, padded as
+# told) every 10 ms (a thousand a second: no frame holds more than a few dozen) until its
+# stop file appears.
 STREAM = """
 import os, sys, time
 go, stop = sys.argv[1], sys.argv[2]
+batch = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+padding = "x" * int(sys.argv[4]) if len(sys.argv) > 4 else ""
 while not os.path.exists(go):
     time.sleep(0.01)
 number = 0
 while not os.path.exists(stop):
-    lines = [f"line {number + i} \\x1b[32mok\\x1b[0m\\n" for i in range(10)]
+    lines = [f"line {number + i} {padding}\\x1b[32mok\\x1b[0m\\n" for i in range(batch)]
     sys.stdout.write("".join(lines))
     sys.stdout.flush()
-    number += 10
+    number += batch
     time.sleep(0.01)
 sys.stdout.write("stream-done\\n")
 sys.stdout.flush()
 time.sleep(1000)
 """
+
+
+def printed(server: TmuxServer, pane_id: str) -> int:
+    """The number of the last line the stream shows in tmux."""
+    numbers = re.findall(r"^line (\d+) ", server.capture(pane_id), re.MULTILINE)
+    return max(map(int, numbers), default=0)
 
 
 async def test_steady_output_under_a_frames_worth_floods_too(
@@ -282,12 +294,13 @@ async def test_steady_output_under_a_frames_worth_floods_too(
 
         app.client.subscribe(count)
         go.touch()
-        await eventually(lambda: "line 100 " in tmux_server.capture(pane_id))
+        await eventually(lambda: printed(tmux_server, pane_id) > 0)
         await eventually(lambda: terminal.flooding, timeout=5, detail=lambda: terminal.fed)
         # Not a frame's worth at once: the rate over the last second did it.
         assert peak[0] <= FRAME_BYTES and peak[1] <= FRAME_LINES, peak
         fed = terminal.fed
-        await eventually(lambda: "line 2000 " in tmux_server.capture(pane_id))
+        at = printed(tmux_server, pane_id)
+        await eventually(lambda: printed(tmux_server, pane_id) > at + 2000)
         assert terminal.fed - fed < 20_000, "a paused stream's output is not fed"
         stop.touch()
         await eventually(lambda: "stream-done" in tmux_server.capture(pane_id))
@@ -298,6 +311,53 @@ async def test_steady_output_under_a_frames_worth_floods_too(
             ),
             timeout=20,
             detail=lambda: (shown_lines(app, pane_id), tmux_lines(tmux_server, pane_id)),
+        )
+
+
+@pytest.mark.parametrize(
+    ("batch", "padding"),
+    [(60, 0), (2, 4000)],
+    ids=["6000 lines a second", "800 KB a second"],
+)
+async def test_a_hidden_steady_stream_floods_on_what_it_feeds(
+    tmux_server: TmuxServer, tmp_path: Path, batch: int, padding: int
+) -> None:
+    """A pane nobody sees repaints nothing, but feeding it thousands of lines or most of
+    a megabyte a second (under a frame's worth each frame) still costs the emulator: it
+    is paused, and read only once shown."""
+    import sys
+
+    program = tmp_path / "stream.py"
+    program.write_text(STREAM)
+    go, stop = tmp_path / "go", tmp_path / "stop"
+    tmux_server.new_session("s", width=80, height=24)
+    command = f"exec {sys.executable} {program} {go} {stop} {batch} {padding}"
+    tmux_server.run("new-window", "-d", "-t", "s:1", command)
+    hidden = tmux_server.display("s:1", "#{pane_id}")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(80, 25)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        assert app.mirror is not None
+        terminal = app.mirror.terminals[hidden]
+        peak = [0, 0]
+
+        def count(event: ev.Notification) -> None:
+            if isinstance(event, ev.Output) and event.pane_id == hidden:
+                peak[:] = max(peak[0], terminal.backlog), max(peak[1], terminal.backlog_lines)
+
+        app.client.subscribe(count)
+        go.touch()
+        await eventually(lambda: terminal.flooding, timeout=5, detail=lambda: terminal.fed)
+        assert peak[0] <= FRAME_BYTES and peak[1] <= FRAME_LINES, peak
+        stop.touch()
+        await eventually(lambda: "stream-done" in tmux_server.capture(hidden))
+        await pilot.press("ctrl+b", "1")
+        await eventually(
+            lambda: (
+                not terminal.flooding
+                and shown_lines(app, hidden) == tmux_lines(tmux_server, hidden)
+            ),
+            timeout=20,
         )
 
 
