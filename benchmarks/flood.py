@@ -155,14 +155,15 @@ def flood_command(tmux: TmuxServer, flood: str) -> list[str]:
 @dataclass(frozen=True)
 class Timed:
     """One flood: seconds until shown, and CPU seconds of the tmux server and client;
-    for tuimux also its own CPU seconds (this process), the bytes its emulator was fed
-    and how many times it paused the pane."""
+    for tuimux also its own CPU seconds (this process), the bytes its emulator was fed,
+    how many times it paused the pane, and how long the final screen came after the end."""
 
     elapsed: float
     cpu: float
     tuimux_cpu: float = 0.0
     fed: int = 0
     pauses: int = 0
+    lag: float = 0.0  # from the flood's end (its signal) until the final screen was shown
 
 
 def own_cpu(pid: int) -> float:
@@ -244,6 +245,7 @@ async def timed_with_tuimux(tmux: TmuxServer, flood: str) -> Timed:
         started = time.monotonic()
         await _run(flood_command(tmux, flood), tmux.env)
         await _run([*tmux.argv, "wait-for", "flood-done"], tmux.env)
+        ended = time.monotonic()
         final = await _run([*tmux.argv, "capture-pane", "-p", "-t", "flood:"], tmux.env)
         expected = [line.rstrip() for line in final.decode().split("\n")][:24]
         deadline = time.monotonic() + 60
@@ -256,7 +258,8 @@ async def timed_with_tuimux(tmux: TmuxServer, flood: str) -> Timed:
         # then comparing the screen every 5 ms once the flood has ended).
         own = _self_cpu() - own
         fed = sum(terminal.fed for terminal in app.mirror.terminals.values()) - fed
-        return Timed(elapsed, tmux_cpu(tmux) + _self_cpu() - cpu, own, fed, pauses[0])
+        lag = started + elapsed - ended
+        return Timed(elapsed, tmux_cpu(tmux) + _self_cpu() - cpu, own, fed, pauses[0], lag)
 
 
 def _shown(app: object) -> list[str]:
@@ -303,11 +306,13 @@ class Rounds:
 
         fed = statistics.median(t.fed for t in self.tuimux)
         pauses = statistics.median(t.pauses for t in self.tuimux)
+        lag = statistics.median(t.lag for t in self.tuimux)
         return (
             f"no client {median(self.alone)}; "
             f"tuimux {median(self.tuimux)} = {self.ratio(self.tuimux):.2f} "
             f"(rounds {self.spread(self.tuimux)}, CPU {self.ratio(self.tuimux, True):.2f}; "
-            f"its own {self.tuimux_cpu():.2f} s, fed {fed / 1e6:.2f} MB, {pauses:.0f} pauses); "
+            f"its own {self.tuimux_cpu():.2f} s, fed {fed / 1e6:.2f} MB, {pauses:.0f} pauses, "
+            f"last frame {lag:.2f} s after the end); "
             f"tmux client {median(self.own)} = {self.ratio(self.own):.2f} "
             f"(rounds {self.spread(self.own)}, CPU {self.ratio(self.own, True):.2f})"
         )
