@@ -110,7 +110,7 @@ def _seq(scratch: Path, size: int) -> str:
     return f"seq 1 {last}"
 
 
-STEADY_LINES = 100  # a batch: under FRAME_LINES, so no single frame is a flood
+STEADY_LINES = 20  # a batch: under FRAME_LINES, so no single frame is a flood
 STEADY_PAUSE = 0.01
 STEADY = """
 import sys, time
@@ -123,7 +123,7 @@ for start in range(0, len(lines), {batch}):
 
 
 def _steady(scratch: Path, size: int) -> str:
-    """A test runner printing short lines in batches of 100 every 10 ms: each frame's
+    """A test runner printing short lines in batches of 20 every 10 ms: each frame's
     worth is under the flood threshold, but it never stops."""
     lines = _write_lines(scratch / "steady.txt", size, _short_coloured)
     program = scratch / "steady.py"
@@ -138,8 +138,8 @@ SHAPES = [
     Shape("long coloured lines", _cat(_long_coloured, "long")),
     Shape("compile log", _cat(_compile_log, "compile"), 40),
     Shape("find / (paths)", _cat(_paths, "paths"), 40),
-    # ~25 bytes a line: 3 MB is ~400 batches, ~10 s with no client.
-    Shape("steady short lines, 100 every 10 ms", _steady, 3),
+    # ~28 bytes a line: 0.6 MB is ~1000 batches, ~10 s with no client.
+    Shape("steady short lines, 20 every 10 ms", _steady, 0.6),
 ]
 
 
