@@ -52,11 +52,6 @@ FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 pe
 # core while a pane floods, up to FLOOD_POLL_MAXIMUM apart.
 FLOOD_CPU_SHARE = 0.04
 FLOOD_POLL_MAXIMUM = 0.5
-# A flooding pane whose window tmux says still has output is continued anyway once its
-# screen holds still and it has been held this long: a pane that redraws the same screen
-# over and over, or the user typing right after a flood, would else keep it paused. If
-# it floods again within REFLOOD_SECONDS of the continue (``yes``), the next hold is
-# twice as long, up to FLOOD_HOLD_MAXIMUM: each continue lets a frame of it through.
 # Output that stays under a frame's worth but never stops floods too once it has cost
 # more over the last second (tuimux.terminal.rate) than reading tmux's screen instead
 # would: more cells repainted than an 80x24 pane redrawn STREAM_REPAINTS times (each
@@ -68,6 +63,11 @@ STREAM_REPAINTS = 15
 STREAM_CELLS = STREAM_REPAINTS * 80 * 24
 STREAM_FRAMES = 8
 TYPED_SECONDS = 1.0
+# A flooding pane whose window tmux says still has output is continued anyway once its
+# screen holds still and it has been held this long: a pane that redraws the same screen
+# over and over, or the user typing right after a flood, would else keep it paused. If
+# it floods again within REFLOOD_SECONDS of the continue (``yes``), the next hold is
+# twice as long, up to FLOOD_HOLD_MAXIMUM: each continue lets a frame of it through.
 FLOOD_HOLD_SECONDS = 1.0
 FLOOD_HOLD_MAXIMUM = 8.0
 REFLOOD_SECONDS = 1.0
