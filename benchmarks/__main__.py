@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         choices=[shape.name.split()[0] for shape in SHAPES],
         help="flood: only this shape (repeatable; default: all)",
     )
+    parser.add_argument(
+        "--rounds", type=int, help="flood: rounds per shape (default 5, or 1 with --quick)"
+    )
     args = parser.parse_args(argv)
     names = args.names or list(BENCHMARKS)
     print(f"machine: {machine()}", flush=True)
@@ -40,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {BENCHMARKS[name]}", flush=True)
         started = time.monotonic()
         module = importlib.import_module(f"benchmarks.{name}")
-        extra = {"shapes": args.shape} if name == "flood" and args.shape else {}
+        extra: dict[str, object] = {}
+        if name == "flood":
+            extra = {"shapes": args.shape, "rounds": args.rounds}
         found: list[Result] = module.run(quick=args.quick, **extra)
         for result in found:
             print(f"   {result.measure}: {result.value:.3g} {result.unit}", flush=True)

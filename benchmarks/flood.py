@@ -1,12 +1,14 @@
 """1. Flood: every shape of fast output in a pane, with tuimux, tmux's client and none.
 
 Measured for each shape (``yes``, ``seq``, short and long coloured lines, a compile log,
-a ``find /``-like list of paths): the time from starting the output until the client
+a ``find /``-like list of paths, and a steady stream that never has a frame's worth
+waiting at once): the time from starting the output until the client
 shows tmux's final screen, divided by the time the same output takes with no client
 attached (goal ≤ 1.10); and the same ratio for tmux's own client attached in a pty, for
 reference. The three are interleaved round by round (the machine's neighbours then
 disturb all three alike) and the medians are reported, with the spread of the rounds'
-ratios.
+ratios. Beside them: tuimux's own CPU seconds (this process), the bytes its emulator was
+fed and how often it paused the pane, and the load average when the shape started.
 
 tuimux runs in this process with Textual's headless driver (everything but the final
 write to a terminal), so its rendered lines can be compared with ``capture-pane``.
@@ -20,6 +22,7 @@ import random
 import resource
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -88,7 +91,7 @@ class Shape:
     command: Callable[[Path, int], str]
     # Enough for a flood of 2 to 5 s with no client: the last frame's lag (up to one look
     # at tmux's screen, 0.1 s) is then a small part of it.
-    megabytes: int = 30
+    megabytes: float = 30
 
 
 def _cat(line: Callable[[random.Random, int], str], name: str) -> Callable[[Path, int], str]:
@@ -107,6 +110,27 @@ def _seq(scratch: Path, size: int) -> str:
     return f"seq 1 {last}"
 
 
+STEADY_LINES = 20  # a batch: under FRAME_LINES, so no single frame is a flood
+STEADY_PAUSE = 0.01
+STEADY = """
+import sys, time
+lines = open(sys.argv[1]).read().splitlines(keepends=True)
+for start in range(0, len(lines), {batch}):
+    sys.stdout.write("".join(lines[start : start + {batch}]))
+    sys.stdout.flush()
+    time.sleep({pause})
+"""
+
+
+def _steady(scratch: Path, size: int) -> str:
+    """A test runner printing short lines in batches of 20 every 10 ms: each frame's
+    worth is under the flood threshold, but it never stops."""
+    lines = _write_lines(scratch / "steady.txt", size, _short_coloured)
+    program = scratch / "steady.py"
+    program.write_text(STEADY.format(batch=STEADY_LINES, pause=STEADY_PAUSE), encoding="ascii")
+    return f"{sys.executable} {program} {lines}"
+
+
 SHAPES = [
     Shape("yes", lambda scratch, size: f"yes | head -c {size}", 20),
     Shape("seq", _seq),
@@ -114,6 +138,8 @@ SHAPES = [
     Shape("long coloured lines", _cat(_long_coloured, "long")),
     Shape("compile log", _cat(_compile_log, "compile"), 40),
     Shape("find / (paths)", _cat(_paths, "paths"), 40),
+    # ~28 bytes a line: 0.6 MB is ~1000 batches, ~10 s with no client.
+    Shape("steady short lines, 20 every 10 ms", _steady, 0.6),
 ]
 
 
@@ -128,10 +154,16 @@ def flood_command(tmux: TmuxServer, flood: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Timed:
-    """One flood: seconds until shown, and CPU seconds of the tmux server and client."""
+    """One flood: seconds until shown, and CPU seconds of the tmux server and client;
+    for tuimux also its own CPU seconds (this process), the bytes its emulator was fed,
+    how many times it paused the pane, and how long the final screen came after the end."""
 
     elapsed: float
     cpu: float
+    tuimux_cpu: float = 0.0
+    fed: int = 0
+    pauses: int = 0
+    lag: float = 0.0  # from the flood's end (its signal) until the final screen was shown
 
 
 def own_cpu(pid: int) -> float:
@@ -201,10 +233,19 @@ async def timed_with_tuimux(tmux: TmuxServer, flood: str) -> Timed:
         while app.mirror is None or not app.window_view.panes:
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.5)
-        cpu = tmux_cpu(tmux) + _self_cpu()
+        pauses = [0]
+
+        def count(line: str) -> None:
+            pauses[0] += line.count(":pause")
+
+        app.client.on_send = count
+        fed = sum(terminal.fed for terminal in app.mirror.terminals.values())
+        own = _self_cpu()
+        cpu = tmux_cpu(tmux) + own
         started = time.monotonic()
         await _run(flood_command(tmux, flood), tmux.env)
         await _run([*tmux.argv, "wait-for", "flood-done"], tmux.env)
+        ended = time.monotonic()
         final = await _run([*tmux.argv, "capture-pane", "-p", "-t", "flood:"], tmux.env)
         expected = [line.rstrip() for line in final.decode().split("\n")][:24]
         deadline = time.monotonic() + 60
@@ -215,7 +256,10 @@ async def timed_with_tuimux(tmux: TmuxServer, flood: str) -> Timed:
         elapsed = time.monotonic() - started
         # This process's CPU is tuimux's (the benchmark's own part is small: waiting,
         # then comparing the screen every 5 ms once the flood has ended).
-        return Timed(elapsed, tmux_cpu(tmux) + _self_cpu() - cpu)
+        own = _self_cpu() - own
+        fed = sum(terminal.fed for terminal in app.mirror.terminals.values()) - fed
+        lag = started + elapsed - ended
+        return Timed(elapsed, tmux_cpu(tmux) + _self_cpu() - cpu, own, fed, pauses[0], lag)
 
 
 def _shown(app: object) -> list[str]:
@@ -252,14 +296,23 @@ class Rounds:
         ratios = sorted(t.elapsed / a.elapsed for t, a in zip(client, self.alone, strict=True))
         return f"{ratios[0]:.2f} to {ratios[-1]:.2f}"
 
+    def tuimux_cpu(self) -> float:
+        """Median CPU seconds of tuimux's own process (not its ``tmux -C``)."""
+        return statistics.median(t.tuimux_cpu for t in self.tuimux)
+
     def summary(self) -> str:
         def median(times: list[Timed]) -> str:
             return f"{statistics.median(t.elapsed for t in times):.2f} s"
 
+        fed = statistics.median(t.fed for t in self.tuimux)
+        pauses = statistics.median(t.pauses for t in self.tuimux)
+        lag = statistics.median(t.lag for t in self.tuimux)
         return (
             f"no client {median(self.alone)}; "
             f"tuimux {median(self.tuimux)} = {self.ratio(self.tuimux):.2f} "
-            f"(rounds {self.spread(self.tuimux)}, CPU {self.ratio(self.tuimux, True):.2f}); "
+            f"(rounds {self.spread(self.tuimux)}, CPU {self.ratio(self.tuimux, True):.2f}; "
+            f"its own {self.tuimux_cpu():.2f} s, fed {fed / 1e6:.2f} MB, {pauses:.0f} pauses, "
+            f"last frame {lag:.2f} s after the end); "
             f"tmux client {median(self.own)} = {self.ratio(self.own):.2f} "
             f"(rounds {self.spread(self.own)}, CPU {self.ratio(self.own, True):.2f})"
         )
@@ -286,15 +339,16 @@ def run(quick: bool, shapes: list[str] | None = None, rounds: int | None = None)
             for shape in SHAPES:
                 if shapes and shape.name.split()[0] not in shapes:
                     continue
-                size = shape.megabytes * 1_000_000 // (6 if quick else 1)
-                mb = f"{size / 1e6:.0f} MB"
+                size = int(shape.megabytes * 1_000_000) // (6 if quick else 1)
+                mb = f"{size / 1e6:.3g} MB"
                 flood = shape.command(Path(scratch), size)
+                load = " ".join(f"{x:.1f}" for x in os.getloadavg())
                 measured = measure(tmux, flood, count)
                 alone = statistics.median(t.elapsed for t in measured.alone)
                 ours = statistics.median(t.elapsed for t in measured.tuimux)
                 own = statistics.median(t.elapsed for t in measured.own)
-                print(f"   {shape.name}: {measured.summary()}", flush=True)
-                what = f"{shape.name}, {mb} (median of {count}"
+                print(f"   {shape.name} (load {load}): {measured.summary()}", flush=True)
+                what = f"{shape.name}, {mb} (median of {count}; load {load}"
                 results += [
                     Result(
                         "flood",
@@ -305,6 +359,15 @@ def run(quick: bool, shapes: list[str] | None = None, rounds: int | None = None)
                         "no client",
                         f"≤ {GOAL:.2f}",
                         ours / alone <= GOAL,
+                    ),
+                    Result(
+                        "flood",
+                        f"tuimux CPU: server + tuimux + its tmux -C, {what}; tuimux's own "
+                        f"{measured.tuimux_cpu():.2f} s)",
+                        statistics.median(t.cpu for t in measured.tuimux),
+                        "s",
+                        statistics.median(t.cpu for t in measured.alone),
+                        "server, no client",
                     ),
                     Result(
                         "flood",

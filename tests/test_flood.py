@@ -3,8 +3,12 @@ captures, and continued atomically once quiet — ending equal to tmux, never le
 
 from __future__ import annotations
 
+import asyncio
 import random
+import re
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually, open_client
@@ -12,6 +16,7 @@ from tests.ui.test_app import make_app, shown_lines, tmux_lines
 from tuimux.control import events as ev
 from tuimux.terminal.mirror import FRAME_BYTES, FRAME_LINES, over_frame
 from tuimux.terminal.pane import PaneTerminal, output_quiet
+from tuimux.terminal.rate import OutputRate
 
 
 def coloured_file(path: Path, size: int) -> Path:
@@ -230,3 +235,227 @@ async def test_an_unchanged_snapshot_repaints_nothing(tmux_server: TmuxServer) -
         assert terminal.snapshot_changed
     finally:
         await client.close()
+
+
+# Waits for its go file, then prints a batch of short lines (10 unless told, padded as
+# told) every 10 ms (a thousand a second: no frame holds more than a few dozen) until its
+# stop file appears.
+STREAM = """
+import os, sys, time
+go, stop = sys.argv[1], sys.argv[2]
+batch = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+padding = "x" * int(sys.argv[4]) if len(sys.argv) > 4 else ""
+while not os.path.exists(go):
+    time.sleep(0.01)
+number = 0
+while not os.path.exists(stop):
+    lines = [f"line {number + i} {padding}\\x1b[32mok\\x1b[0m\\n" for i in range(batch)]
+    sys.stdout.write("".join(lines))
+    sys.stdout.flush()
+    number += batch
+    time.sleep(0.01)
+sys.stdout.write("stream-done\\n")
+sys.stdout.flush()
+time.sleep(1000)
+"""
+
+
+def printed(server: TmuxServer, pane_id: str) -> int:
+    """The number of the last line the stream shows in tmux."""
+    numbers = re.findall(r"^line (\d+) ", server.capture(pane_id), re.MULTILINE)
+    return max(map(int, numbers), default=0)
+
+
+async def test_steady_output_under_a_frames_worth_floods_too(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """A log printing a few lines in every frame never has a frame's worth waiting, but
+    had its whole pane repainted every frame (30-40% of a core, and so slowed the
+    producer and tmux on a small machine). After a fraction of a second of it, it is
+    paused and shown from tmux's screen like any flood, and ends equal to tmux."""
+    import sys
+
+    program = tmp_path / "stream.py"
+    program.write_text(STREAM)
+    go, stop = tmp_path / "go", tmp_path / "stop"
+    command = f"exec {sys.executable} {program} {go} {stop}"
+    tmux_server.new_session("s", width=80, height=24, command=command)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(80, 25)):
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        assert app.mirror is not None
+        pane_id = tmux_server.display("s:", "#{pane_id}")
+        terminal = app.mirror.terminals[pane_id]
+        peak = [0, 0]
+
+        def count(event: ev.Notification) -> None:
+            if isinstance(event, ev.Output) and event.pane_id == pane_id:
+                peak[:] = max(peak[0], terminal.backlog), max(peak[1], terminal.backlog_lines)
+
+        app.client.subscribe(count)
+        go.touch()
+        await eventually(lambda: printed(tmux_server, pane_id) > 0)
+        await eventually(lambda: terminal.flooding, timeout=5, detail=lambda: terminal.fed)
+        # Not a frame's worth at once: the rate over the last second did it.
+        assert peak[0] <= FRAME_BYTES and peak[1] <= FRAME_LINES, peak
+        fed = terminal.fed
+        at = printed(tmux_server, pane_id)
+        await eventually(lambda: printed(tmux_server, pane_id) > at + 2000)
+        assert terminal.fed - fed < 20_000, "a paused stream's output is not fed"
+        stop.touch()
+        await eventually(lambda: "stream-done" in tmux_server.capture(pane_id))
+        await eventually(
+            lambda: (
+                not terminal.flooding
+                and shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id)
+            ),
+            timeout=20,
+            detail=lambda: (shown_lines(app, pane_id), tmux_lines(tmux_server, pane_id)),
+        )
+
+
+@pytest.mark.parametrize(
+    ("batch", "padding"),
+    [(60, 0), (2, 4000)],
+    ids=["6000 lines a second", "800 KB a second"],
+)
+async def test_a_hidden_steady_stream_floods_on_what_it_feeds(
+    tmux_server: TmuxServer, tmp_path: Path, batch: int, padding: int
+) -> None:
+    """A pane nobody sees repaints nothing, but feeding it thousands of lines or most of
+    a megabyte a second (under a frame's worth each frame) still costs the emulator: it
+    is paused, and read only once shown."""
+    import sys
+
+    program = tmp_path / "stream.py"
+    program.write_text(STREAM)
+    go, stop = tmp_path / "go", tmp_path / "stop"
+    tmux_server.new_session("s", width=80, height=24)
+    command = f"exec {sys.executable} {program} {go} {stop} {batch} {padding}"
+    tmux_server.run("new-window", "-d", "-t", "s:1", command)
+    hidden = tmux_server.display("s:1", "#{pane_id}")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(80, 25)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        assert app.mirror is not None
+        terminal = app.mirror.terminals[hidden]
+        peak = [0, 0]
+
+        def count(event: ev.Notification) -> None:
+            if isinstance(event, ev.Output) and event.pane_id == hidden:
+                peak[:] = max(peak[0], terminal.backlog), max(peak[1], terminal.backlog_lines)
+
+        app.client.subscribe(count)
+        go.touch()
+        await eventually(lambda: terminal.flooding, timeout=5, detail=lambda: terminal.fed)
+        assert peak[0] <= FRAME_BYTES and peak[1] <= FRAME_LINES, peak
+        stop.touch()
+        await eventually(lambda: "stream-done" in tmux_server.capture(hidden))
+        await pilot.press("ctrl+b", "1")
+        await eventually(
+            lambda: (
+                not terminal.flooding
+                and shown_lines(app, hidden) == tmux_lines(tmux_server, hidden)
+            ),
+            timeout=20,
+        )
+
+
+# Raw mode; for every key read, redraws the whole screen three times 20 ms apart (an
+# editor scrolling smoothly while a key is held).
+REDRAW = """
+import os, time, tty
+tty.setraw(0)
+count = 0
+while True:
+    count += len(os.read(0, 64))
+    for step in range(3):
+        time.sleep(0.02 if step else 0)
+        rows = "".join(f"key {count} step {step} row {row}\\r\\n" for row in range(23))
+        os.write(1, ("\\x1b[H" + rows + f"key {count} last {step}").encode())
+"""
+
+
+async def test_output_that_answers_keys_is_never_held_back(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """A full-screen program that redraws after every key of a held key repaints the pane
+    as often as a steady log, but it answers the user: it is fed at once, never paused."""
+    import sys
+
+    program = tmp_path / "redraw.py"
+    program.write_text(REDRAW)
+    tmux_server.new_session("s", width=80, height=24, command=f"exec {sys.executable} {program}")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(80, 25)) as pilot:
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        assert app.mirror is not None
+        pane_id = tmux_server.display("s:", "#{pane_id}")
+        terminal = app.mirror.terminals[pane_id]
+        sent: list[str] = []
+        app.client.on_send = sent.append
+        loop = asyncio.get_running_loop()
+        started, presses = loop.time(), 0
+        while loop.time() - started < 2:  # a key repeating (as fast as the pilot types)
+            await pilot.press("j")
+            presses += 1
+            assert not terminal.flooding
+        expected = f"key {presses} last 2"
+        await eventually(lambda: any(expected in line for line in shown_lines(app, pane_id)))
+        assert not any(f"{pane_id}:pause" in line for line in sent)
+        assert shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id)
+
+
+# A progress bar redrawn in place 50 times a second for two seconds.
+PROGRESS = """
+import os, sys, time
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.01)
+for percent in range(100):
+    sys.stdout.write(f"\\rcopying [{'#' * (percent // 2):50}] {percent}%")
+    sys.stdout.flush()
+    time.sleep(0.02)
+sys.stdout.write("\\nbar-done\\n")
+sys.stdout.flush()
+time.sleep(1000)
+"""
+
+
+async def test_a_progress_bar_stays_live(tmux_server: TmuxServer, tmp_path: Path) -> None:
+    """Output in nearly every frame that repaints one row costs little: it is fed as it
+    comes (the rate counts the rows repainted, not the frames with output)."""
+    import sys
+
+    program = tmp_path / "progress.py"
+    program.write_text(PROGRESS)
+    go = tmp_path / "go"
+    command = f"exec {sys.executable} {program} {go}"
+    tmux_server.new_session("s", width=80, height=24, command=command)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(80, 25)):
+        await eventually(lambda: app.mirror is not None and bool(app.window_view.panes))
+        assert app.mirror is not None
+        pane_id = tmux_server.display("s:", "#{pane_id}")
+        terminal = app.mirror.terminals[pane_id]
+        sent: list[str] = []
+        app.client.on_send = sent.append
+        flooded: list[bool] = []
+        go.touch()
+        await eventually(
+            lambda: flooded.append(terminal.flooding) or "bar-done" in tmux_server.capture(pane_id)
+        )
+        assert not any(flooded)
+        assert not any(f"{pane_id}:pause" in line for line in sent)
+        assert terminal.fed > 100 * 40, "the steps of the bar were fed"
+        await eventually(lambda: shown_lines(app, pane_id) == tmux_lines(tmux_server, pane_id))
+
+
+def test_output_rate_counts_the_last_second_only() -> None:
+    rate = OutputRate()
+    rate.add(10.0, 1920, 300, 12)
+    rate.add(10.5, 80, 20, 0)
+    assert (rate.cells, rate.bytes, rate.lines) == (2000, 320, 12)
+    rate.forget(11.0)  # the first frame is a second old: gone
+    assert (rate.cells, rate.bytes, rate.lines) == (80, 20, 0)
+    rate.clear()
+    assert (rate.cells, rate.bytes, rate.lines) == (0, 0, 0)

@@ -280,6 +280,26 @@ def test_restore_from_capture_equals_tmux(tmux_server: TmuxServer) -> None:
     assert third[0].bg == "blue" and third[14].bg == "blue"
 
 
+def test_restore_keeps_a_cell_that_ends_in_a_joiner(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """tmux 3.3a-3.5a keep a four-person family that wraps at the margin as one cell
+    ending in a joiner; restored from the capture (an attach, a flood's look) the joiner
+    stays in it rather than waiting for the next line's first character."""
+    path = tmp_path / "family"
+    path.write_bytes(
+        b"\x1b[999G" + "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466".encode()
+    )
+    tmux_server.new_session(
+        "s", width=20, height=4, command=f"stty -opost; cat {path}; exec sleep 60"
+    )
+    tmux_server.wait_for(lambda: "sleep" in tmux_server.display("s:", "#{pane_current_command}"))
+    rules = server_rules(tmux_server, "s:")
+    plain = capture_bytes(tmux_server, "s:", "-N").decode().split("\n")[:4]
+    drawn = [as_drawn(line, c1_column=rules.c1_column).rstrip() for line in plain]
+    assert rows(restored(tmux_server, "s:", 20, 4)) == drawn
+
+
 CASES = {
     "wide-at-margin": "123456789\u4e2dZ",
     "combining": "\r\u0301abc e\u0301\u0301 \u4e2d\u0301x",

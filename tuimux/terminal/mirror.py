@@ -53,6 +53,17 @@ FLOOD_POLL_SECONDS = 0.1  # how often a flooding pane's screen is re-read (10 pe
 # core while a pane floods, up to FLOOD_POLL_MAXIMUM apart.
 FLOOD_CPU_SHARE = 0.04
 FLOOD_POLL_MAXIMUM = 0.5
+# Output that stays under a frame's worth but never stops floods too once it has cost
+# more over the last second (tuimux.terminal.rate) than reading tmux's screen instead
+# would: more cells repainted than an 80x24 pane redrawn STREAM_REPAINTS times (each
+# ~5 ms here; a look at tmux's screen costs about as much but comes at most 10 times a
+# second), or more than STREAM_FRAMES frames' worth fed to the emulator. A pane that was
+# typed into within TYPED_SECONDS is exempt: its output answers the keys (an editor
+# scrolling while a key is held, a command's output) and must show at once.
+STREAM_REPAINTS = 15
+STREAM_CELLS = STREAM_REPAINTS * 80 * 24
+STREAM_FRAMES = 8
+TYPED_SECONDS = 1.0
 # A flooding pane whose window tmux says still has output is continued anyway once its
 # screen holds still and it has been held this long: a pane that redraws the same screen
 # over and over, or the user typing right after a flood, would else keep it paused. If
@@ -406,11 +417,22 @@ class SessionMirror:
         self._output_signalled = False
         changed = []
         held = False
+        now = asyncio.get_running_loop().time()
+        visible: set[str] | None = None
         for pane_id, terminal in list(self.terminals.items()):
-            if over_frame(terminal):
+            size, lines = terminal.backlog, terminal.backlog_lines
+            if over_frame(terminal) or (terminal.pending and streaming(terminal, now)):
                 self._start_flood(pane_id)
             elif terminal.feed_pending():
                 changed.append(pane_id)
+                if visible is None:
+                    current = self.model.current
+                    visible = set(current.visible_pane_ids) if current is not None else set()
+                # The rows the view will repaint: all it has not repainted yet (a pane in
+                # a mode shows the mode's screen instead, and nobody sees a hidden one).
+                shown = pane_id in visible and terminal.mode_screen is None
+                cells = len(terminal.screen.dirty) * terminal.screen.columns if shown else 0
+                terminal.rate.add(now, cells, size, lines)
             elif terminal.pending:
                 held = True  # output after a snapshot's %begin waits for the snapshot
         if held:
@@ -435,6 +457,7 @@ class SessionMirror:
             return
         terminal.flooding = True
         terminal.drop_pending()
+        terminal.rate.clear()
         now = asyncio.get_running_loop().time()
         if now - terminal.continued_at < REFLOOD_SECONDS:
             terminal.hold = min(terminal.hold * 2, FLOOD_HOLD_MAXIMUM)
@@ -503,12 +526,14 @@ class SessionMirror:
         merged = coalesce(inputs)
         argvs = [argv for item in merged for argv in send_keys_args(pane_id, item)]
         if argvs:
+            self.typed(pane_id)
             futures = self._send_to(pane_id, [build(*argv) for argv in argvs])
             self.keys_in_flight.add(pane_id, merged, futures)
             self._after_mode_input(pane_id)
 
     def send_bytes(self, pane_id: str, data: bytes) -> None:
         """Raw bytes for the pane's application (mouse reports), as hex."""
+        self.typed(pane_id)
         self._send_to(pane_id, [build(*send_bytes_args(pane_id, data))])
         self._after_mode_input(pane_id)
 
@@ -523,6 +548,12 @@ class SessionMirror:
         for future in futures:
             future.add_done_callback(_log_failure)
         return futures
+
+    def typed(self, pane_id: str) -> None:
+        """The user sent the pane input: its output for a while answers it (``streaming``)."""
+        terminal = self.terminals.get(pane_id)
+        if terminal is not None:
+            terminal.typed_at = asyncio.get_running_loop().time()
 
     def scroll(self, pane_id: str, lines: int) -> None:
         """Wheel without mouse reporting: scroll through tmux's copy mode, as tmux's own
@@ -599,6 +630,19 @@ class SessionMirror:
 def over_frame(terminal: PaneTerminal) -> bool:
     """More output waits than one frame can feed: the pane floods."""
     return terminal.backlog > FRAME_BYTES or terminal.backlog_lines > FRAME_LINES
+
+
+def streaming(terminal: PaneTerminal, now: float) -> bool:
+    """Output under a frame's worth each frame, but more over the last second than a
+    look at tmux's screen costs, with no keys typed into the pane: it floods too."""
+    rate = terminal.rate
+    rate.forget(now)
+    costly = (
+        rate.cells > STREAM_CELLS
+        or rate.bytes > STREAM_FRAMES * FRAME_BYTES
+        or rate.lines > STREAM_FRAMES * FRAME_LINES
+    )
+    return costly and now - terminal.typed_at >= TYPED_SECONDS
 
 
 def _log_failure(future: asyncio.Future[ev.Reply]) -> None:

@@ -20,6 +20,7 @@ from tuimux.control.escape import unescape_output
 from tuimux.control.numbers import INT_MAXIMUM, clamp_uint, parse_uint
 from tuimux.errors import TuimuxError
 from tuimux.terminal.cells import TMUX_33, CellRules
+from tuimux.terminal.rate import OutputRate
 from tuimux.terminal.screen import MAX_LINES, PaneScreen, capped
 from tuimux.terminal.stream import PaneStream
 
@@ -122,6 +123,11 @@ class PaneTerminal:
         # Line feeds in pending: each one scrolls, and a screen of short lines (``yes``)
         # costs the emulator far more per byte than long ones.
         self.backlog_lines = 0
+        self.fed = 0  # bytes fed to the emulator so far (benchmarks and tests count them)
+        # SessionMirror's: what the pane's live output cost over the last second, and
+        # when keys were last sent to it (output that answers them is never held back).
+        self.rate = OutputRate()
+        self.typed_at = -math.inf
         # True while tmux holds this pane's output back (%pause) and the screen is
         # re-read from captures instead (SessionMirror's flood handling).
         self.flooding = False
@@ -187,6 +193,7 @@ class PaneTerminal:
         data = unescape_output(b"".join(self.pending))  # escapes never span two lines
         self.drop_pending()
         self._snapshot = None  # the screen is no longer the last snapshot's
+        self.fed += len(data)
         self.stream.feed(data)
         return True
 

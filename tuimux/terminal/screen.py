@@ -23,7 +23,7 @@ from typing import Any
 from pyte import modes as mo
 from pyte.screens import Char, Cursor, Margins, StaticDefaultDict
 
-from tuimux.terminal.cells import BLANK, CONTROLS, TMUX_33, CellRules, CellScreen
+from tuimux.terminal.cells import BLANK, CONTROLS, TMUX_33, ZWJ, CellRules, CellScreen
 from tuimux.terminal.stream import PaneStream
 
 ALTERNATE_MODES = frozenset({47, 1047, 1049})
@@ -411,6 +411,12 @@ class PaneScreen(CellScreen):
         for y, line in enumerate(capture.split(b"\n")[: self.lines]):
             self.cursor.x, self.cursor.y = 0, y
             stream.feed(line)
+            if self._joining:
+                # A cell tmux 3.3a keeps ending in a joiner (a four-person family that
+                # did not fit) is captured as such: the joiner is that cell's, not one
+                # waiting for the next line's first character.
+                self._joining = False
+                self._combine(ZWJ)
         self.mode = {
             mode << 5
             for mode in ({7} if private_modes is None else private_modes)

@@ -652,6 +652,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             self._refuse_read_only("paste")
             return
         self._flush_typed()  # keys typed before the paste go first
+        self.mirror.typed(pane_id)
         self.mirror.fire(paste_commands(pane_id, text, self.mirror.paste_verbatim))
 
     def on_window_view_resized(self, message: WindowView.Resized) -> None:
