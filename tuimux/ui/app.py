@@ -126,6 +126,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         # The terminal's title, as tmux's set-titles would set it (re-read on changes).
         self.title_keeper = TerminalTitle(self.window_view.write_terminal)
         self._title_changed = asyncio.Event()
+        self._title_task: asyncio.Task[None] | None = None
         # Bells in panes ring the terminal as the user's bell-action/visual-bell say.
         self.bells = BellRinger(
             self._bell_options, self.window_view.write_terminal, self.show_message
@@ -168,13 +169,17 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         await self._watch_messages()
 
     def _keep_title(self) -> None:
-        self.run_worker(
-            keep_title(self.client, self.title_keeper, self._title_changed),
-            group="title",
-            exclusive=True,
+        """Follow tmux's title for this attach (a task, not a worker: it never ends, and
+        waiting for the app's workers must not wait for it)."""
+        if self._title_task is not None:
+            self._title_task.cancel()
+        self._title_task = asyncio.create_task(
+            keep_title(self.client, self.title_keeper, self._title_changed)
         )
 
     async def on_unmount(self) -> None:
+        if self._title_task is not None:
+            self._title_task.cancel()
         self.title_keeper.release()
         if self.mirror is not None:
             await self.mirror.close()

@@ -5,7 +5,8 @@ tmux's own client sets its terminal's title when ``set-titles`` is on, from
 redraws; a control client gets none of it. tuimux asks tmux for the same expansion
 (``#{E:set-titles-string}``: tmux expands it, ``#()`` commands of the user's own
 configuration included, exactly as for its own client) when what it shows changed and
-every ``status-interval``, and writes the title only when it changed. The text holds
+every ``status-interval``, and writes the title only when it changed; while
+``set-titles`` is off (the default) it only looks every ``status-interval``. The text holds
 names and pane titles, which a pane sets: it is read sealed and made printable, and cut
 to a bound, before it reaches the terminal. The title the terminal had is pushed first
 and given back at the end (XTWINOPS 22/23, ignored where unsupported).
@@ -29,6 +30,7 @@ MAX_TITLE = 512  # characters; a title is one line of a window manager's bar
 PUSH_TITLE = "\x1b[22;0t"
 POP_TITLE = "\x1b[23;0t"
 SETTLE_SECONDS = 0.1  # changes come in bursts (a window switch renames and re-lays out)
+OFF_LOOK_SECONDS = 15.0  # with set-titles off and status-interval 0
 
 
 class FormatReader(Protocol):
@@ -85,6 +87,8 @@ async def keep_title(client: FormatReader, title: TerminalTitle, changed: asynci
         on, interval, text = parse_title_read(reply)
         if on:
             title.show(text)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(changed.wait(), timeout=interval if interval > 0 else None)
-        await asyncio.sleep(SETTLE_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), timeout=interval or None)
+            await asyncio.sleep(SETTLE_SECONDS)
+        else:  # the default: only a look now and then for the option being set
+            await asyncio.sleep(interval or OFF_LOOK_SECONDS)
