@@ -138,6 +138,33 @@ def _commands(
     return tuple(commands), at
 
 
+def split_arguments(args: Sequence[Arg]) -> tuple[Command, ...]:
+    """A binding's arguments as its commands: ``bind-key`` splits them at an argument
+    ending in ``;`` (``\\;`` is a literal ``;``), as ``cmd_parse_from_arguments``
+    (cmd-parse.y) does. ``list-keys`` prints ``a \\; b`` for a two-command binding."""
+    commands: list[Command] = []
+    current: list[Arg] = []
+    for arg in args:
+        end = False
+        if isinstance(arg, str) and arg.endswith(";"):
+            arg = arg[:-1]
+            if arg.endswith("\\"):
+                arg = arg[:-1] + ";"
+            else:
+                end = True
+            if end and not arg:
+                commands.append(tuple(current))
+                current = []
+                continue
+        current.append(arg)
+        if end:
+            commands.append(tuple(current))
+            current = []
+    if current:
+        commands.append(tuple(current))
+    return tuple(command for command in commands if command)
+
+
 def parse_list_keys(lines: Sequence[str]) -> dict[str, tuple[Command, ...]]:
     """``bind-key [-r] [-N note] -T TABLE KEY COMMAND…`` lines → key name → commands.
 
@@ -166,7 +193,7 @@ def parse_list_keys(lines: Sequence[str]) -> dict[str, tuple[Command, ...]]:
             continue
         key = first[index]
         if isinstance(key, str):
-            table[key] = (first[index + 1 :], *words[1:])
+            table[key] = (*split_arguments(first[index + 1 :]), *words[1:])
     return table
 
 

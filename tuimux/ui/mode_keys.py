@@ -126,8 +126,16 @@ class ModeKeys:
 
     # -- asking ------------------------------------------------------------------------
 
-    async def ask(self, mirror: SessionMirror, pane_id: str, spec: PromptSpec) -> None:
-        """Ask as tmux would, then send the filled template (nothing if cancelled).
+    async def ask(
+        self,
+        mirror: SessionMirror,
+        pane_id: str,
+        spec: PromptSpec,
+        answered: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        """Ask as tmux would, then send the filled template (nothing if cancelled), or
+        give the answers to ``answered`` (a key binding's prompt runs its template the
+        way the binding's other commands run).
 
         Keys already queued behind the one that opened the prompt belong to it, in
         order (a fast typist's ``/foo`` Enter, a pasted burst): they are typed into the
@@ -135,7 +143,10 @@ class ModeKeys:
         """
 
         def run(answers: list[str]) -> None:
-            self._run(mirror, pane_id, spec.template, answers)
+            if answered is not None:
+                answered(answers)
+            else:
+                self._run(mirror, pane_id, spec.template, answers)
 
         answers: list[str] = []
         for label, initial in spec.prompts:
