@@ -28,7 +28,8 @@ bind | split-window -h -c "#{pane_current_path}"
 bind -n M-Left select-pane -L
 bind -n M-x display-message rooted
 bind -r Up resize-pane -U 2
-bind -N "a note" -T mytable x new-window -n fromtable
+bind -T mytable x new-window -n fromtable
+bind -N "a note" N new-window -n noted
 bind t switch-client -T mytable
 bind '"' display-message 'quote ; "inner" #{pane_id}'
 bind \\; last-pane
@@ -44,8 +45,8 @@ def tables(tmux_server: TmuxServer, tmp_path: Path) -> Tables:
     config.write_text(CONFIG)
     tmux_server.run("source-file", str(config))
     parsed = parse_tables(tmux_server.run("list-keys").splitlines())
-    notes = tmux_server.run("list-keys", "-N", "-P", "", "-T", "mytable").splitlines()
-    with_notes(parsed, "mytable", notes)
+    notes = tmux_server.run("list-keys", "-N", "-P", "", "-T", "prefix").splitlines()
+    with_notes(parsed, "prefix", notes)
     return parsed
 
 
@@ -57,7 +58,8 @@ def test_the_tables_read_back_as_configured(tables: Tables) -> None:
     assert tables["prefix"]["|"].commands == (("split-window", "-h", "-c", "#{pane_current_path}"),)
     assert tables["root"]["M-Left"].commands == (("select-pane", "-L"),)
     assert tables["prefix"]["Up"].repeat and not tables["prefix"]["|"].repeat
-    assert tables["mytable"]["x"].note == "a note"
+    assert tables["prefix"]["N"].note == "a note"
+    assert tables["prefix"]["c"].note == "Create a new window"  # tmux's own notes
     assert tables["prefix"]['"'].commands == (("display-message", 'quote ; "inner" #{pane_id}'),)
     assert tables["prefix"][";"].commands == (("last-pane",),)
     assert "C-b" not in tables["prefix"]
