@@ -36,6 +36,7 @@ bind t switch-client -T mytable
 bind r command-prompt -p "first:,second:" -I "x," "rename-window '%1-%2'"
 bind K command-prompt -1 -p "key:" "rename-window 'k-%%'"
 bind X confirm-before -p "really? " "rename-window confirmed"
+bind M display-message "in #{session_name}: #{window_name}"
 """
 PANE_STATE = (
     "#{window_index} #{window_name} #{window_active} #{pane_index} #{pane_current_path} "
@@ -250,3 +251,21 @@ async def test_keys_typed_while_attaching_meet_the_users_prefix(
         await pilot.press("ctrl+a", "c")
         answer.set()
         await eventually(lambda: len(tmux_server.run("list-windows", "-t", "s").splitlines()) == 2)
+
+
+async def test_a_bindings_message_shows_in_the_status_line(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """``display-message`` without ``-p`` sets the client's status-line message; a
+    control client has none before tmux 3.4, so tuimux shows it (expanded by tmux)."""
+    tmux_server.new_session("s", width=100, height=30)
+    tmux_server.run("rename-window", "-t", "s:", "win")
+    load(tmux_server, tmp_path)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+a", "M")
+        await eventually(
+            lambda: app.status_bar.tmux_message == "in s: win",
+            detail=lambda: (app.status_bar.tmux_message, app.status_bar.message),
+        )

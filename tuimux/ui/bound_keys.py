@@ -12,8 +12,9 @@ Some commands tmux would run *on the client's terminal*, and a control client ha
 tmux 3.3+ then holds the client's queue for ever (DESIGN.md, Traps). Those are done
 here instead: ``command-prompt`` and ``confirm-before`` (tuimux's prompts, the template
 filled as tmux fills it), ``switch-client -T`` (the table is client state),
-``detach-client``, ``display-panes``, ``choose-tree`` (tuimux's tree) and ``list-keys``
-(the key list). A menu, a popup or ``suspend-client`` is refused with a sentence.
+``detach-client``, ``display-panes``, ``choose-tree`` (tuimux's tree), ``list-keys``
+(the key list) and ``display-message`` (shown in tuimux's status line). A menu, a popup
+or ``suspend-client`` is refused with a sentence.
 """
 
 from __future__ import annotations
@@ -228,6 +229,8 @@ class BoundKeys(PrefixActions):
 
     def _done_here(self, name: str, command: Command) -> bool:
         args = [arg for arg in command[1:] if isinstance(arg, str)]
+        if name == "display-message":
+            return "-p" not in args and not any(arg.startswith("-") and "p" in arg for arg in args)
         if name == "switch-client":
             return "-T" in args
         if name == "detach-client":
@@ -294,6 +297,8 @@ class BoundKeys(PrefixActions):
         if name == "display-panes":
             self.action_display_panes()
             return True
+        if name == "display-message":
+            return await self._message(command)
         if name == "choose-tree":
             flags = "".join(arg[1:] for arg in args if arg.startswith("-"))
             self.action_choose_tree("s" not in flags)
@@ -302,6 +307,23 @@ class BoundKeys(PrefixActions):
             self.action_list_keys()
             return True
         return await self._prompt(command)
+
+    async def _message(self, command: Command) -> bool:
+        """``display-message`` in a binding: tmux before 3.4 would set the message of a
+        status line a control client does not have. Printed with ``-p`` instead, it is
+        shown in tuimux's status line for ``display-time``, as tmux shows it."""
+        try:
+            argv = fill([command], [])[0]
+            reply = await self.client.command(argv[0], "-p", *argv[1:])
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        self.show_message("\n".join(reply.text))
+        return True
+
+    def show_message(self, text: str) -> None:
+        raise NotImplementedError  # the app's status line
 
     async def _prompt(self, command: Command) -> bool:
         spec = prompt_of([command])
