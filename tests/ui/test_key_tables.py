@@ -37,6 +37,7 @@ bind r command-prompt -p "first:,second:" -I "x," "rename-window '%1-%2'"
 bind K command-prompt -1 -p "key:" "rename-window 'k-%%'"
 bind X confirm-before -p "really? " "rename-window confirmed"
 bind M display-message "in #{session_name}: #{window_name}"
+bind / command-prompt -k -p key "list-keys -1N '%%'"
 """
 PANE_STATE = (
     "#{window_index} #{window_name} #{window_active} #{pane_index} #{pane_current_path} "
@@ -267,5 +268,25 @@ async def test_a_bindings_message_shows_in_the_status_line(
         await pilot.press("ctrl+a", "M")
         await eventually(
             lambda: app.status_bar.tmux_message == "in s: win",
+            detail=lambda: (app.status_bar.tmux_message, app.status_bar.message),
+        )
+
+
+async def test_a_key_name_prompt_answers_with_the_keys_name(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """``command-prompt -k`` (tmux's ``C-b /``): the next key's tmux name fills the
+    template; ``list-keys -1N`` then shows that key's note in the status line (tmux 3.3a
+    sets it as the client's status message, which a control client never sees)."""
+    tmux_server.new_session("s", width=100, height=30)
+    load(tmux_server, tmp_path)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(100, 31)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+a", "slash")
+        await eventually(lambda: isinstance(app.screen, KeyPrompt))
+        await pilot.press("ctrl+o")  # tmux's default: rotate the panes
+        await eventually(
+            lambda: "Rotate through the panes" in app.status_bar.tmux_message,
             detail=lambda: (app.status_bar.tmux_message, app.status_bar.message),
         )

@@ -205,7 +205,8 @@ class PromptSpec:
     """What a ``command-prompt`` or ``confirm-before`` binding asks, and what it runs.
 
     ``prompts`` holds (label, initial input) pairs, both still tmux formats; ``kind`` is
-    ``text`` (Enter answers), ``key`` (``-1``: the first key answers), ``number`` (``-N``:
+    ``text`` (Enter answers), ``key`` (``-1``: the first key answers), ``key-name`` (``-k``:
+    the first key's tmux name answers), ``number`` (``-N``:
     digits, any other key answers and is then handled as a key), ``incremental``
     (``-i``: the template runs on every change with ``=``/``+``/``-`` before the text),
     or ``confirm`` (``confirm-before``: ``confirm_key`` runs ``template`` unchanged).
@@ -307,7 +308,7 @@ def _command_prompt(args: list[Arg]) -> PromptSpec | None:
     elif "i" in options:
         kind = "incremental"
     elif "k" in options:
-        return None  # the name of the next key: nothing a copy-mode binding needs
+        kind = "key-name"  # the name of the next key (``C-b /``: what is C-a bound to?)
     else:
         kind = "text"
     return PromptSpec(kind, prompts, template)

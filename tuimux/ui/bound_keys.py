@@ -138,7 +138,7 @@ class BoundKeys(PrefixActions):
         if machine.table not in machine.tables and machine.table != machine.root:
             machine.reset()  # the table the client was in has gone
         self._keys_session = session_id
-        for table in (PREFIX, ROOT):  # the notes only matter to the key list
+        for table in (ROOT, PREFIX):  # the notes only matter to the key list
             try:
                 (notes,) = await client.read_formats([["list-keys", "-N", "-P", "", "-T", table]])
             except TuimuxError:
@@ -303,23 +303,31 @@ class BoundKeys(PrefixActions):
             flags = "".join(arg[1:] for arg in args if arg.startswith("-"))
             self.action_choose_tree("s" not in flags)
             return True
+        if name == "list-keys" and any(arg.startswith("-") and "1" in arg for arg in args):
+            return await self._message(command, one_line=True)
         if name == "list-keys":
             self.action_list_keys()
             return True
         return await self._prompt(command)
 
-    async def _message(self, command: Command) -> bool:
+    async def _message(self, command: Command, *, one_line: bool = False) -> bool:
         """``display-message`` in a binding: tmux before 3.4 would set the message of a
         status line a control client does not have. Printed with ``-p`` instead, it is
-        shown in tuimux's status line for ``display-time``, as tmux shows it."""
+        shown in tuimux's status line for ``display-time``, as tmux shows it. Likewise
+        ``list-keys -1`` (``one_line``), whose first line tmux would show there."""
         try:
-            argv = fill([command], [])[0]
-            reply = await self.client.command(argv[0], "-p", *argv[1:])
+            name, *args = fill([command], [])[0]
+            if one_line:  # printed in full without -1: the first line is the message
+                args = [arg.replace("1", "") if arg.startswith("-") else arg for arg in args]
+                argv = [name, *(arg for arg in args if arg != "-")]
+            else:
+                argv = [name, "-p", *args]
+            reply = await self.client.command(*argv)
         except TuimuxError as error:
             self.status_bar.message = str(error)
             self.bell()
             return False
-        self.show_message("\n".join(reply.text))
+        self.show_message("\n".join(reply.text[:1] if one_line else reply.text))
         return True
 
     def show_message(self, text: str) -> None:

@@ -160,8 +160,8 @@ class ModeKeys:
                 if digits:
                     run([digits])
                 return
-            if spec.kind == "key":
-                answer = await self._key(pane_id, label)
+            if spec.kind in ("key", "key-name"):
+                answer = await self._key(pane_id, label, names=spec.kind == "key-name")
             else:
                 text, end = self._typed_ahead(pane_id)
                 if spec.kind == "incremental":
@@ -207,11 +207,13 @@ class ModeKeys:
         screen = Confirm(label, exact=True, key=spec.confirm_key, enter=spec.enter_confirms)
         return bool(await self._wait(screen))
 
-    async def _key(self, pane_id: str, label: str) -> str | None:
+    async def _key(self, pane_id: str, label: str, *, names: bool = False) -> str | None:
         if self._queue and self._queue[0][0] == pane_id:
             item = self._queue.popleft()[1]
-            return item.text[:1] if isinstance(item, Literal) else None
-        answer: str | None = await self._wait(KeyPrompt(label))
+            if isinstance(item, Literal):
+                return item.text[:1]
+            return item.name if names else None
+        answer: str | None = await self._wait(KeyPrompt(label, names=names))
         return answer
 
     async def _number(self, pane_id: str, label: str, initial: str) -> str:
