@@ -276,14 +276,14 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             return
         reason = stall_reason(command, seconds)
         if self.recover is None:
-            self._say(f"{reason}; C-b d quits")
+            self._say(f"{reason}; {self.keys.prefix} d quits")
             self.bell()
             return
         wait = self._stall.wait()
         if wait > 0:
             self._say(
                 "tmux waits again for a prompt tuimux cannot show (a hook on what every "
-                f"attach sends?): re-attaching in {wait:.0f} s; C-b d quits"
+                f"attach sends?): re-attaching in {wait:.0f} s; {self.keys.prefix} d quits"
             )
             self.bell()
             client = self.client
@@ -393,7 +393,8 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         self.offline_banner.update(
             Text(
                 f"{self._lead}: {reason}. {next_step} "
-                "Keys typed now are not sent; C-b d quits (the session keeps running)."
+                f"Keys typed now are not sent; {self.keys.prefix} d quits (the session "
+                "keeps running)."
             )
         )
         self.offline_banner.display = True
@@ -411,7 +412,8 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             self.window_view.focus()
 
     def _refuse_read_only(self, what: str) -> None:
-        self.status_bar.message = f"read-only: {what} not sent (C-b d detaches)"
+        # The prefix is the user's (C-a …): the hint names the key they press.
+        self.status_bar.message = f"read-only: {what} not sent ({self.keys.prefix} d detaches)"
         self.bell()
         self.structure_changed()
 
