@@ -131,3 +131,40 @@ def as_drawn(line: str, tab_stop: int = 8, c1_column: bool = False) -> str:
             drawn.append(char)
             column += max(wcwidth(char), 0)
     return "".join(drawn)
+
+
+_TEXTUAL_NAMES = {
+    "Up": "up",
+    "Down": "down",
+    "Left": "left",
+    "Right": "right",
+    "Space": "space",
+    "PPage": "pageup",
+    "NPage": "pagedown",
+    "DC": "delete",
+    "IC": "insert",
+    "Home": "home",
+    "End": "end",
+    "Enter": "enter",
+    "Tab": "tab",
+    "BSpace": "backspace",
+    "Escape": "escape",
+    **{f"F{n}": f"f{n}" for n in range(1, 13)},
+}
+_TEXTUAL_MODIFIERS = {"C": "ctrl", "M": "alt", "S": "shift"}
+
+
+def textual_key(tmux_name: str) -> str:
+    """The key a test presses (Textual's name) for a key as tmux's tables name it
+    (``C-o`` → ``ctrl+o``, ``M-Up`` → ``alt+up``, ``%`` → ``percent_sign``)."""
+    from textual.keys import _character_to_key
+
+    modifiers = []
+    base = tmux_name
+    while len(base) > 2 and base[1] == "-" and base[0] in _TEXTUAL_MODIFIERS:
+        modifiers.append(_TEXTUAL_MODIFIERS[base[0]])
+        base = base[2:]
+    base = _TEXTUAL_NAMES.get(base, base)
+    if len(base) == 1:
+        base = _character_to_key(base)
+    return "+".join([*sorted(modifiers), base])

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual.command import CommandPalette
+from textual.pilot import Pilot
 
 from tests.conftest import TmuxServer
-from tests.helpers import eventually
+from tests.helpers import eventually, textual_key
 from tests.ui.test_app import recorder_session
 from tuimux.connect import Target, connect_local
 from tuimux.control.command import build
@@ -20,7 +22,7 @@ from tuimux.errors import AttachError, ReadOnlyError
 from tuimux.terminal.keys import encode_key
 from tuimux.ui.app import TuimuxApp
 from tuimux.ui.dialogs import Confirm
-from tuimux.ui.keymap import PREFIX_BINDINGS
+from tuimux.ui.session_tree import SessionTree
 from tuimux.ui.status_bar import StatusBar
 
 
@@ -98,6 +100,22 @@ async def test_read_only_creates_no_session(tmux_server: TmuxServer) -> None:
     assert tmux_server.run("list-sessions", "-F", "#{session_name}").split() == ["s"]
 
 
+async def answer_modal(pilot: Pilot[int], app: TuimuxApp) -> None:
+    """What a binding opened: the tree switches (allowed), the key list runs a binding
+    that writes (refused), a prompt or question is left."""
+    if isinstance(app.screen, SessionTree):
+        await pilot.press("enter")
+        await eventually(lambda: len(app.screen_stack) == 1)
+    elif isinstance(app.screen, CommandPalette):
+        await pilot.press(*"split")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await eventually(lambda: len(app.screen_stack) == 1)
+    elif len(app.screen_stack) > 1:
+        await pilot.press("escape")
+        await eventually(lambda: len(app.screen_stack) == 1)
+
+
 async def test_every_input_path_leaves_the_session_unchanged(
     tmux_server: TmuxServer, tmp_path: Path
 ) -> None:
@@ -113,27 +131,15 @@ async def test_every_input_path_leaves_the_session_unchanged(
         await eventually(lambda: len(app.window_view.panes) == 2)
         app.client.on_send = sent.append
         await eventually(lambda: "read-only" in app.status_bar.message)
-        # Every prefix binding but detach, through the keyboard.
-        for binding in PREFIX_BINDINGS:
-            if binding.action == "detach":
+        # Every binding of tmux's prefix table but detach, through the keyboard.
+        await eventually(lambda: "s" in app.keys.tables.get("prefix", {}))
+        prefix_table = dict(app.keys.tables["prefix"])
+        for key in prefix_table:
+            if key in ("d", "C-z"):
                 continue
-            await pilot.press("ctrl+b", binding.key)
+            await pilot.press("ctrl+b", textual_key(key))
             await pilot.pause()
-            if binding.action == "command_prompt":  # typed commands are tried below
-                assert len(app.screen_stack) == 2
-                await pilot.press("escape")
-                await pilot.pause()
-            if binding.action.startswith("choose_tree"):  # switching session is allowed
-                await eventually(lambda: len(app.screen_stack) == 2)
-                await pilot.press("enter")
-                await eventually(lambda: len(app.screen_stack) == 1)
-            if binding.action == "list_keys":  # the key list: pick a binding that writes
-                assert len(app.screen_stack) == 2
-                await pilot.press(*"split")
-                await pilot.pause(0.3)
-                await pilot.press("enter")
-                await pilot.pause()
-                assert len(app.screen_stack) == 1
+            await answer_modal(pilot, app)
         assert "not sent" in app.status_bar.message
         # The command prompt: a read gets through, a write hidden behind one does not.
         for typed in ["kill-server ; split-window", "list-windows ; kill-server", "list-panes"]:
@@ -154,20 +160,22 @@ async def test_every_input_path_leaves_the_session_unchanged(
             view.post_message(MouseScrollUp(view, 5, 5, 0, 0, 0, False, False, False))
             view.post_message(MouseScrollDown(view, 5, 5, 0, 0, 0, False, False, False))
         await pilot.pause(0.3)
-        # Around the UI: every action run directly still meets the client's refusal.
-        for binding in PREFIX_BINDINGS:
-            if binding.action in ("detach", "display_panes"):
+        # Around the UI: every binding run directly still meets the client's refusal.
+        for bound in prefix_table.values():
+            if bound.commands[0][0] in ("detach-client", "display-panes"):
                 continue
-            await app.run_action(binding.action)
+            app.run_bound(bound)
             await pilot.pause()
-            if binding.action.startswith("choose_tree"):  # kill from the tree: refused
-                await eventually(lambda: len(app.screen_stack) == 2)
+            if isinstance(app.screen, SessionTree):  # kill from the tree: refused
                 await pilot.press("down", "x")
                 await eventually(lambda: isinstance(app.screen, Confirm))
                 await pilot.press("y")
                 await pilot.pause()
-            elif len(app.screen_stack) > 1:  # kill confirmations, rename prompt: say yes
-                await pilot.press("y" if "kill" in binding.action else "enter")
+            elif isinstance(app.screen, CommandPalette):  # tried through the keyboard
+                await pilot.press("escape")
+                await eventually(lambda: len(app.screen_stack) == 1)
+            elif len(app.screen_stack) > 1:  # kill confirmations, prompts: say yes
+                await pilot.press("y", "enter")
                 await pilot.pause()
         assert app.mirror is not None  # and the key path below the UI, called directly
         for pane_id in app.window_view.panes:

@@ -99,6 +99,10 @@ async def test_a_reply_that_does_not_frame_rereads_the_session_and_every_pane(
     app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)):
         await eventually(lambda: app.mirror is not None and len(app.mirror.terminals) == 2)
+        # Nothing of tuimux's own is in flight: the key tables' notes are read last.
+        await eventually(
+            lambda: "Create" in getattr(app.keys.tables["prefix"].get("c"), "note", "")
+        )
         sent: list[str] = []
         app.client.on_send = sent.append
         # What the parser hands the client when a sealed reply has no end guard.

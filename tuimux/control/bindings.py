@@ -78,6 +78,33 @@ def _commands(
     return tuple(commands), at
 
 
+def split_arguments(args: Sequence[Arg]) -> tuple[Command, ...]:
+    """A binding's arguments as its commands: ``bind-key`` splits them at an argument
+    ending in ``;`` (``\\;`` is a literal ``;``), as ``cmd_parse_from_arguments``
+    (cmd-parse.y) does. ``list-keys`` prints ``a \\; b`` for a two-command binding."""
+    commands: list[Command] = []
+    current: list[Arg] = []
+    for arg in args:
+        end = False
+        if isinstance(arg, str) and arg.endswith(";"):
+            arg = arg[:-1]
+            if arg.endswith("\\"):
+                arg = arg[:-1] + ";"
+            else:
+                end = True
+            if end and not arg:
+                commands.append(tuple(current))
+                current = []
+                continue
+        current.append(arg)
+        if end:
+            commands.append(tuple(current))
+            current = []
+    if current:
+        commands.append(tuple(current))
+    return tuple(command for command in commands if command)
+
+
 def parse_list_keys(lines: Sequence[str]) -> dict[str, tuple[Command, ...]]:
     """``bind-key [-r] [-N note] -T TABLE KEY COMMAND…`` lines → key name → commands.
 
@@ -106,7 +133,7 @@ def parse_list_keys(lines: Sequence[str]) -> dict[str, tuple[Command, ...]]:
             continue
         key = first[index]
         if isinstance(key, str):
-            table[key] = (first[index + 1 :], *words[1:])
+            table[key] = (*split_arguments(first[index + 1 :]), *words[1:])
     return table
 
 
@@ -118,7 +145,8 @@ class PromptSpec:
     """What a ``command-prompt`` or ``confirm-before`` binding asks, and what it runs.
 
     ``prompts`` holds (label, initial input) pairs, both still tmux formats; ``kind`` is
-    ``text`` (Enter answers), ``key`` (``-1``: the first key answers), ``number`` (``-N``:
+    ``text`` (Enter answers), ``key`` (``-1``: the first key answers), ``key-name`` (``-k``:
+    the first key's tmux name answers), ``number`` (``-N``:
     digits, any other key answers and is then handled as a key), ``incremental``
     (``-i``: the template runs on every change with ``=``/``+``/``-`` before the text),
     or ``confirm`` (``confirm-before``: ``confirm_key`` runs ``template`` unchanged).
@@ -220,7 +248,7 @@ def _command_prompt(args: list[Arg]) -> PromptSpec | None:
     elif "i" in options:
         kind = "incremental"
     elif "k" in options:
-        return None  # the name of the next key: nothing a copy-mode binding needs
+        kind = "key-name"  # the name of the next key (``C-b /``: what is C-a bound to?)
     else:
         kind = "text"
     return PromptSpec(kind, prompts, template)

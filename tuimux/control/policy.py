@@ -15,8 +15,9 @@ from tuimux.control.command import build, quote
 from tuimux.errors import CommandError
 
 # Reads only: nothing here changes a session, a window, a pane, a buffer or a mode.
+# ``list-keys`` too: a watcher's keys follow the user's tables (tmux's ``-r`` allows it).
 READ_ONLY_COMMANDS = frozenset(
-    {"list-windows", "list-panes", "list-sessions", "list-clients", "detach-client"}
+    {"list-windows", "list-panes", "list-sessions", "list-clients", "list-keys", "detach-client"}
 )
 # These read with -p and would write elsewhere without it (a paste buffer, a message).
 PRINTING_COMMANDS = frozenset({"capture-pane", "display-message"})

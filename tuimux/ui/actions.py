@@ -13,12 +13,10 @@ from tuimux.control.command import escape_format
 from tuimux.control.command_line import split_command_line
 from tuimux.errors import CommandError, TuimuxError
 from tuimux.sessions import read_tree
-from tuimux.terminal.keys import encode_key
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.ui.dialogs import Confirm, Prompt
-from tuimux.ui.keymap import PREFIX_KEY
 from tuimux.ui.mode_keys import ModeKeys
-from tuimux.ui.palette import binding_commands, shown_output
+from tuimux.ui.palette import shown_output
 from tuimux.ui.routing import KeyRouting
 from tuimux.ui.session_tree import SessionTree, TreeChoice
 from tuimux.ui.status_bar import StatusBar
@@ -28,7 +26,9 @@ DISPLAY_PANES_SECONDS = 1.0  # tmux's display-panes-time default
 
 
 class PrefixActions(KeyRouting):
-    """The ``action_*`` methods the prefix table names (:mod:`tuimux.ui.keymap`)."""
+    """What tuimux does itself for a key binding's command (detach, display-panes, the
+    session tree, the command line) and for clicks on the status line; most bindings'
+    commands go to tmux as written (:mod:`tuimux.ui.bound_keys`)."""
 
     client: TmuxClient
     mirror: SessionMirror | None
@@ -85,40 +85,11 @@ class PrefixActions(KeyRouting):
         await self.mirror.client.detach()
         self.exit(return_code=0)
 
-    def action_split(self, direction: str) -> None:
-        self._tmux("split-window", direction, "-t", self._target()[2])
-
-    def action_new_window(self) -> None:
-        self._tmux("new-window", "-t", f"{self._target()[0]}:")
-
     def action_next_window(self) -> None:
         self._tmux("next-window", "-t", self._target()[0])
 
     def action_previous_window(self) -> None:
         self._tmux("previous-window", "-t", self._target()[0])
-
-    def action_last_window(self) -> None:
-        self._tmux("last-window", "-t", self._target()[0])
-
-    def action_select_window(self, index: int) -> None:
-        self._tmux("select-window", "-t", f"{self._target()[0]}:{index}")
-
-    def action_next_pane(self) -> None:
-        assert self.mirror is not None
-        window = self.mirror.model.current
-        if window is None:
-            self._tmux("select-pane", "-t", f"{self.mirror.model.session_id}:.+")
-            return
-        panes = window.visible_pane_ids
-        if window.active_pane in panes:
-            following = panes[(panes.index(window.active_pane) + 1) % len(panes)]
-            self._tmux("select-pane", "-t", following)
-
-    def action_last_pane(self) -> None:
-        self._tmux("last-pane", "-t", self._target()[1])
-
-    def action_select_pane(self, direction: str) -> None:
-        self._tmux("select-pane", direction, "-t", self._target()[2])
 
     def action_display_panes(self) -> None:
         """Number the panes for a second (tmux's display-panes-time); a digit picks one."""
@@ -142,86 +113,6 @@ class PrefixActions(KeyRouting):
             if pane is not None and pane.index == index:
                 self._tmux("select-pane", "-t", pane_id)
 
-    def action_zoom(self) -> None:
-        self._tmux("resize-pane", "-Z", "-t", self._target()[2])
-
-    # Textual passes an action only as many arguments as its method names (no *args).
-
-    def action_on_pane(self, command: str, first: str = "", second: str = "") -> None:
-        """A tmux command aimed at the active pane (``resize-pane -U 1`` …)."""
-        rest = [arg for arg in (first, second) if arg]
-        self._tmux(command, "-t", self._target()[2], *rest)
-
-    def action_on_window(self, command: str, first: str = "", second: str = "") -> None:
-        """A tmux command aimed at the current window (``next-layout`` …)."""
-        rest = [arg for arg in (first, second) if arg]
-        self._tmux(command, "-t", self._target()[1], *rest)
-
-    def action_break_pane(self) -> None:
-        self._tmux("break-pane", "-s", self._target()[2])  # -t would name the new window
-
-    def action_window_index_prompt(self) -> None:
-        """``C-b '``: tmux's "index" prompt, then that window."""
-        session_id = self._target()[0]
-
-        def answered(index: str | None) -> None:
-            self.window_view.focus()
-            if index:
-                self._tmux("select-window", "-t", f"{session_id}:{index}")
-
-        self.open_modal(Prompt("index"), answered)
-
-    def action_move_window_prompt(self) -> None:
-        """``C-b .``: move the current window to the index typed (in this session)."""
-        session_id, window_id, _ = self._target()
-
-        def answered(index: str | None) -> None:
-            self.window_view.focus()
-            if index:
-                self._tmux("move-window", "-s", window_id, "-t", f"{session_id}:{index}")
-
-        self.open_modal(Prompt("move-window"), answered)
-
-    def action_copy_mode(self) -> None:
-        pane_id = self._target()[2]
-        self._tmux("copy-mode", "-t", pane_id)
-        pane = self.mirror.model.panes.get(pane_id) if self.mirror is not None else None
-        if pane is not None and not pane.in_mode:
-            # Keys typed next are for copy mode (a ``/`` must open tuimux's prompt, not
-            # tmux's): which mode and table is read with the first of them.
-            pane.in_mode, pane.mode = True, ""
-
-    def action_send_prefix(self) -> None:
-        pane_id = self._target()[2]
-        item = encode_key(PREFIX_KEY, None)
-        if self.mirror is not None and item is not None:
-            self.mirror.send_input(pane_id, [item])
-
-    def action_kill_pane(self) -> None:
-        _, _, pane_id = self._target()
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._tmux("kill-pane", "-t", pane_id)
-
-        assert self.mirror is not None
-        pane = self.mirror.model.panes.get(pane_id)
-        # tmux asks by pane index ("kill-pane 1? (y/n)"), not by id.
-        label = str(pane.index) if pane is not None else pane_id
-        self.open_modal(Confirm(f"kill-pane {label}?"), answered)
-
-    def action_kill_window(self) -> None:
-        assert self.mirror is not None
-        window = self.mirror.model.current
-        if window is None:
-            return  # not read yet: asking about a window tuimux cannot name would mislead
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._tmux("kill-window", "-t", window.window_id)
-
-        self.open_modal(Confirm(f"kill-window {window.index}?"), answered)
-
     def action_rename_window(self) -> None:
         assert self.mirror is not None
         window = self.mirror.model.current
@@ -234,34 +125,6 @@ class PrefixActions(KeyRouting):
             self.window_view.focus()
 
         self.open_modal(Prompt("rename-window", window.name), answered)
-
-    def action_list_keys(self) -> None:
-        self.hold_keys()  # what follows C-b ? searches the list
-        self.run_worker(self._list_keys(), group="commands")
-
-    async def _list_keys(self) -> None:
-        try:
-            await self.search_commands(binding_commands(self._chosen_binding), "Key bindings…")
-        finally:
-            self.release_keys()
-
-    def action_command_prompt(self) -> None:
-        def answered(line: str | None) -> None:
-            self.window_view.focus()
-            if line:
-                self.hold_keys()
-                self.run_worker(self._run_typed(line), group="commands")
-
-        self.open_modal(Prompt("command"), answered)
-
-    async def _chosen_binding(self, action: str) -> None:
-        """A binding chosen from the key list: tmux may have moved to a window tuimux
-        has not read yet, and the actions aim at the current one."""
-        if self.mirror is None or self.mirror.model.current is None:
-            self.status_bar.message = "no current window: try again"
-            self.bell()
-            return
-        await self.run_action(action)
 
     async def _run_typed(self, line: str) -> None:
         """Run what was typed at ``C-b :``; its output is shown, its error said in the bar.
@@ -353,18 +216,3 @@ class PrefixActions(KeyRouting):
                 self._tmux(command, "-t", choice.target)
 
         self.open_modal(Confirm(f"{command} {choice.label}?"), answered)
-
-    def action_switch_session(self, direction: str) -> None:
-        """``C-b (`` ``C-b )`` ``C-b L``: previous, next, last session (``-p -n -l``)."""
-        self._tmux("switch-client", direction)
-
-    def action_rename_session(self) -> None:
-        assert self.mirror is not None
-        model = self.mirror.model
-
-        def answered(name: str | None) -> None:
-            if name is not None:
-                self._tmux("rename-session", "-t", model.session_id, "--", escape_format(name))
-            self.window_view.focus()
-
-        self.open_modal(Prompt("rename-session", model.name), answered)

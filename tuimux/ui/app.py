@@ -21,17 +21,17 @@ from tuimux.connect import Reattach
 from tuimux.control import events as ev
 from tuimux.control.command import build
 from tuimux.control.escape import printable
+from tuimux.control.key_table import PREFIX, KeyMachine, lookup
 from tuimux.control.numbers import parse_uint
 from tuimux.errors import TuimuxError, UnreachableError, one_line, user_message
 from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.terminal.mouse import encode_mouse
 from tuimux.terminal.paste import paste_commands
-from tuimux.ui.actions import PrefixActions
 from tuimux.ui.bell import OPTIONS_READ, BellRinger
+from tuimux.ui.bound_keys import FALLBACK_TABLES, BoundKeys, key_name
 from tuimux.ui.dialogs import Prompt
 from tuimux.ui.hook_prompt import ask_hook_prompt
-from tuimux.ui.keymap import PREFIX_KEY, lookup
 from tuimux.ui.mode_keys import ModeKeys
 from tuimux.ui.pane_view import PaneView
 from tuimux.ui.stall import StallGuard, stall_reason
@@ -45,17 +45,6 @@ log = logging.getLogger(__name__)
 FRAME_SECONDS = 1 / 60
 DISPLAY_TIME_MS = 750  # tmux's display-time default, until the session's is read
 WHEEL_LINES = 3  # what tmux's own WheelUpPane binding scrolls
-# What the prefix still does on a read-only attach: nothing that changes tmux. The
-# prompt, the key list and the session tree may open, and a watcher may switch sessions
-# (tmux's own -r allows switch-client): what they send still meets the client's refusal.
-READ_ONLY_ACTIONS = (
-    "detach",
-    "display_panes",
-    "command_prompt",
-    "list_keys",
-    "choose_tree",
-    "switch_session",
-)
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
 NOTE_SECONDS = 10.0  # "reconnected" and such stay this long in the status line
@@ -63,7 +52,7 @@ DISPLAY_TIME = "#{display-time}"
 LOST_FOR_GOOD = "The connection to tmux was lost and not restored"
 
 
-class TuimuxApp(PrefixActions, inherit_bindings=False):
+class TuimuxApp(BoundKeys, inherit_bindings=False):
     """Every key belongs to tmux: no Textual default binding (Ctrl+Q, Ctrl+P, Tab) stays."""
 
     TITLE = "tuimux"
@@ -104,7 +93,10 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.window_view.direct = self.type_directly
         self.status_bar = StatusBar()
         self.offline_banner = Static(id="offline")
-        self._prefix = False
+        # The user's key tables, read from tmux once attached (tmux's defaults until).
+        self.keys = KeyMachine(FALLBACK_TABLES)
+        self.mode_keys_option = "emacs"
+        self._keys_session: str | None = None
         self._frame_at = 0.0
         self._structure_at = 0.0
         self._structure_due = False
@@ -156,6 +148,10 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
 
     @work(exclusive=True, group="attach")
     async def attach(self) -> None:
+        # Keys typed while attaching wait for the user's key tables (a C-a prefix),
+        # asked for first so they are answered before the session is read.
+        self.hold_keys()
+        self.read_keys(held=True)
         try:
             self.mirror = SessionMirror(self.client, self)
             await self.mirror.start()
@@ -215,7 +211,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         model = self.mirror.model
         in_mode = {pane.pane_id for pane in model.panes.values() if pane.in_mode}
         self.window_view.show(model.current, self.mirror.terminals, model.panes, in_mode)
-        self.status_bar.update(model, prefix=self._prefix)
+        self.status_bar.update(model, prefix=self.keys.pending)
         flagged = {window.window_id for window in model.windows.values() if window.bell}
         for window_id in self.bells.flags_seen(flagged):
             window = model.windows[window_id]
@@ -316,6 +312,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             self.show_message(event.text)
         elif isinstance(event, ev.ConfigError):
             self._config_error(event.text)
+            self.read_keys()  # a source-file that failed half-way may have bound keys
 
     def _config_error(self, text: str) -> None:
         self.notify(
@@ -348,14 +345,14 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             return
         reason = stall_reason(command, seconds)
         if self.recover is None:
-            self._say(f"{reason}; C-b d quits")
+            self._say(f"{reason}; {self.keys.prefix} d quits")
             self.bell()
             return
         wait = self._stall.wait()
         if wait > 0:
             self._say(
                 "tmux waits again for a prompt tuimux cannot show (a hook on what every "
-                f"attach sends?): re-attaching in {wait:.0f} s; C-b d quits"
+                f"attach sends?): re-attaching in {wait:.0f} s; {self.keys.prefix} d quits"
             )
             self.bell()
             client = self.client
@@ -436,6 +433,7 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             + (": keys were lost (see note)" if lost_keys else "")
         )
         self.mirror.resize(*self._area_size())
+        self.read_keys()
         self.structure_changed()
         self._keep_title()
         await self._watch_messages()
@@ -476,7 +474,8 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         self.offline_banner.update(
             Text(
                 f"{self._lead}: {reason}. {next_step} "
-                "Keys typed now are not sent; C-b d quits (the session keeps running)."
+                f"Keys typed now are not sent; {self.keys.prefix} d quits (the session "
+                "keeps running)."
             )
         )
         self.offline_banner.display = True
@@ -493,37 +492,23 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
         finally:
             self.window_view.focus()
 
-    async def _read_only_key(self, key: str, character: str | None) -> None:
-        """Watching: the prefix still detaches and numbers the panes; nothing else goes
-        to tmux (the client refuses it anyway), and the bar says why."""
-        if self._prefix:
-            self._prefix = False
-            binding = lookup(key, character)
-            if binding is not None and binding.action.split("(")[0] in READ_ONLY_ACTIONS:
-                await self.run_action(binding.action)
-            else:
-                self._refuse_read_only(f"C-b {character or key}")
-        elif key == PREFIX_KEY:
-            self._prefix = True
-        else:
-            self._refuse_read_only("keys")
-        self.structure_changed()
-
     def _refuse_read_only(self, what: str) -> None:
-        self.status_bar.message = f"read-only: {what} not sent (C-b d detaches)"
+        # The prefix is the user's (C-a …): the hint names the key they press.
+        self.status_bar.message = f"read-only: {what} not sent ({self.keys.prefix} d detaches)"
         self.bell()
         self.structure_changed()
 
-    def _offline_key(self, key: str) -> None:
+    def _offline_key(self, name: str | None) -> None:
         """Offline, only the prefix and ``d`` (quit; tmux keeps the session) do anything."""
-        if self._prefix:
-            self._prefix = False
-            if key == "d":
+        machine = self.keys
+        if machine.pending:
+            machine.reset()
+            if name == "d":
                 self._detaching = True
                 self.exit(return_code=0)
                 return
-        elif key == PREFIX_KEY:
-            self._prefix = True
+        elif name is not None and name in (machine.prefix, machine.prefix2):
+            machine.table = PREFIX
         self.bell()
         self.structure_changed()
 
@@ -531,43 +516,45 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
 
     async def on_window_view_key_pressed(self, message: WindowView.KeyPressed) -> None:
         self.window_view.in_flight -= 1
+        self.key_arrived()
         await self.route(events.Key(message.key, message.character), from_view=True)
+
+    def key_arrived(self) -> None:
+        self._stall.typed()  # counted when typed: keys held at attach are handled later
 
     def view_busy(self) -> bool:
         return self.window_view.in_flight > 0
 
     async def pane_key(self, key: str, character: str | None) -> None:
-        """A key with no modal open: the prefix table, display-panes, or the pane."""
+        """A key with no modal open: display-panes, the user's key tables, or the pane."""
         if self.status_bar.tmux_message and not self._display_time_ms:
             self._message_over()  # display-time 0: until a key is pressed
-        self._stall.typed()
+        name = key_name(key, character)
         if self.offline:
-            self._offline_key(key)
+            self._offline_key(name)
             return
         if self.mirror is None or self._wait_for_window(key, character):
             return
-        if self.client.read_only:
-            await self._read_only_key(key, character)
-            return
-        if self._prefix:
-            self._prefix = False
-            self._flush_typed()  # keys typed before the prefix go first
-            binding = lookup(key, character)
-            if binding is not None:
-                await self.run_action(binding.action)
-            self.structure_changed()
-            return
-        if self._numbers_shown:
+        if self._numbers_shown and not self.keys.pending:
             self._hide_numbers()
             number = parse_uint(character or "", 9)  # "²".isdigit() is true
             if number is not None:
                 self._select_pane_by_index(number)
                 return
-        if key == PREFIX_KEY:
-            self._prefix = True
-            self.structure_changed()
+        if name is None:
+            return  # nothing a terminal could send
+        outcome = self.press_key(name, self._active_pane())
+        if outcome == "pane":
+            if self.client.read_only:
+                self._refuse_read_only("keys")
+            else:
+                self._queue_key(key, character)
             return
-        self._queue_key(key, character)
+        if outcome != "nothing":
+            assert not isinstance(outcome, str)
+            self._flush_typed()  # keys typed before the binding go first
+            self.run_bound(outcome)
+        self.structure_changed()
 
     def _wait_for_window(self, key: str, character: str | None) -> bool:
         """tmux made a window current that tuimux has not read yet (another client's
@@ -605,12 +592,19 @@ class TuimuxApp(PrefixActions, inherit_bindings=False):
             or not self.taking_keys()
             or self.client.read_only
             or self.mirror is None
-            or self._prefix
+            or self.keys.pending
             or self._numbers_shown
-            or key == PREFIX_KEY
             or (self.status_bar.tmux_message != "" and not self._display_time_ms)
         ):
             return False
+        name = key_name(key, character)
+        machine = self.keys
+        if (
+            name is None
+            or name in (machine.prefix, machine.prefix2)
+            or lookup(machine.tables.get(machine.root, {}), name) is not None
+        ):
+            return False  # the key tables decide (pane_key)
         self._stall.typed()
         self._queue_key(key, character)
         return True

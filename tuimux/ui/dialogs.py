@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tuimux.control.escape import printable
+from tuimux.terminal.keys import Literal, encode_key
 
 T = TypeVar("T")
 
@@ -263,9 +264,11 @@ class KeyPrompt(KeyTaker[str | None]):
     KeyPrompt > Label { width: 100%; height: 1; background: $warning-muted; }
     """
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, *, names: bool = False) -> None:
         super().__init__()
         self.label = label
+        # ``command-prompt -k``: the answer is the key's tmux name (``C-a``, ``Up``).
+        self.names = names
 
     def compose(self) -> ComposeResult:
         yield Label(Text(printable(self.label)))
@@ -281,6 +284,10 @@ class KeyPrompt(KeyTaker[str | None]):
     def _answer(self, event: Key) -> None:
         if event.key == "escape":
             self.finish(None)
+        elif self.names:
+            item = encode_key(event.key, event.character)
+            if item is not None:
+                self.finish(item.text if isinstance(item, Literal) else item.name)
         elif event.character is not None and event.character.isprintable():
             self.finish(event.character)
 

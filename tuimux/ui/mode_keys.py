@@ -126,8 +126,16 @@ class ModeKeys:
 
     # -- asking ------------------------------------------------------------------------
 
-    async def ask(self, mirror: SessionMirror, pane_id: str, spec: PromptSpec) -> None:
-        """Ask as tmux would, then send the filled template (nothing if cancelled).
+    async def ask(
+        self,
+        mirror: SessionMirror,
+        pane_id: str,
+        spec: PromptSpec,
+        answered: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        """Ask as tmux would, then send the filled template (nothing if cancelled), or
+        give the answers to ``answered`` (a key binding's prompt runs its template the
+        way the binding's other commands run).
 
         Keys already queued behind the one that opened the prompt belong to it, in
         order (a fast typist's ``/foo`` Enter, a pasted burst): they are typed into the
@@ -135,7 +143,10 @@ class ModeKeys:
         """
 
         def run(answers: list[str]) -> None:
-            self._run(mirror, pane_id, spec.template, answers)
+            if answered is not None:
+                answered(answers)
+            else:
+                self._run(mirror, pane_id, spec.template, answers)
 
         answers: list[str] = []
         for label, initial in spec.prompts:
@@ -149,8 +160,8 @@ class ModeKeys:
                 if digits:
                     run([digits])
                 return
-            if spec.kind == "key":
-                answer = await self._key(pane_id, label)
+            if spec.kind in ("key", "key-name"):
+                answer = await self._key(pane_id, label, names=spec.kind == "key-name")
             else:
                 text, end = self._typed_ahead(pane_id)
                 if spec.kind == "incremental":
@@ -196,11 +207,13 @@ class ModeKeys:
         screen = Confirm(label, exact=True, key=spec.confirm_key, enter=spec.enter_confirms)
         return bool(await self._wait(screen))
 
-    async def _key(self, pane_id: str, label: str) -> str | None:
+    async def _key(self, pane_id: str, label: str, *, names: bool = False) -> str | None:
         if self._queue and self._queue[0][0] == pane_id:
             item = self._queue.popleft()[1]
-            return item.text[:1] if isinstance(item, Literal) else None
-        answer: str | None = await self._wait(KeyPrompt(label))
+            if isinstance(item, Literal):
+                return item.text[:1]
+            return item.name if names else None
+        answer: str | None = await self._wait(KeyPrompt(label, names=names))
         return answer
 
     async def _number(self, pane_id: str, label: str, initial: str) -> str:

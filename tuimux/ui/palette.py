@@ -14,35 +14,42 @@ from collections.abc import Awaitable, Callable
 from textual.command import SimpleCommand
 
 from tuimux.control.escape import printable
-from tuimux.ui.keymap import PREFIX_BINDINGS, PREFIX_KEY
+from tuimux.control.key_table import PREFIX, Bound, KeyMachine
 
 # How many lines of a command's output a notification shows.
 OUTPUT_LINES = 20
-_KEY_NAMES = {"up": "Up", "down": "Down", "left": "Left", "right": "Right"}
+# Tables whose keys are typed in a pane's mode, or are mouse events: not in the list.
+_NOT_LISTED = ("copy-mode", "copy-mode-vi")
 
 
-def key_label(key: str) -> str:
-    """A binding's key in tmux's spelling (``C-b``, ``Up``, ``%``)."""
-    if key.startswith("ctrl+"):
-        return "C-" + key.removeprefix("ctrl+")
-    return _KEY_NAMES.get(key, key)
+def binding_commands(
+    machine: KeyMachine, run: Callable[[Bound], Awaitable[object]]
+) -> list[SimpleCommand]:
+    """Every key binding of the user's tables as a palette entry that runs it: its
+    note (``bind -N``) or its commands, and its keys as tmux spells them."""
 
+    def runner(bound: Bound) -> Callable[[], Awaitable[object]]:
+        return lambda: run(bound)
 
-def binding_commands(run: Callable[[str], Awaitable[object]]) -> list[SimpleCommand]:
-    """Every prefix binding as a palette entry that runs its action."""
-    prefix = key_label(PREFIX_KEY)
-
-    def runner(action: str) -> Callable[[], Awaitable[object]]:
-        return lambda: run(action)
-
-    return [
-        SimpleCommand(
-            f"{binding.description}  ({prefix} {key_label(binding.key)})",
-            runner(binding.action),
-            None,
-        )
-        for binding in PREFIX_BINDINGS
-    ]
+    entries = []
+    for name, table in machine.tables.items():
+        if name in _NOT_LISTED:
+            continue
+        if name == PREFIX:
+            lead = f"{machine.prefix} "
+        elif name == machine.root:
+            lead = ""
+        else:
+            lead = f"[{name}] "
+        for key, bound in table.items():
+            if key.startswith(("Mouse", "Wheel", "DoubleClick", "TripleClick")) or "-Mouse" in key:
+                continue
+            entries.append(
+                SimpleCommand(
+                    printable(f"{bound.note or bound.text()}  ({lead}{key})"), runner(bound), None
+                )
+            )
+    return entries
 
 
 def shown_output(command: str, lines: list[str]) -> str:

@@ -31,9 +31,13 @@ class KeyRouting(App[int]):
     _modal: KeyTaker[object] | None = None
     # How many things keys wait for (a modal opening, a command and the re-read after it).
     _holders = 0
+    # Holds that end when the next modal is up: a key binding's command waits for its
+    # prompt, and the keys typed after the binding belong to that prompt.
+    _hand_over = 0
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self.key_arrived()
             await self.route(event)
             return
         await super().on_event(event)
@@ -64,6 +68,9 @@ class KeyRouting(App[int]):
     def view_busy(self) -> bool:
         return False
 
+    def key_arrived(self) -> None:
+        """The user typed or pasted just now (a key may be handled only later)."""
+
     async def pane_key(self, key: str, character: str | None) -> None:
         raise NotImplementedError
 
@@ -90,17 +97,24 @@ class KeyRouting(App[int]):
         self.hold_keys()
 
         under: list[KeyTaker[object] | None] = []
+        handed: list[int] = []
 
         def ready() -> None:
             under.append(self._modal)  # a password asked over the command prompt
             self._modal = screen  # type: ignore[assignment]
-            self.release_keys()
+            handed.append(self._hand_over)
+            self._hand_over = 0
+            for _ in range(handed[0] + 1):
+                self.release_keys()
 
         def finished(result: T | None) -> None:
             if self._modal is screen:
                 self._modal = under[0] if under else None
             if self.screen_stack and self.screen is screen:
                 self.pop_screen()
+            for _ in range(handed[0] if handed else 0):
+                self.hold_keys()  # handed back: the answer is acted on after an await
+                self._hand_over += 1
             answered(result)  # now, before the next key is routed
 
         screen.ready = ready

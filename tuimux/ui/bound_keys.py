@@ -1,0 +1,412 @@
+"""The user's tmux key bindings, run by tuimux as tmux's own client runs them.
+
+The tables and options are read from tmux (``list-keys``, ``#{prefix}`` …) at attach
+and again whenever tuimux ran something that can change them (``source-file``,
+``bind-key``, ``unbind-key``, ``set-option``) or tmux reported a configuration error.
+:class:`~tuimux.control.key_table.KeyMachine` decides what a key does; a binding's
+commands are sent through the client unchanged and without a target, so tmux runs them
+for this client's current pane and expands ``#{pane_current_path}`` there, exactly as
+for a key pressed on its own client.
+
+Some commands tmux would run *on the client's terminal*, and a control client has none:
+tmux 3.3+ then holds the client's queue for ever (DESIGN.md, Traps). Those are done
+here instead: ``command-prompt`` and ``confirm-before`` (tuimux's prompts, the template
+filled as tmux fills it), ``switch-client -T`` (the table is client state),
+``detach-client``, ``display-panes``, ``choose-tree`` (tuimux's tree), ``list-keys``
+(the key list) and ``display-message`` (shown in tuimux's status line). A menu, a popup
+or ``suspend-client`` is refused with a sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+from tuimux.control.bindings import Command, PromptSpec, fill, parse_commands, prompt_of
+from tuimux.control.command import escape_format
+from tuimux.control.key_table import (
+    PREFIX,
+    ROOT,
+    Bound,
+    KeyMachine,
+    command_name,
+    parse_tables,
+    with_notes,
+)
+from tuimux.control.numbers import parse_uint
+from tuimux.errors import CommandError, TuimuxError
+from tuimux.terminal.keys import Literal, encode_key
+from tuimux.ui.actions import PrefixActions
+from tuimux.ui.palette import binding_commands, shown_output
+
+log = logging.getLogger(__name__)
+
+# One read: what the key machine needs from the session's options.
+OPTIONS_FORMAT = "#{prefix}\t#{prefix2}\t#{repeat-time}\t#{key-table}\t#{mode-keys}"
+# How long keys typed at attach wait for the tables at most.
+HOLD_FOR_TABLES_SECONDS = 1.0
+# After these, the tables or the options may differ: read them again.
+CHANGES_KEYS = frozenset(
+    {"source-file", "bind-key", "unbind-key", "set-option", "set-window-option"}
+)
+# Commands that expand formats in the names they are given (tuimux.control.command).
+FORMAT_EXPANDING = frozenset(
+    {"rename-session", "rename-window", "new-window", "new-session", "split-window"}
+)
+# Commands tmux would draw on the client's own terminal and wait for: refused.
+REFUSED = {
+    "display-menu": "tmux shows menus only on a terminal and would wait for tuimux to answer",
+    "display-popup": "tmux shows popups only on a terminal and would wait for tuimux to answer",
+    "suspend-client": "it would stop tmux's control client, not tuimux",
+}
+# Until tmux has answered (or if it never does): the prefix still detaches.
+FALLBACK_TABLES = parse_tables(["bind-key -T prefix d detach-client"])
+# The prompt a bare ``command-prompt`` fills: the answer is a command line.
+_COMMAND_LINE = parse_commands("%1")
+
+
+def key_name(key: str, character: str | None) -> str | None:
+    """A Textual key press → the name tmux's key tables use (``C-a``, ``M-Left``, ``|``)."""
+    item = encode_key(key, character)
+    if item is None:
+        return None
+    return item.text if isinstance(item, Literal) else item.name
+
+
+class BoundKeys(PrefixActions):
+    """Reading the user's key tables and running their bindings."""
+
+    keys: KeyMachine
+    mode_keys_option: str
+    _keys_session: str | None
+
+    # -- reading -------------------------------------------------------------------------
+
+    def read_keys(self, *, held: bool = False) -> None:
+        """Read the tables and options again; ``held``: typed keys wait for the answer
+        (at attach, so the first keys already meet the user's prefix), and are released
+        once it is there."""
+        release = self._release_once() if held else None
+        if release is not None:
+            # tmux may hold our queue (a hook's prompt, DESIGN.md Traps): the keys then
+            # go on with tmux's default prefix rather than wait for the stall guard.
+            self.set_timer(HOLD_FOR_TABLES_SECONDS, release)
+        self.run_worker(self._read_keys(release), group="keys")
+
+    def _release_once(self) -> Callable[[], None]:
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self.release_keys()
+
+        return release
+
+    async def _read_keys(self, release: Callable[[], None] | None) -> None:
+        try:
+            await self.reread_keys()
+        finally:
+            if release is not None:
+                release()
+
+    async def reread_keys(self) -> None:
+        client = self.client
+        session_id = client.session_id or (self.mirror.model.session_id if self.mirror else "")
+        target = ["-t", session_id] if session_id else []
+        try:  # read_formats: tmux 3.4 prints "$" in a binding as "\\$"
+            options, tables = await client.read_formats(
+                [["display-message", "-p", *target, OPTIONS_FORMAT], ["list-keys"]]
+            )
+        except TuimuxError as error:
+            log.debug("key tables not read: %s", error)
+            return
+        machine = self.keys
+        machine.tables = parse_tables(tables)
+        fields = "".join(options).split("\t")
+        if len(fields) == 5:
+            prefix, prefix2, repeat, table, mode_keys = fields
+            machine.prefix, machine.prefix2 = prefix or "None", prefix2 or "None"
+            number = parse_uint(repeat, 2**31)
+            machine.repeat_time_ms = number if number is not None else 500
+            if table and table != machine.root:
+                machine.root = table
+                machine.reset()
+            self.mode_keys_option = mode_keys
+        if machine.table not in machine.tables and machine.table != machine.root:
+            machine.reset()  # the table the client was in has gone
+        self._keys_session = session_id
+        for table in (ROOT, PREFIX):  # the notes only matter to the key list
+            try:
+                (notes,) = await client.read_formats([["list-keys", "-N", "-P", "", "-T", table]])
+            except TuimuxError:
+                continue  # no such table (the user unbound all its keys)
+            with_notes(machine.tables, table, notes)
+
+    # -- pressing ------------------------------------------------------------------------
+
+    def mode_table(self, pane_id: str | None) -> str | None:
+        """The copy-mode table tmux looks in first for the pane, if it is in copy mode."""
+        if self.mirror is None or pane_id is None:
+            return None
+        pane = self.mirror.model.panes.get(pane_id)
+        if pane is None or not pane.in_mode or pane.mode not in ("", "copy-mode", "view-mode"):
+            return None
+        vi = (pane.mode_keys or self.mode_keys_option) == "vi"
+        return "copy-mode-vi" if vi else "copy-mode"
+
+    def press_key(self, name: str, pane_id: str | None) -> str | Bound:
+        """Walk the key tables: ``"pane"``, ``"nothing"`` or the binding to run."""
+        if self.mirror is not None and self._keys_session != self.mirror.model.session_id:
+            self._keys_session = self.mirror.model.session_id
+            self.read_keys()  # prefix and repeat-time are session options
+        outcome = self.keys.press(name, time.monotonic(), self.mode_table(pane_id))
+        if self.keys.repeat_until is not None:
+            self.set_timer(self.keys.repeat_until - time.monotonic(), self._repeat_over)
+        return outcome.bound if outcome.bound is not None else outcome.kind
+
+    def _repeat_over(self) -> None:
+        if self.keys.expire(time.monotonic()):
+            self.structure_changed()  # the status line's prefix mark goes
+
+    # -- the key list ----------------------------------------------------------------------
+
+    def action_list_keys(self) -> None:
+        self.hold_keys()  # what follows C-b ? searches the list
+        self.run_worker(self._list_keys(), group="commands")
+
+    async def _list_keys(self) -> None:
+        try:
+            await self.search_commands(
+                binding_commands(self.keys, self._chosen_binding), "Key bindings…"
+            )
+        finally:
+            self.release_keys()
+
+    async def _chosen_binding(self, bound: Bound) -> None:
+        """A binding chosen from the key list runs as if its keys were pressed."""
+        self.window_view.focus()
+        self.run_bound(bound)  # not awaited here: the palette closes first
+
+    # -- running -------------------------------------------------------------------------
+
+    def run_bound(self, bound: Bound) -> None:
+        """Run a binding's commands; keys typed meanwhile wait for their effect."""
+        self.hold_keys()
+        self.run_worker(self._run_bound(bound.commands), group="commands")
+
+    async def _run_bound(self, commands: Sequence[Command]) -> None:
+        try:
+            await self.run_commands(commands)
+        finally:
+            self.release_keys()
+
+    async def run_commands(self, commands: Sequence[Command]) -> None:
+        """Run commands in order: runs of plain ones as one group through the client,
+        the ones tuimux does itself in between; stop at the first failure, as tmux
+        stops a command list."""
+        batch: list[Command] = []
+        changed = False
+        for command in commands:
+            name = command_name(command[0]) if command and isinstance(command[0], str) else ""
+            changed = changed or name in CHANGES_KEYS
+            if not self._done_here(name, command):
+                batch.append(command)
+                continue
+            if batch and not await self._send(batch):
+                break
+            batch = []
+            if not await self._do_here(name, command):
+                break
+        else:
+            if batch:
+                await self._send(batch)
+        if changed:
+            await self.reread_keys()
+        self.structure_changed()
+
+    def _done_here(self, name: str, command: Command) -> bool:
+        args = [arg for arg in command[1:] if isinstance(arg, str)]
+        if name == "display-message":
+            return "-p" not in args and not any(arg.startswith("-") and "p" in arg for arg in args)
+        if name == "switch-client":
+            return "-T" in args
+        if name == "detach-client":
+            return not {"-a", "-s", "-t"} & set(args)
+        return name in REFUSED or name in (
+            "command-prompt",
+            "confirm-before",
+            "display-panes",
+            "choose-tree",
+            "list-keys",
+        )
+
+    async def _send(self, commands: Sequence[Command]) -> bool:
+        """Plain commands through the client (read-only, audit log); their output, if
+        any, shown as tmux shows it in view mode. False if tmux refused one."""
+        if self.mirror is None:
+            return False
+        try:
+            argvs = fill(commands, [])
+            if not argvs:
+                return True  # an empty binding (bind x '')
+            replies = await self.client.commands(argvs)
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        finally:
+            await self.mirror.settle()
+        self.status_bar.message = ""
+        self._after_copy_mode(argvs)
+        lines = [text for reply in replies for text in reply.text]
+        if lines:
+            self.notify(shown_output("", lines), markup=False)
+        return True
+
+    def _after_copy_mode(self, argvs: list[list[str]]) -> None:
+        """Keys typed next are for copy mode (a ``/`` must open tuimux's prompt, not
+        tmux's): which mode and table is read with the first of them."""
+        if self.mirror is None:
+            return
+        for argv in argvs:
+            if argv and command_name(argv[0]) == "copy-mode" and "-t" not in argv:
+                pane = self.mirror.model.panes.get(self._target()[2])
+                if pane is not None and not pane.in_mode:
+                    pane.in_mode, pane.mode = True, ""
+
+    async def _do_here(self, name: str, command: Command) -> bool:
+        """What tuimux does in tmux's place; False stops the rest of the list."""
+        args = [arg for arg in command[1:] if isinstance(arg, str)]
+        if name in REFUSED:
+            self.status_bar.message = f"{name} was not sent: {REFUSED[name]}"
+            self.bell()
+            return False
+        if name == "switch-client":
+            table = args[args.index("-T") + 1] if args.index("-T") + 1 < len(args) else ""
+            if not self.keys.enter(table):
+                self.status_bar.message = f"table {table} doesn't exist"
+                self.bell()
+                return False
+            return True
+        if name == "detach-client":
+            await self.action_detach()
+            return False
+        if name == "display-panes":
+            self.action_display_panes()
+            return True
+        if name == "display-message":
+            return await self._message(command)
+        if name == "choose-tree":
+            flags = "".join(arg[1:] for arg in args if arg.startswith("-"))
+            self.action_choose_tree("s" not in flags)
+            return True
+        if name == "list-keys" and any(arg.startswith("-") and "1" in arg for arg in args):
+            return await self._message(command, one_line=True)
+        if name == "list-keys":
+            self.action_list_keys()
+            return True
+        return await self._prompt(command)
+
+    async def _message(self, command: Command, *, one_line: bool = False) -> bool:
+        """``display-message`` in a binding: tmux before 3.4 would set the message of a
+        status line a control client does not have. Printed with ``-p`` instead, it is
+        shown in tuimux's status line for ``display-time``, as tmux shows it. Likewise
+        ``list-keys -1`` (``one_line``), whose first line tmux would show there."""
+        try:
+            name, *args = fill([command], [])[0]
+            if one_line:  # printed in full without -1: the first line is the message
+                args = [arg.replace("1", "") if arg.startswith("-") else arg for arg in args]
+                argv = [name, *(arg for arg in args if arg != "-")]
+            else:
+                argv = [name, "-p", *args]
+            reply = await self.client.command(*argv)
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        self.show_message("\n".join(reply.text[:1] if one_line else reply.text))
+        return True
+
+    def show_message(self, text: str) -> None:
+        raise NotImplementedError  # the app's status line
+
+    async def _prompt(self, command: Command) -> bool:
+        spec = prompt_of([command])
+        if spec is None or self.mirror is None:
+            self.status_bar.message = (
+                f"{command[0]} was not sent: tuimux cannot ask this prompt, and tmux would "
+                "wait for tuimux to answer it"
+            )
+            self.bell()
+            return False
+        self._hand_over += 1  # keys typed after the binding go to the prompt, in order
+        try:
+            await self.mode_keys.ask(
+                self.mirror, self._target()[2], spec, lambda answers: self._answered(spec, answers)
+            )
+        finally:
+            # Held again (no prompt opened, or the last one handed them back): the
+            # binding's hold, released when its commands are done.
+            self._hand_over = max(self._hand_over - 1, 0)
+        return True
+
+    def _answered(self, spec: PromptSpec, answers: list[str]) -> None:
+        """Run a prompt's template filled with its answers, as tmux would: a bare
+        ``command-prompt`` runs the line typed (``C-b :``)."""
+        self.window_view.focus()
+        self.hold_keys()
+        if spec.template == _COMMAND_LINE:
+            self.run_worker(self._run_typed(answers[0] if answers else ""), group="commands")
+            return
+        try:
+            commands: list[Command] = [
+                tuple(argv)
+                for command in spec.template
+                for argv in fill([command], _literal_for(command, answers))
+            ]
+        except CommandError as error:
+            self.status_bar.message = str(error)
+            self.release_keys()
+            return
+        self.run_worker(self._run_bound(commands), group="commands")
+
+    async def _run_typed(self, line: str) -> None:
+        """``C-b :``: the line runs as before; a line that binds keys or sets options
+        has the tables read again before the next key is looked up."""
+        if not _changes_keys(line):
+            await super()._run_typed(line)
+            return
+        self.hold_keys()
+        try:
+            await super()._run_typed(line)
+            await self.reread_keys()
+        finally:
+            self.release_keys()
+
+
+def _literal_for(command: Command, answers: list[str]) -> list[str]:
+    """Answers as they fill one command: literal where it expands formats.
+
+    A prompt's initial text is often a name (``-I "#W"``), which a pane can set
+    (``ESC k``, its process name); accepted into ``rename-window``, which expands
+    ``#(cmd)``, it would run a command the pane chose. So ``#`` is doubled there and
+    the name stays the text shown (docs/security.md, B2).
+    """
+    name = command_name(command[0]) if command and isinstance(command[0], str) else ""
+    if name in FORMAT_EXPANDING:
+        return [escape_format(answer) for answer in answers]
+    return answers
+
+
+def _changes_keys(line: str) -> bool:
+    try:
+        commands = parse_commands(line)
+    except CommandError:
+        return False
+    return any(
+        command and isinstance(command[0], str) and command_name(command[0]) in CHANGES_KEYS
+        for command in commands
+    )
