@@ -212,3 +212,26 @@ async def test_a_program_sets_the_clipboard_only_where_tmux_own_client_lets_it(
     ours = shlex.join([sys.executable, "-m", "tuimux", "-L", tmux_server.socket_name])
     await program_copies_through(tmux_server, pane, "own", own)
     await program_copies_through(tmux_server, pane, "ours", f"cd {ROOT} && {ours} -t s")
+
+
+async def test_deleting_a_buffer_in_choose_buffer_copies_nothing(
+    tmux_server: TmuxServer,
+) -> None:
+    """``d`` in choose-buffer (a mode, so its keys are bracketed by listings) deletes the
+    newest buffer: the newest one then differs, but nothing was copied, and tmux's own
+    client sets no clipboard. The older buffer (any program's ``set-buffer``) must not
+    reach the terminal."""
+    pane = numbered_session(tmux_server, "emacs")
+    tmux_server.run("set-buffer", "-b", "older", "a program's older buffer")
+    tmux_server.run("set-buffer", "-b", "newest", "the newest buffer")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        mirror = app.mirror
+        assert mirror is not None
+        tmux_server.run("choose-buffer", "-t", pane)
+        await eventually(lambda: mirror.model.panes[pane].in_mode)
+        await pilot.press("d")
+        await eventually(lambda: "newest" not in tmux_server.run("list-buffers"))
+        await eventually(lambda: not mirror._tasks)  # the listings were compared
+        assert app.clipboard == ""

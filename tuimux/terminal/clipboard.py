@@ -36,14 +36,21 @@ BUFFERS_FORMAT = "#{buffer_created}\t#{buffer_size}\t#{buffer_name}"
 LIST_BUFFERS = build("list-buffers", "-F", BUFFERS_FORMAT)
 
 
-def newest_buffer(reply: ev.Reply) -> tuple[str, int, str] | None:
-    """(created, size, name) of the newest buffer, or None when there is none."""
+def buffers(reply: ev.Reply) -> list[tuple[str, int, str]]:
+    """(created, size, name) of each buffer listed, newest first."""
+    listed = []
     for line in reply.text:
         created, _, rest = line.partition("\t")
         size, _, name = rest.partition("\t")
-        if size.isdigit() and name:
-            return created, int(size), name
-    return None
+        if size.isascii() and size.isdigit() and name:
+            listed.append((created, int(size), name))
+    return listed
+
+
+def newest_buffer(reply: ev.Reply) -> tuple[str, int, str] | None:
+    """(created, size, name) of the newest buffer, or None when there is none."""
+    listed = buffers(reply)
+    return listed[0] if listed else None
 
 
 class CopyWatcher:
@@ -65,11 +72,13 @@ class CopyWatcher:
         self, before: asyncio.Future[ev.Reply], after: asyncio.Future[ev.Reply]
     ) -> None:
         try:
-            old, new = newest_buffer(await before), newest_buffer(await after)
+            old, new = buffers(await before), newest_buffer(await after)
         except TuimuxError as error:  # the pane went, or the link did
             log.debug("buffers around mode input not read: %s", error)
             return
-        if new is not None and new != old:
+        # A new buffer, not one that was there before: deleting the newest in
+        # choose-buffer (``d``) leaves an older one newest, and it was not copied.
+        if new is not None and new not in old:
             await self._pass_on(*new)
 
     async def _pass_on(self, created: str, size: int, name: str) -> None:
