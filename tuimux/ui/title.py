@@ -44,7 +44,8 @@ def parse_title_read(lines: list[str]) -> tuple[bool, float, str]:
     """``TITLE_READ``'s answer → (set-titles on, status-interval seconds, title)."""
     on, _, rest = "\n".join(lines).partition("|")
     interval, _, title = rest.partition("|")
-    seconds = float(interval) if interval.isdigit() else 15.0
+    # ASCII digits only: "²" is a digit to str.isdigit but not a number to float().
+    seconds = float(interval) if interval.isascii() and interval.isdigit() else 15.0
     return on == "1", seconds, title
 
 
