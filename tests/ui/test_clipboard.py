@@ -100,6 +100,31 @@ async def test_a_copy_too_large_for_the_clipboard_is_said_and_not_sent(
         assert app.clipboard == "" and len(saved_buffer(tmux_server)) > 5
 
 
+async def test_a_copy_too_large_for_the_clipboard_is_not_read_at_all(
+    tmux_server: TmuxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listing says how large the copy is: one too large to pass on is not read (it
+    was read whole, up to the parser's 64 MB cap, over SSH too, and thrown away)."""
+    monkeypatch.setattr(clipboard, "MAX_COPY_BYTES", 5)
+    pane = numbered_session(tmux_server, "emacs")
+    app = await make_app(tmux_server)
+    sent: list[tuple[str, ...]] = []
+    commands = app.client.commands
+
+    async def recording(argvs, **kwargs):  # type: ignore[no-untyped-def]
+        sent.extend(tuple(argv) for argv in argvs)
+        return await commands(argvs, **kwargs)
+
+    monkeypatch.setattr(app.client, "commands", recording)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "left_square_bracket")
+        await eventually(lambda: tmux_server.display(pane, "#{pane_in_mode}") == "1")
+        await pilot.press("up", "up", "ctrl+a", "ctrl+space", "up", "up", "alt+w")
+        await eventually(lambda: "too large" in app.status_bar.tmux_message)
+        assert not [argv for argv in sent if argv[0] == "show-buffer"], sent
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -82,19 +82,23 @@ class CopyWatcher:
             await self._pass_on(*new)
 
     async def _pass_on(self, created: str, size: int, name: str) -> None:
+        # A copy too large to pass on is not read: it would cross the link (SSH too)
+        # whole, up to the parser's block cap, only to be dropped.
+        large = size > MAX_COPY_BYTES
+        reads: list[tuple[str, ...]] = [("display-message", "-p", "#{set-clipboard}")]
         try:
-            option, content = await self.client.commands(
-                [("display-message", "-p", "#{set-clipboard}"), ("show-buffer", "-b", name)]
+            option, *content = await self.client.commands(
+                reads if large else [*reads, ("show-buffer", "-b", name)]
             )
         except TuimuxError as error:  # deleted again already
             log.debug("copied buffer %s not read: %s", name, error)
             return
         if "".join(option.text) == "off":
             return  # tmux's own client would not set the clipboard either
-        if size > MAX_COPY_BYTES:
+        if large:
             self.copied(None)
             return
-        data = b"\n".join(content.lines)
+        data = b"\n".join(content[0].lines)
         if size == len(data) + 1:
             data += b"\n"  # a reply's lines cannot say the buffer ended with one
         self.copied(data.decode("utf-8", "replace"))
