@@ -260,3 +260,14 @@ async def test_deleting_a_buffer_in_choose_buffer_copies_nothing(
         await eventually(lambda: "newest" not in tmux_server.run("list-buffers"))
         await eventually(lambda: not mirror._tasks)  # the listings were compared
         assert app.clipboard == ""
+
+
+def test_a_hostile_listing_cannot_raise() -> None:
+    """A malicious server's list-buffers: digits that ``int`` refuses ("²", or more
+    than Python's 4300) are no size; the newest well-formed line is the newest buffer."""
+    from tuimux.control import events as ev
+
+    lines = ("1\t²\tsuper", "1\t" + "9" * 5000 + "\thuge", "\t\t", "5\t7\tbuffer3", "4\t2\tb2")
+    reply = ev.Reply(0, 0, 0, False, tuple(line.encode() for line in lines))
+    assert clipboard.newest_buffer(reply) == ("5", 7, "buffer3")
+    assert ("4", 2, "b2") in clipboard.buffers(reply)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from tuimux.client import TmuxClient
@@ -36,21 +36,19 @@ BUFFERS_FORMAT = "#{buffer_created}\t#{buffer_size}\t#{buffer_name}"
 LIST_BUFFERS = build("list-buffers", "-F", BUFFERS_FORMAT)
 
 
-def buffers(reply: ev.Reply) -> list[tuple[str, int, str]]:
-    """(created, size, name) of each buffer listed, newest first."""
-    listed = []
+def buffers(reply: ev.Reply) -> Iterator[tuple[str, int, str]]:
+    """(created, size, name) of each buffer listed, newest first (lazily: a hostile
+    server's listing may be as large as a reply can be)."""
     for line in reply.text:
         created, _, rest = line.partition("\t")
         size, _, name = rest.partition("\t")
-        if size.isascii() and size.isdigit() and name:
-            listed.append((created, int(size), name))
-    return listed
+        if len(size) <= 20 and size.isascii() and size.isdigit() and name:
+            yield created, int(size), name
 
 
 def newest_buffer(reply: ev.Reply) -> tuple[str, int, str] | None:
     """(created, size, name) of the newest buffer, or None when there is none."""
-    listed = buffers(reply)
-    return listed[0] if listed else None
+    return next(buffers(reply), None)
 
 
 class CopyWatcher:
@@ -72,13 +70,13 @@ class CopyWatcher:
         self, before: asyncio.Future[ev.Reply], after: asyncio.Future[ev.Reply]
     ) -> None:
         try:
-            old, new = buffers(await before), newest_buffer(await after)
+            listed, new = await before, newest_buffer(await after)
         except TuimuxError as error:  # the pane went, or the link did
             log.debug("buffers around mode input not read: %s", error)
             return
         # A new buffer, not one that was there before: deleting the newest in
         # choose-buffer (``d``) leaves an older one newest, and it was not copied.
-        if new is not None and new not in old:
+        if new is not None and new not in buffers(listed):
             await self._pass_on(*new)
 
     async def _pass_on(self, created: str, size: int, name: str) -> None:
