@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
+from tests.ui.test_app import make_app
 from tuimux.ui.bell import BellOptions, BellRinger, bell_message
 
 
@@ -117,3 +118,41 @@ def test_flags_already_set_at_attach_do_not_ring() -> None:
     assert ringer.flags_seen({"@1", "@2"}) == ["@2"]
     assert ringer.flags_seen({"@2"}) == []
     assert ringer.flags_seen({"@1", "@2"}) == ["@1"]
+
+
+async def test_a_bell_in_another_window_rings_once_not_again_when_it_is_shown(
+    tmux_server: TmuxServer,
+) -> None:
+    """A bell in the window in view and one in another window in the same frame: the
+    other window rings once (its "!" flag); its pane's bell must not stay counted in the
+    emulator and ring once more, as "current", when that window is shown later."""
+    tmux_server.new_session("s", width=80, height=23)
+    tmux_server.run("set-option", "-g", "visual-bell", "on")
+    tmux_server.run("new-window", "-d", "-t", "s:1")
+    here = tmux_server.display("s:0", "#{pane_id}")
+    there = tmux_server.display("s:1", "#{pane_id}")
+    there_tty = tmux_server.display(there, "#{pane_tty}")
+    window_1 = tmux_server.display("s:1", "#{window_id}")
+    app = await make_app(tmux_server)
+    said: list[str] = []
+    show = app.bells._show
+    app.bells._show = lambda text: (said.append(text), show(text))[1]
+
+    def bells_done() -> bool:
+        return all(worker.is_finished for worker in app.workers if worker.group == "bell")
+
+    async with app.run_test(size=(80, 24)):
+        mirror = app.mirror
+        assert mirror is not None
+        await eventually(lambda: there in mirror.terminals and bool(app.window_view.panes))
+        # One write, both panes: the bells arrive together (the pane in view first).
+        tmux_server.run("send-keys", "-t", here, f"printf '\\a' | tee {there_tty}", "Enter")
+        await eventually(lambda: "Bell in window 1" in said and bells_done(), detail=lambda: said)
+        rung_once = ["Bell in current window", "Bell in window 1"]
+        assert sorted(said) == rung_once
+        tmux_server.run("select-window", "-t", "s:1")
+        await eventually(lambda: mirror.model.active_window == window_1)
+        tmux_server.run("send-keys", "-t", there, "echo shown-now", "Enter")
+        await eventually(lambda: "shown-now" in "".join(mirror.terminals[there].screen.display))
+        await eventually(bells_done)
+        assert sorted(said) == rung_once

@@ -98,6 +98,31 @@ async def test_a_copy_too_large_for_the_clipboard_is_said_and_not_sent(
         assert app.clipboard == "" and len(saved_buffer(tmux_server)) > 5
 
 
+async def test_a_copy_too_large_for_the_clipboard_is_not_read_at_all(
+    tmux_server: TmuxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listing says how large the copy is: one too large to pass on is not read (it
+    was read whole, up to the parser's 64 MB cap, over SSH too, and thrown away)."""
+    monkeypatch.setattr(clipboard, "MAX_COPY_BYTES", 5)
+    pane = numbered_session(tmux_server, "emacs")
+    app = await make_app(tmux_server)
+    sent: list[tuple[str, ...]] = []
+    commands = app.client.commands
+
+    async def recording(argvs, **kwargs):  # type: ignore[no-untyped-def]
+        sent.extend(tuple(argv) for argv in argvs)
+        return await commands(argvs, **kwargs)
+
+    monkeypatch.setattr(app.client, "commands", recording)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "left_square_bracket")
+        await eventually(lambda: tmux_server.display(pane, "#{pane_in_mode}") == "1")
+        await pilot.press("up", "up", "ctrl+a", "ctrl+space", "up", "up", "alt+w")
+        await eventually(lambda: "too large" in app.status_bar.tmux_message)
+        assert not [argv for argv in sent if argv[0] == "show-buffer"], sent
+
+
 def outer_buffer(outer: TmuxServer, session: str) -> str | None:
     """The newest buffer the outer tmux made from an OSC 52 of ``session``'s program."""
     names = outer.run("list-buffers", "-F", "#{buffer_name}").split()
@@ -185,3 +210,37 @@ async def test_a_program_sets_the_clipboard_only_where_tmux_own_client_lets_it(
     pane = tmux_server.display("s:", "#{pane_id}")
     await program_copies_through(tmux_server, pane, "own", tmux_attach(tmux_server))
     await program_copies_through(tmux_server, pane, "ours", tuimux_attach(tmux_server))
+
+
+async def test_deleting_a_buffer_in_choose_buffer_copies_nothing(
+    tmux_server: TmuxServer,
+) -> None:
+    """``d`` in choose-buffer (a mode, so its keys are bracketed by listings) deletes the
+    newest buffer: the newest one then differs, but nothing was copied, and tmux's own
+    client sets no clipboard. The older buffer (any program's ``set-buffer``) must not
+    reach the terminal."""
+    pane = numbered_session(tmux_server, "emacs")
+    tmux_server.run("set-buffer", "-b", "older", "a program's older buffer")
+    tmux_server.run("set-buffer", "-b", "newest", "the newest buffer")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        mirror = app.mirror
+        assert mirror is not None
+        tmux_server.run("choose-buffer", "-t", pane)
+        await eventually(lambda: mirror.model.panes[pane].in_mode)
+        await pilot.press("d")
+        await eventually(lambda: "newest" not in tmux_server.run("list-buffers"))
+        await eventually(lambda: not mirror._tasks)  # the listings were compared
+        assert app.clipboard == ""
+
+
+def test_a_hostile_listing_cannot_raise() -> None:
+    """A malicious server's list-buffers: digits that ``int`` refuses ("²", or more
+    than Python's 4300) are no size; the newest well-formed line is the newest buffer."""
+    from tuimux.control import events as ev
+
+    lines = ("1\t²\tsuper", "1\t" + "9" * 5000 + "\thuge", "\t\t", "5\t7\tbuffer3", "4\t2\tb2")
+    reply = ev.Reply(0, 0, 0, False, tuple(line.encode() for line in lines))
+    assert clipboard.newest_buffer(reply) == ("5", 7, "buffer3")
+    assert ("4", 2, "b2") in clipboard.buffers(reply)

@@ -60,3 +60,10 @@ def test_a_title_cannot_end_its_own_sequence() -> None:
 def test_the_read_is_split_where_tmux_cannot_put_a_bar() -> None:
     assert parse_title_read(["1|15|a|b"]) == (True, 15.0, "a|b")
     assert parse_title_read(["0|x|"]) == (False, 15.0, "")
+
+
+def test_a_hostile_interval_cannot_stop_the_title_keeper() -> None:
+    """A malicious server answers anything: "²" passes ``str.isdigit`` but not ``float``,
+    and an exception there ended the worker, and with it the app, with a traceback."""
+    assert parse_title_read(["1|²|t"]) == (True, 15.0, "t")
+    assert parse_title_read(["1|٣|t"]) == (True, 15.0, "t")

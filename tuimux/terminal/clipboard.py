@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from tuimux.client import TmuxClient
@@ -36,14 +36,19 @@ BUFFERS_FORMAT = "#{buffer_created}\t#{buffer_size}\t#{buffer_name}"
 LIST_BUFFERS = build("list-buffers", "-F", BUFFERS_FORMAT)
 
 
-def newest_buffer(reply: ev.Reply) -> tuple[str, int, str] | None:
-    """(created, size, name) of the newest buffer, or None when there is none."""
+def buffers(reply: ev.Reply) -> Iterator[tuple[str, int, str]]:
+    """(created, size, name) of each buffer listed, newest first (lazily: a hostile
+    server's listing may be as large as a reply can be)."""
     for line in reply.text:
         created, _, rest = line.partition("\t")
         size, _, name = rest.partition("\t")
-        if size.isdigit() and name:
-            return created, int(size), name
-    return None
+        if len(size) <= 20 and size.isascii() and size.isdigit() and name:
+            yield created, int(size), name
+
+
+def newest_buffer(reply: ev.Reply) -> tuple[str, int, str] | None:
+    """(created, size, name) of the newest buffer, or None when there is none."""
+    return next(buffers(reply), None)
 
 
 class CopyWatcher:
@@ -65,27 +70,33 @@ class CopyWatcher:
         self, before: asyncio.Future[ev.Reply], after: asyncio.Future[ev.Reply]
     ) -> None:
         try:
-            old, new = newest_buffer(await before), newest_buffer(await after)
+            listed, new = await before, newest_buffer(await after)
         except TuimuxError as error:  # the pane went, or the link did
             log.debug("buffers around mode input not read: %s", error)
             return
-        if new is not None and new != old:
+        # A new buffer, not one that was there before: deleting the newest in
+        # choose-buffer (``d``) leaves an older one newest, and it was not copied.
+        if new is not None and new not in buffers(listed):
             await self._pass_on(*new)
 
     async def _pass_on(self, created: str, size: int, name: str) -> None:
+        # A copy too large to pass on is not read: it would cross the link (SSH too)
+        # whole, up to the parser's block cap, only to be dropped.
+        large = size > MAX_COPY_BYTES
+        reads: list[tuple[str, ...]] = [("display-message", "-p", "#{set-clipboard}")]
         try:
-            option, content = await self.client.commands(
-                [("display-message", "-p", "#{set-clipboard}"), ("show-buffer", "-b", name)]
+            option, *content = await self.client.commands(
+                reads if large else [*reads, ("show-buffer", "-b", name)]
             )
         except TuimuxError as error:  # deleted again already
             log.debug("copied buffer %s not read: %s", name, error)
             return
         if "".join(option.text) == "off":
             return  # tmux's own client would not set the clipboard either
-        if size > MAX_COPY_BYTES:
+        if large:
             self.copied(None)
             return
-        data = b"\n".join(content.lines)
+        data = b"\n".join(content[0].lines)
         if size == len(data) + 1:
             data += b"\n"  # a reply's lines cannot say the buffer ended with one
         self.copied(data.decode("utf-8", "replace"))

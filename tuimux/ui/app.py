@@ -233,7 +233,10 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             if view is not None:
                 view.screen_changed()
             screen = self.mirror.terminals[pane_id].screen
-            rang = rang or (screen.take_bells() > 0 and pane_id in in_view)
+            # Taken from every pane, every frame: one left counted (behind an "or") rang
+            # again, as "current", when its window was shown later.
+            bells = screen.take_bells()
+            rang = rang or (bells > 0 and pane_id in in_view)
             selection = screen.take_selection()
             if selection is not None and pane_id in in_view:
                 self.run_worker(self._program_copied(selection), group="clipboard")

@@ -46,7 +46,8 @@ def parse_title_read(lines: list[str]) -> tuple[bool, float, str]:
     """``TITLE_READ``'s answer → (set-titles on, status-interval seconds, title)."""
     on, _, rest = "\n".join(lines).partition("|")
     interval, _, title = rest.partition("|")
-    seconds = float(interval) if interval.isdigit() else 15.0
+    # ASCII digits only: "²" is a digit to str.isdigit but not a number to float().
+    seconds = float(interval) if interval.isascii() and interval.isdigit() else 15.0
     return on == "1", seconds, title
 
 
@@ -81,9 +82,10 @@ async def keep_title(client: FormatReader, title: TerminalTitle, changed: asynci
         changed.clear()
         try:
             (reply,) = await client.read_formats([("display-message", "-p", TITLE_READ)])
-        except TuimuxError as error:
+        except TuimuxError as error:  # a slow moment or a dying link: look again later
             log.debug("title not read: %s", error)
-            return
+            await asyncio.sleep(OFF_LOOK_SECONDS)
+            continue
         on, interval, text = parse_title_read(reply)
         if on:
             title.show(text)
