@@ -90,6 +90,8 @@ class CellRules:
     only): a cell widened by joining gets its padding two columns on, the cursor with it.
     ``drops_filler``: 3.6+ ignores U+3164 HANGUL FILLER. ``margin_back``: 3.4 to 3.6
     move the cursor of a cell widened at the last column back onto it (3.7 leaves it).
+    ``first_wide_kept`` (3.4, 3.5): ASCII written over the right half of a wide character
+    in column 0 leaves the character (``screen_write_collect_end`` reads the wrong cell).
 
     Widths are the wcwidth package's but where tmux's differ whatever its build
     (:func:`widths`): a regional indicator is one column, U+3164 two; ``force_wide``
@@ -106,6 +108,7 @@ class CellRules:
     late_padding: bool = False
     drops_filler: bool = False
     margin_back: bool = False
+    first_wide_kept: bool = False
 
 
 TMUX_32 = CellRules(joiner="mark", c1_column=True)
@@ -117,6 +120,7 @@ TMUX_35 = CellRules(
     modifiers="any",
     force_wide=True,
     margin_back=True,
+    first_wide_kept=True,
 )
 TMUX_34 = replace(TMUX_35, late_padding=True)
 TMUX_36 = CellRules(
@@ -374,8 +378,9 @@ class CellScreen(pyte.Screen):
             return 1 if right == LATE_PADDING else 2
         return 2 if self.rules.late_padding and line[x + 2] == LATE_PADDING else 1
 
-    @staticmethod
-    def _split_wide(line: dict[int, Char], start: int, end: int, collected: bool = False) -> None:
+    def _split_wide(
+        self, line: dict[int, Char], start: int, end: int, collected: bool = False
+    ) -> None:
         """Blank the halves of wide characters that writing columns [start, end) cuts.
 
         tmux 3.4's late padding (:data:`LATE_PADDING`) shows where tmux's two ways of
@@ -384,8 +389,8 @@ class CellScreen(pyte.Screen):
         character at a time (``screen_write_overwrite``) does the opposite.
         """
         left = line.get(start)
-        late = collected and left == LATE_PADDING
-        if start > 0 and left is not None and left.data == "" and not late:
+        kept = collected and (left == LATE_PADDING or (start == 1 and self.rules.first_wide_kept))
+        if start > 0 and left is not None and left.data == "" and not kept:
             line[start - 1] = BLANK
         right = line.get(end)
         if right is not None and right.data == "" and (collected or right != LATE_PADDING):
