@@ -316,7 +316,7 @@ CASES = {
     "vs16-margin": "x" * 19 + "\u2764\ufe0fX" + "y" * 18 + "\u2764\ufe0fY",
     "modifier-any": "\u00e9\U0001f3fd\x1b[3GX\r\n\u4e2d\U0001f1eb\x1b[3GX\r\n"
     "\U0001f3fd\U0001f44d\x1b[3GX\r\na\U0001f3fd\x1b[3GX",  # X at column 2 shows the widths
-    "force-wide": "\u261d|\u270c|\U0001f574|\U0001f590\ufe0f|\u3164|",
+    "force-wide": "\u261d|\u270c|\U0001f574|\U0001f590\ufe0f|\u3164|\U0001f1eb|",
     "rep-and-int-max": "ab\x1b[99999999bc\x1b[2147483648@|\x1b[2147483647@|",
     "too-many-params": "ab\x1b[3Dc\x1b[" + ";".join(["1"] * 24) + "mZ\x1b[" + "1" * 64 + "CQ",
     "pending-wrap": "0123456789\bX\r\n0123456789\x1b[DY\r\n0123456789\tZ",
