@@ -10,8 +10,8 @@ the alternate screen, cursor rules and snapshots are in :mod:`tuimux.terminal.sc
 tmux 3.4 changed these rules (a joiner joins at once, VS16 and emoji modifiers widen a
 cell, emoji of a table are wide whatever ``wcwidth`` says; 3.4 itself puts the padding of a
 widened cell one column too far), 3.5 fixed the padding and 3.6 changed them again (a cell
-holds 32 bytes, modifiers join in pairs only, no table): :class:`CellRules` says which a
-server follows, chosen once per attach (:data:`RULES_PROBE`).
+holds 32 bytes, modifiers join in pairs only, flags are narrow again): :class:`CellRules`
+says which a server follows, chosen once per attach (:data:`RULES_PROBE`).
 """
 
 from __future__ import annotations
@@ -72,17 +72,18 @@ CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 class CellRules:
     """How a tmux server puts characters into cells (``screen_write_combine``).
 
-    The default is tmux 3.3a's (the system tmux this was first written against; the
-    rules before 3.6 differ only in the joiner). ``joiner``: 3.2a treats a ZWJ as any
-    zero-width mark ("mark"); 3.3a keeps it aside until the next non-ASCII character
-    ("waits"); 3.6+ joins it to the cell before at once and joins anything that follows a
-    cell ending in one ("joins"). ``vs16_wide``: 3.6+ (``variation-selector-always-wide``)
-    makes a cell VS16 joins two columns wide. ``lone_overflow``: when a full cell cannot
-    take a zero-width character, 3.6 and 3.7 write it into the cursor's cell (no advance);
-    the others drop it. ``c1_column``: tmux 3.2a gives a C1 control sent as UTF-8
+    The default is tmux 3.3a's (the system tmux this was first written against; 3.2a's
+    differ only in the joiner). ``joiner``: 3.2a treats a ZWJ as any zero-width mark
+    ("mark"); 3.3a keeps it aside until the next non-ASCII character ("waits"); 3.4+
+    joins it to the cell before at once and joins anything that follows a cell ending in
+    one ("joins"). ``vs16_wide``: 3.4 and 3.5 (3.6+ as ``variation-selector-always-wide``
+    says) make a cell VS16 joins two columns wide. ``lone_overflow``: when a full cell
+    cannot take a zero-width character, 3.4 to 3.7 write it into the cursor's cell (no
+    advance); the others drop it. ``c1_column``: tmux 3.2a gives a C1 control sent as UTF-8
     (U+0080-U+009F) a column of its own, as any character glibc's ``wcwidth`` calls
     unprintable (``utf8_width`` takes -1 for 1 off OpenBSD); 3.3a drops it, 3.4+ joins it
-    to the cell before with no width. tuimux never draws a control, so it drops it too.
+    to the cell before with no width. tuimux never draws a control, so it drops it too
+    (the two bytes it takes of that cell in tmux are not counted).
 
     tmux 3.4 and 3.5 join as 3.6 does but ``modifiers="any"``: a regional indicator or
     skin tone joins (and widens) any cell but one ASCII character, where 3.6 joins pairs
