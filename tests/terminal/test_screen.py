@@ -314,6 +314,7 @@ CASES = {
     "\r\na\u2764\ufe0f\x1b[D\u0301\x1b[C|",
     "vs16-rainbow": "\U0001f3f3\ufe0f\u200d\U0001f308|\u00e9\ufe0f\U0001f3fd|\u00e9\ufe0f\u4e2d|",
     "vs16-margin": "x" * 19 + "\u2764\ufe0fX" + "y" * 18 + "\u2764\ufe0fY",
+    "blinking-wide": "\x1b[5m\u4e2d\u0301|\x1b[0m",  # its padding is no late padding
     "modifier-any": "\u00e9\U0001f3fd\x1b[3GX\r\n\u4e2d\U0001f1eb\x1b[3GX\r\n"
     "\U0001f3fd\U0001f44d\x1b[3GX\r\na\U0001f3fd\x1b[3GX",  # X at column 2 shows the widths
     "force-wide": "\u261d|\u270c|\U0001f574|\U0001f590\ufe0f|\u3164|\U0001f1eb|",

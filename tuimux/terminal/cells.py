@@ -63,8 +63,9 @@ _FORCE_WIDE = frozenset(
 BLANK = Char(" ")
 PADDING = Char("")  # the right half of a cell tmux made wide by joining
 # tmux 3.4 pads a cell it widens by joining two columns to the right, not one (the cell
-# between keeps what it had): this padding says which cell it belongs to. Never drawn.
-LATE_PADDING = Char("", blink=True)
+# between keeps what it had): this padding says which cell it belongs to. Never drawn; its
+# colour is no colour, so no padding of a wide character in any attributes equals it.
+LATE_PADDING = Char("", fg="late padding")
 CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 
 
@@ -328,7 +329,7 @@ class CellScreen(pyte.Screen):
             line[x] = line[x]._replace(data=data)
 
     def _join(self, char: str, width: int) -> bool:
-        """tmux 3.6+'s ``screen_write_combine``: True if ``char`` is used up, joined to
+        """tmux 3.4+'s ``screen_write_combine``: True if ``char`` is used up, joined to
         the cell before the cursor or dropped; False if it is to be printed."""
         rules = self.rules
         if char == HANGUL_FILLER and rules.drops_filler:
