@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import TmuxServer
 from tests.helpers import as_drawn, eventually
 from tuimux.connect import Target, connect_local, tmux_version
-from tuimux.terminal.cells import TMUX_32, TMUX_33, TMUX_36, TMUX_38
+from tuimux.terminal.cells import TMUX_32, TMUX_33, TMUX_34, TMUX_35, TMUX_36, TMUX_37, TMUX_38
 from tuimux.terminal.screen import PaneScreen
 from tuimux.ui.app import TuimuxApp
 
@@ -195,14 +195,16 @@ async def test_screen_equals_tmux(
 
 async def test_cell_rules_follow_the_server(tmux_server: TmuxServer) -> None:
     """At attach the mirror asks the server which cell rules it follows, and every pane's
-    emulator follows them: 3.2a's, 3.3a's up to 3.5a, 3.6's on 3.6 and 3.7, next-3.8's
+    emulator follows them: 3.2a's, 3.3a's, 3.4's, 3.5a's, 3.6's, 3.7's, next-3.8's
     on next-3.8 (the version string is read only here, to check the probe)."""
     tmux_server.new_session("o", width=40, height=5)
     tmux_server.run("split-window", "-t", "o:")
     version = tmux_version(tmux_server.display("o:", "#{version}"))
     assert version is not None
-    expected = TMUX_32 if version < (3, 3) else TMUX_33 if version < (3, 6) else TMUX_36
-    expected = TMUX_38 if version >= (3, 8) else expected
+    releases = [((3, 3), TMUX_33), ((3, 4), TMUX_34), ((3, 5), TMUX_35), ((3, 6), TMUX_36)]
+    expected = TMUX_32
+    for release, rules in [*releases, ((3, 7), TMUX_37), ((3, 8), TMUX_38)]:
+        expected = rules if version >= release else expected
     target = Target(socket_name=tmux_server.socket_name, session="o", env=tmux_server.env)
     app = TuimuxApp(await connect_local(target, 40, 5))
     async with app.run_test(size=(40, 6)):

@@ -20,7 +20,10 @@ from tuimux.terminal.cells import (
     RULES_PROBE,
     TMUX_32,
     TMUX_33,
+    TMUX_34,
+    TMUX_35,
     TMUX_36,
+    TMUX_37,
     TMUX_38,
     CellRules,
     cell_rules,
@@ -209,6 +212,19 @@ def test_resize_keeps_the_cursor_on_screen() -> None:
 # -- restore() from capture-pane ---------------------------------------------------------
 
 
+def test_ascii_over_a_wide_character_in_column_0() -> None:
+    """tmux 3.4 and 3.5a keep a wide character in column 0 when a run of ASCII overwrites
+    its right half (``screen_write_collect_end`` reads the padding, not the character);
+    3.6 blanks it. No fed-screen case: ``capture-pane`` of that grid cannot be read back."""
+    data = "\u4e2d\x1b[D|"
+    assert [ours(data, rules=TMUX_35).buffer[0][x].data for x in range(3)] == ["\u4e2d", "|", " "]
+    assert [ours(data, rules=TMUX_36).buffer[0][x].data for x in range(3)] == [" ", "|", " "]
+    assert [ours("\u4e2d\x1b[D\u00e9", rules=TMUX_35).buffer[0][x].data for x in range(2)] == [
+        " ",
+        "\u00e9",
+    ]  # one character at a time (screen_write_overwrite) blanks it
+
+
 def test_restore_of_a_full_screen_does_not_scroll() -> None:
     screen = PaneScreen(5, 3)
     screen.restore(b"aaaaa\nbbbbb\nccccc\n", 5, 2)
@@ -310,6 +326,18 @@ CASES = {
     "zwj-after-letter": "a\u200d\u00e9|\u200d\r\n\U0001f600",
     "tone-and-flags": "\U0001f44d\U0001f3fd|\U0001f1eb\U0001f1f7|\u3164|",
     "c1-and-latin1": "a\u009b31mb\x1b%@\u00e9",
+    # tmux 3.4 and 3.5a: VS16 widens a narrow cell (3.4 pads it two columns on and keeps
+    # the cell between, which a joiner then joins), at the last column the cursor goes
+    # back to it (3.4 to 3.6; 3.7 leaves it); a skin tone or flag letter joins any
+    # non-ASCII cell; a table of emoji is wide (3.4+); U+3164 is printed (3.6+ drops it).
+    "vs16-narrow": "\u2764\ufe0f|\u2764\ufe0f\u0301|\u4e2d\ufe0f|\r\n\u00e9\ufe0f\u200d\u00e9|"
+    "\r\na\u2764\ufe0f\x1b[D\u0301\x1b[C|",
+    "vs16-rainbow": "\U0001f3f3\ufe0f\u200d\U0001f308|\u00e9\ufe0f\U0001f3fd|\u00e9\ufe0f\u4e2d|",
+    "vs16-margin": "x" * 19 + "\u2764\ufe0fX" + "y" * 18 + "\u2764\ufe0fY",
+    "blinking-wide": "\x1b[5m\u4e2d\u0301|\x1b[0m",  # its padding is no late padding
+    "modifier-any": "\u00e9\U0001f3fd\x1b[3GX\r\n\u4e2d\U0001f1eb\x1b[3GX\r\n"
+    "\U0001f3fd\U0001f44d\x1b[3GX\r\na\U0001f3fd\x1b[3GX",  # X at column 2 shows the widths
+    "force-wide": "\u261d|\u270c|\U0001f574|\U0001f590\ufe0f|\u3164|\U0001f1eb|",
     "rep-and-int-max": "ab\x1b[99999999bc\x1b[2147483648@|\x1b[2147483647@|",
     "too-many-params": "ab\x1b[3Dc\x1b[" + ";".join(["1"] * 24) + "mZ\x1b[" + "1" * 64 + "CQ",
     "pending-wrap": "0123456789\bX\r\n0123456789\x1b[DY\r\n0123456789\tZ",
@@ -382,16 +410,20 @@ def test_modes_equal_tmux(tmux_server: TmuxServer, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("answer", "rules"),
     [
-        ("||", TMUX_32),  # 3.2a: none of the options exists
+        ("||||", TMUX_32),  # 3.2a: none of the options exists
         ("", TMUX_32),
-        ("0||", TMUX_33),  # 3.3a
-        ("off||", TMUX_33),  # 3.4 and 3.5a
-        ("all||", TMUX_33),
-        ("off|1|", TMUX_36),  # 3.6 and 3.7
-        ("off|0|", replace(TMUX_36, vs16_wide=False)),  # variation-selector-always-wide off
-        ("off|1|detect", TMUX_38),  # next-3.8
-        ("on|0|dark", replace(TMUX_38, vs16_wide=False)),
-        ("off|on|", TMUX_33),  # anything else: the rules before 3.6
+        ("0||||", TMUX_33),  # 3.3a: allow-passthrough is a flag
+        ("1||||", TMUX_33),
+        ("off||||", TMUX_34),  # 3.4: a choice
+        ("all||||", TMUX_34),
+        ("off|||0|", TMUX_35),  # 3.5a: prefix-timeout
+        ("on|||500|", TMUX_35),
+        ("off|1||0|", TMUX_36),  # 3.6
+        ("off|0||0|", replace(TMUX_36, vs16_wide=False)),  # variation-selector-always-wide off
+        ("off|1||0|buffer", TMUX_37),  # 3.7: get-clipboard
+        ("off|1|detect|0|buffer", TMUX_38),  # next-3.8
+        ("on|0|dark|0|off", replace(TMUX_38, vs16_wide=False)),
+        ("off|on|||", TMUX_34),  # anything else: the rules before 3.6
     ],
 )
 def test_cell_rules_from_the_probe(answer: str, rules: CellRules) -> None:

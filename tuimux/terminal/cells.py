@@ -7,14 +7,17 @@ leaves half of one when the other half is overwritten. This layer prints the way
 wrapped whole) and caches cells and SGR results, since ``Char._replace`` is slow. Modes,
 the alternate screen, cursor rules and snapshots are in :mod:`tuimux.terminal.screen`.
 
-tmux 3.6 changed these rules (a cell holds 32 bytes, a joiner joins at once, VS16 and
-emoji modifiers widen a cell): :class:`CellRules` says which a server follows, chosen once
-per attach (:data:`RULES_PROBE`).
+tmux 3.4 changed these rules (a joiner joins at once, VS16 and emoji modifiers widen a
+cell, emoji of a table are wide whatever ``wcwidth`` says; 3.4 itself puts the padding of a
+widened cell one column too far), 3.5 fixed the padding and 3.6 changed them again (a cell
+holds 32 bytes, modifiers join in pairs only, flags are narrow again): :class:`CellRules`
+says which a server follows, chosen once per attach (:data:`RULES_PROBE`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
 import pyte
@@ -38,8 +41,31 @@ _TONED = frozenset(
     }
 )  # fmt: skip
 _REGIONAL = range(0x1F1E6, 0x1F200)
+# utf8_is_modifier (tmux 3.4, 3.5): a regional indicator or skin tone joins any cell
+# that is not one ASCII character.
+_MODIFIERS = frozenset({*_REGIONAL, *_SKIN_TONES})
+# utf8_force_wide (tmux 3.4, 3.5; utf8_default_width_cache since 3.6): two columns
+# whatever wcwidth says.
+_FORCE_WIDE = frozenset(
+    {
+        0x261D, 0x26F9, *range(0x270A, 0x270E), 0x1F385, *range(0x1F3C2, 0x1F3C5),
+        0x1F3C7, *range(0x1F3CA, 0x1F3CD), *_SKIN_TONES, *range(0x1F442, 0x1F444),
+        *range(0x1F446, 0x1F451), *range(0x1F466, 0x1F46A), *range(0x1F46B, 0x1F46F),
+        *range(0x1F470, 0x1F479), 0x1F47C, *range(0x1F481, 0x1F484), *range(0x1F485, 0x1F488),
+        0x1F48F, 0x1F491, 0x1F4AA, *range(0x1F574, 0x1F576), 0x1F57A, 0x1F590,
+        *range(0x1F595, 0x1F597), *range(0x1F645, 0x1F648), *range(0x1F64B, 0x1F650), 0x1F6A3,
+        *range(0x1F6B4, 0x1F6B7), 0x1F6C0, 0x1F6CC, 0x1F90C, 0x1F90F, *range(0x1F918, 0x1F920),
+        0x1F926, *range(0x1F930, 0x1F93A), *range(0x1F93D, 0x1F93F), 0x1F977,
+        *range(0x1F9B5, 0x1F9B7), *range(0x1F9B8, 0x1F9BA), 0x1F9BB, *range(0x1F9CD, 0x1F9D0),
+        *range(0x1F9D1, 0x1F9DE), *range(0x1FAC3, 0x1FAC6), *range(0x1FAF0, 0x1FAF9),
+    }
+)  # fmt: skip
 BLANK = Char(" ")
 PADDING = Char("")  # the right half of a cell tmux made wide by joining
+# tmux 3.4 pads a cell it widens by joining two columns to the right, not one (the cell
+# between keeps what it had): this padding says which cell it belongs to. Never drawn; its
+# colour is no colour, so no padding of a wide character in any attributes equals it.
+LATE_PADDING = Char("", fg="late padding")
 CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 
 
@@ -47,17 +73,31 @@ CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 class CellRules:
     """How a tmux server puts characters into cells (``screen_write_combine``).
 
-    The default is tmux 3.3a's (the system tmux this was first written against; the
-    rules before 3.6 differ only in the joiner). ``joiner``: 3.2a treats a ZWJ as any
-    zero-width mark ("mark"); 3.3a keeps it aside until the next non-ASCII character
-    ("waits"); 3.6+ joins it to the cell before at once and joins anything that follows a
-    cell ending in one ("joins"). ``vs16_wide``: 3.6+ (``variation-selector-always-wide``)
-    makes a cell VS16 joins two columns wide. ``lone_overflow``: when a full cell cannot
-    take a zero-width character, 3.6 and 3.7 write it into the cursor's cell (no advance);
-    the others drop it. ``c1_column``: tmux 3.2a gives a C1 control sent as UTF-8
+    The default is tmux 3.3a's (the system tmux this was first written against; 3.2a's
+    differ only in the joiner). ``joiner``: 3.2a treats a ZWJ as any zero-width mark
+    ("mark"); 3.3a keeps it aside until the next non-ASCII character ("waits"); 3.4+
+    joins it to the cell before at once and joins anything that follows a cell ending in
+    one ("joins"). ``vs16_wide``: 3.4 and 3.5 (3.6+ as ``variation-selector-always-wide``
+    says) make a cell VS16 joins two columns wide. ``lone_overflow``: when a full cell
+    cannot take a zero-width character, 3.4 to 3.7 write it into the cursor's cell (no
+    advance); the others drop it. ``c1_column``: tmux 3.2a gives a C1 control sent as UTF-8
     (U+0080-U+009F) a column of its own, as any character glibc's ``wcwidth`` calls
     unprintable (``utf8_width`` takes -1 for 1 off OpenBSD); 3.3a drops it, 3.4+ joins it
-    to the cell before with no width. tuimux never draws a control: the column is blank.
+    to the cell before with no width. tuimux never draws a control, so it drops it too
+    (the two bytes it takes of that cell in tmux are not counted).
+
+    tmux 3.4 and 3.5 join as 3.6 does but ``modifiers="any"``: a regional indicator or
+    skin tone joins (and widens) any cell but one ASCII character, where 3.6 joins pairs
+    only; ``force_wide``: their table of emoji two columns wide; ``late_padding`` (3.4
+    only): a cell widened by joining gets its padding two columns on, the cursor with it.
+    ``drops_filler``: 3.6+ ignores U+3164 HANGUL FILLER. ``margin_back``: 3.4 to 3.6
+    move the cursor of a cell widened at the last column back onto it (3.7 leaves it).
+    ``first_wide_kept`` (3.4, 3.5): ASCII written over the right half of a wide character
+    in column 0 leaves the character (``screen_write_collect_end`` reads the wrong cell).
+
+    Widths are the wcwidth package's but where tmux's differ whatever its build
+    (:func:`widths`): a regional indicator is one column, U+3164 two; ``force_wide``
+    (3.4+): a table of emoji is two, in 3.4 and 3.5 regional indicators too.
     """
 
     cell_bytes: int = MAX_CELL_BYTES
@@ -65,33 +105,79 @@ class CellRules:
     vs16_wide: bool = False
     lone_overflow: bool = False
     c1_column: bool = False
+    modifiers: Literal["pairs", "any"] = "pairs"
+    force_wide: bool = False
+    late_padding: bool = False
+    drops_filler: bool = False
+    margin_back: bool = False
+    first_wide_kept: bool = False
 
 
 TMUX_32 = CellRules(joiner="mark", c1_column=True)
 TMUX_33 = CellRules()
-TMUX_36 = CellRules(cell_bytes=32, joiner="joins", vs16_wide=True, lone_overflow=True)
-TMUX_38 = replace(TMUX_36, lone_overflow=False)
+TMUX_35 = CellRules(
+    joiner="joins",
+    vs16_wide=True,
+    lone_overflow=True,
+    modifiers="any",
+    force_wide=True,
+    margin_back=True,
+    first_wide_kept=True,
+)
+TMUX_34 = replace(TMUX_35, late_padding=True)
+TMUX_36 = CellRules(
+    cell_bytes=32,
+    joiner="joins",
+    vs16_wide=True,
+    lone_overflow=True,
+    drops_filler=True,
+    force_wide=True,
+    margin_back=True,
+)
+TMUX_37 = replace(TMUX_36, margin_back=False)
+TMUX_38 = replace(TMUX_37, lone_overflow=False)
 
 RULES_PROBE = (
     "display-message",
     "-p",
-    "#{allow-passthrough}|#{variation-selector-always-wide}|#{theme}",
+    "#{allow-passthrough}|#{variation-selector-always-wide}|#{theme}|#{prefix-timeout}"
+    "|#{get-clipboard}",
 )
-"""Three options as a format, each arrived with a change of cell rules:
-``allow-passthrough`` in tmux 3.3, ``variation-selector-always-wide`` in 3.6, ``theme`` in
-next-3.8. A server without an option expands it to nothing (3.2a answers ``||``, 3.3a
-``0||``, 3.4 and 3.5a ``off||``, 3.6 and 3.7 ``off|1|``, next-3.8 ``off|1|detect``), so
-the features are asked for, not read off a version string (``next-3.8``, ``master``, a
-distribution's own)."""
+"""Five options as a format, each arrived with a change of cell rules:
+``allow-passthrough`` in tmux 3.3 (a flag, ``0``; a choice, ``off``, since 3.4),
+``prefix-timeout`` in 3.5, ``variation-selector-always-wide`` in 3.6, ``get-clipboard``
+in 3.7, ``theme`` in next-3.8. A server without an option expands it to nothing (3.2a
+answers ``||||``, 3.3a ``0||||``, 3.4 ``off||||``, 3.5a ``off|||0|``, 3.6 ``off|1||0|``,
+3.7 ``off|1||0|buffer``, next-3.8 ``off|1|detect|0|buffer``), so the features are asked
+for, not read off a version string (``next-3.8``, ``master``, a distribution's own)."""
 
 
 def cell_rules(answer: str) -> CellRules:
     """The rules a server follows, from its answer to :data:`RULES_PROBE`."""
-    passthrough, vs16, theme = [*answer.split("|", 2), "", ""][:3]
+    fields = [*answer.split("|", 4), "", "", "", ""]
+    passthrough, vs16, theme, timeout, clipboard = fields[:5]
     if vs16 in ("0", "1"):
-        rules = TMUX_38 if theme else TMUX_36
+        rules = TMUX_38 if theme else TMUX_37 if clipboard else TMUX_36
         return replace(rules, vs16_wide=vs16 == "1")
-    return TMUX_33 if passthrough else TMUX_32
+    if not passthrough:
+        return TMUX_32
+    if passthrough in ("0", "1"):
+        return TMUX_33
+    return TMUX_35 if timeout else TMUX_34
+
+
+@cache
+def widths(force_wide: bool, wide_flags: bool) -> dict[int, int]:
+    """Where a tmux's widths differ from the wcwidth package's: glibc and utf8proc give a
+    regional indicator one column and U+3164 two; tmux 3.4+ forces a table of emoji to
+    two (3.4 and 3.5 with the regional indicators: ``wide_flags``)."""
+    table = dict.fromkeys(_REGIONAL, 1)
+    table[ord(HANGUL_FILLER)] = 2
+    if force_wide:
+        table.update(dict.fromkeys(_FORCE_WIDE, 2))
+    if wide_flags:
+        table.update(dict.fromkeys(_REGIONAL, 2))
+    return table
 
 
 def _should_combine(last: str, char: str) -> bool:
@@ -131,6 +217,9 @@ class CellScreen(pyte.Screen):
         # clears INPUT_LAST.
         self.repeat_char = ""
         self._joining = False
+        # PaneScreen.restore reads a capture: tmux 3.4 printed the cell that follows a
+        # widened one, so a widening there must not move what follows (see _join).
+        self.reading_capture = False
         self._cells: dict[Char, _Cells] = {}
         self._renditions: dict[tuple[Char, tuple[int, ...]], Char] = {}
         super().__init__(columns, lines)
@@ -168,7 +257,7 @@ class CellScreen(pyte.Screen):
             x = cursor.x
             count = min(columns - x, end - start)
             line = buffer[cursor.y]
-            self._split_wide(line, x, x + count)
+            self._split_wide(line, x, x + count, wrap)
             chunk = map(cells.__getitem__, data[start : start + count])
             line.update(zip(range(x, x + count), chunk, strict=False))
             cursor.x = x + count
@@ -179,6 +268,8 @@ class CellScreen(pyte.Screen):
         cells = self._cells_for(cursor.attrs)
         wrap = mo.DECAWM in self.mode
         waits, joins = self.rules.joiner == "waits", self.rules.joiner == "joins"
+        rules = self.rules
+        known = widths(rules.force_wide, rules.force_wide and rules.modifiers == "any")
         for char in data:
             if waits and char == ZWJ:
                 # tmux 3.3a keeps no joiner: it joins the next non-ASCII character, joiner
@@ -194,7 +285,7 @@ class CellScreen(pyte.Screen):
                 self._combine(ZWJ)
                 self._combine(char)
                 continue
-            width = 1 if " " <= char <= "~" else wcwidth(char)
+            width = 1 if " " <= char <= "~" else known.get(ord(char)) or wcwidth(char)
             if width < 0:
                 continue  # a control character: tmux never prints one
             if joins:
@@ -220,7 +311,7 @@ class CellScreen(pyte.Screen):
                 self.insert_characters(width)
             x = cursor.x
             line = self.buffer[cursor.y]
-            self._split_wide(line, x, x + width)
+            self._split_wide(line, x, x + width, wrap and " " <= char <= "~")
             line[x] = cells[char]
             if width == 2:
                 line[x + 1] = cells[""]
@@ -238,9 +329,10 @@ class CellScreen(pyte.Screen):
             line[x] = line[x]._replace(data=data)
 
     def _join(self, char: str, width: int) -> bool:
-        """tmux 3.6+'s ``screen_write_combine``: True if ``char`` is used up, joined to
+        """tmux 3.4+'s ``screen_write_combine``: True if ``char`` is used up, joined to
         the cell before the cursor or dropped; False if it is to be printed."""
-        if char == HANGUL_FILLER:
+        rules = self.rules
+        if char == HANGUL_FILLER and rules.drops_filler:
             return True
         zero = width == 0 or char in (ZWJ, VS16)
         cx = min(self.cursor.x, self.columns)
@@ -251,32 +343,59 @@ class CellScreen(pyte.Screen):
         if cx != 1 and line[x].data == "":
             x, n = x - 1, 2
         last = line[x]
-        if last.data == "" or (2 if line[x + 1].data == "" else 1) != n:
+        if last.data == "" or self._width(line, x) != n:
             return zero
-        wide = zero and char == VS16 and self.rules.vs16_wide
-        if not zero:
-            if _should_combine(last.data, char) or _should_combine(char, last.data):
-                wide = True
-            elif not last.data.endswith(ZWJ):
+        wide = zero and char == VS16 and rules.vs16_wide
+        if zero:
+            pass
+        elif rules.modifiers == "any" and ord(char) in _MODIFIERS:
+            if len(last.data.encode()) < 2:  # one ASCII character: printed apart
                 return False
+            wide = True
+        elif rules.modifiers == "pairs" and (
+            _should_combine(last.data, char) or _should_combine(char, last.data)
+        ):
+            wide = True
+        elif not last.data.endswith(ZWJ):
+            return False
         data = last.data + char
-        if len(data.encode()) > self.rules.cell_bytes:
-            return zero and not self.rules.lone_overflow
+        if len(data.encode()) > rules.cell_bytes:
+            return zero and not rules.lone_overflow
         line[x] = last._replace(data=data)
-        if n == 1 and wide:  # the cell becomes two columns wide; the cursor follows
-            if x + 1 < self.columns:
-                line[x + 1] = PADDING
-            self.cursor.x = min(cx + 1, self.columns)
+        if n == 1 and wide and not (rules.late_padding and self.reading_capture):
+            # The cell becomes two columns wide and the cursor moves on, back to the last
+            # column if that passes the margin (screen_write_set_cursor).
+            pad = x + 2 if rules.late_padding else x + 1
+            if pad < self.columns:
+                line[pad] = LATE_PADDING if rules.late_padding else PADDING
+            back = cx == self.columns and rules.margin_back
+            self.cursor.x = self.columns - 1 if back else min(cx + 1, self.columns)
         return True
 
-    @staticmethod
-    def _split_wide(line: dict[int, Char], start: int, end: int) -> None:
-        """Blank the halves of wide characters that writing columns [start, end) cuts."""
+    def _width(self, line: dict[int, Char], x: int) -> int:
+        """The columns tmux gives the cell at ``x``: two when padding follows it (tmux 3.4:
+        or comes one further, :data:`LATE_PADDING`)."""
+        right = line[x + 1]
+        if right.data == "":
+            return 1 if right == LATE_PADDING else 2
+        return 2 if self.rules.late_padding and line[x + 2] == LATE_PADDING else 1
+
+    def _split_wide(
+        self, line: dict[int, Char], start: int, end: int, collected: bool = False
+    ) -> None:
+        """Blank the halves of wide characters that writing columns [start, end) cuts.
+
+        tmux 3.4's late padding (:data:`LATE_PADDING`) shows where tmux's two ways of
+        writing differ: a run of ASCII it collects (``screen_write_collect_end``) keeps
+        the narrow cell before the padding and clears the padding after the run; one
+        character at a time (``screen_write_overwrite``) does the opposite.
+        """
         left = line.get(start)
-        if start > 0 and left is not None and left.data == "":
+        kept = collected and (left == LATE_PADDING or (start == 1 and self.rules.first_wide_kept))
+        if start > 0 and left is not None and left.data == "" and not kept:
             line[start - 1] = BLANK
         right = line.get(end)
-        if right is not None and right.data == "":
+        if right is not None and right.data == "" and (collected or right != LATE_PADDING):
             line[end] = BLANK
 
     def _cells_for(self, attrs: Char) -> _Cells:

@@ -399,24 +399,30 @@ class PaneScreen(CellScreen):
         SGR (and SO/SI for line drawing) state carries across the capture's lines, so one
         stream reads it all; each line is put at its row with autowrap off, never by a
         linefeed, so nothing scrolls. A ``cursor_x`` equal to the width (pending wrap) is
-        kept. The rest is tmux's pane state: ``private_modes`` are the private modes that
-        are on (``wrap_flag`` → 7 …; None: as after a reset), ``insert`` is IRM and
-        ``scroll_region`` the 0-based top and bottom rows.
+        kept. tmux 3.4's capture holds the cell its late padding skipped, so no joining
+        widens a cell here (``reading_capture``). The rest is tmux's pane state:
+        ``private_modes`` are the private modes that are on (``wrap_flag`` → 7 …; None: as
+        after a reset), ``insert`` is IRM and ``scroll_region`` the 0-based top and bottom
+        rows.
         """
         self.reset()
         self.alternate = alternate
         self._primary, self._alternate_cursor = None, None
         self.mode.discard(mo.DECAWM)
         stream = PaneStream(self)
-        for y, line in enumerate(capture.split(b"\n")[: self.lines]):
-            self.cursor.x, self.cursor.y = 0, y
-            stream.feed(line)
-            if self._joining:
-                # A cell tmux 3.3a keeps ending in a joiner (a four-person family that
-                # did not fit) is captured as such: the joiner is that cell's, not one
-                # waiting for the next line's first character.
-                self._joining = False
-                self._combine(ZWJ)
+        self.reading_capture = True
+        try:
+            for y, line in enumerate(capture.split(b"\n")[: self.lines]):
+                self.cursor.x, self.cursor.y = 0, y
+                stream.feed(line)
+                if self._joining:
+                    # A cell tmux 3.3a keeps ending in a joiner (a four-person family
+                    # that did not fit) is captured as such: the joiner is that cell's,
+                    # not one waiting for the next line's first character.
+                    self._joining = False
+                    self._combine(ZWJ)
+        finally:
+            self.reading_capture = False
         self.mode = {
             mode << 5
             for mode in ({7} if private_modes is None else private_modes)
