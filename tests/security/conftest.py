@@ -31,7 +31,7 @@ from textual.strip import Strip
 
 from tests.conftest import TmuxServer
 from tests.helpers import as_drawn
-from tests.ssh.conftest import REMOTE_PATH, SSHD, _wait_listening, free_port, keygen
+from tests.ssh.conftest import REMOTE_ENV, SSHD, _wait_listening, free_port, keygen
 from tuimux.control.escape import printable
 from tuimux.control.policy import read_only_allows
 from tuimux.terminal.cells import RULES_PROBE, cell_rules
@@ -205,8 +205,7 @@ def hostile_sshd(tmp_path: Path) -> Iterator[HostileSSHD]:
             f"Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\n"
             f"PidFile {directory / 'pid'}\nUsePAM yes\nKbdInteractiveAuthentication yes\n"
             "PasswordAuthentication no\nPubkeyAuthentication no\nPermitRootLogin yes\n"
-            f"StrictModes no\nLogLevel ERROR\nBanner {directory / 'banner'}\n"
-            f"SetEnv PATH={REMOTE_PATH}\n"  # the same tmux as the local tests
+            f"StrictModes no\nLogLevel ERROR\nBanner {directory / 'banner'}\n" + REMOTE_ENV
         )
         home = tmp_path / "hostile-home"
         (home / ".ssh").mkdir(parents=True, mode=0o700)

@@ -28,6 +28,13 @@ REMOTE_PATH = ":".join(
 )
 
 
+# The environment of a test sshd's logins: the tmux under test first on PATH (a build of
+# another version is put first to run the suite on it; sshd's default PATH would not see
+# it). The login shell runs the user's rc files: pyenv's there waits up to a minute on a
+# lock that a login killed mid-rehash (reconnect tests kill logins) leaves behind.
+REMOTE_ENV = f"SetEnv PATH={REMOTE_PATH} PYENV_REHASH_TIMEOUT=1\n"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -98,13 +105,9 @@ def start_sshd(
         f"KbdInteractiveAuthentication {'yes' if kbdint else 'no'}\n"
         f"UsePAM {'yes' if kbdint else 'no'}\n"
         f"StrictModes no\nPermitRootLogin yes\nLogLevel {log_level}\n"
-        "AcceptEnv LANG LC_*\n"
+        "AcceptEnv LANG LC_*\n" + REMOTE_ENV + extra_config
         # The remote runs the same tmux as the local tests (a build of another version is
         # put first on PATH to run the suite on it); sshd's default PATH would not see it.
-        f"SetEnv PATH={REMOTE_PATH}"
-        # The login shell runs the user's rc files; pyenv's there waits up to a minute on
-        # a lock that a login killed mid-rehash (reconnect tests kill logins) leaves.
-        " PYENV_REHASH_TIMEOUT=1\n" + extra_config
     )
     Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
     process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
