@@ -117,14 +117,15 @@ async def test_typing_is_predicted_at_the_pane_cursor_through_mosh(
         # A copy in copy mode reaches the phone's clipboard through mosh: the outer tmux
         # (set-clipboard on) keeps what arrives as OSC 52 as a buffer of its own.
         outer.run("set-option", "-s", "set-clipboard", "on")
-        outer.run("send-keys", "-t", "m:", "Enter")
-        await eventually(lambda: "abcdefgh" in tmux_server.capture(pane).split("\n"))
+        tmux_server.run("set-option", "-g", "mode-keys", "vi")
+        outer.run("send-keys", "-t", "m:", "C-u", "clear; echo copied-over-mosh", "Enter")
+        await eventually(lambda: "copied-over-mosh" in tmux_server.capture(pane).split("\n"))
         outer.run("send-keys", "-t", "m:", "C-b", "[")
         await eventually(lambda: tmux_server.display(pane, "#{pane_in_mode}") == "1")
-        for key in ["Up", "C-a", "C-Space", "C-e", "M-w"]:  # emacs keys: the output line
+        for key in ["H", "0", "Space", "$", "h", "Enter"]:  # vi keys: the top line shown
             outer.run("send-keys", "-t", "m:", key)
         await eventually(
-            lambda: "abcdefgh" in outer.run("list-buffers", "-F", "#{buffer_sample}"),
+            lambda: "copied-over" in outer.run("list-buffers", "-F", "#{buffer_sample}"),
             timeout=20,
             detail=lambda: (outer.run("list-buffers"), tmux_server.run("list-buffers")),
         )
