@@ -5,10 +5,12 @@ a ``find /``-like list of paths, and a steady stream that never has a frame's wo
 waiting at once): the time from starting the output until the client
 shows tmux's final screen, divided by the time the same output takes with no client
 attached (goal ≤ 1.10); and the same ratio for tmux's own client attached in a pty, for
-reference. The three are interleaved round by round (the machine's neighbours then
-disturb all three alike) and the medians are reported, with the spread of the rounds'
-ratios. Beside them: tuimux's own CPU seconds (this process), the bytes its emulator was
-fed and how often it paused the pane, and the load average when the shape started.
+reference; and for the floor of any control client, a bare ``tmux -C`` that pauses the
+pane and reads nothing (what tmux itself spends on having a control client at all). The
+four are interleaved round by round (the machine's neighbours then disturb all alike)
+and the medians are reported, with the spread of the rounds' ratios. Beside them:
+tuimux's own CPU seconds (this process), the bytes its emulator was fed and how often it
+paused the pane, and the load average when the shape started.
 
 tuimux runs in this process with Textual's headless driver (everything but the final
 write to a terminal), so its rendered lines can be compared with ``capture-pane``.
@@ -134,9 +136,9 @@ def _steady(scratch: Path, size: int) -> str:
 SHAPES = [
     Shape("yes", lambda scratch, size: f"yes | head -c {size}", 20),
     Shape("seq", _seq),
-    Shape("short coloured lines", _cat(_short_coloured, "short")),
-    Shape("long coloured lines", _cat(_long_coloured, "long")),
-    Shape("compile log", _cat(_compile_log, "compile"), 40),
+    Shape("short coloured lines", _cat(_short_coloured, "short"), 90),
+    Shape("long coloured lines", _cat(_long_coloured, "long"), 60),
+    Shape("compile log", _cat(_compile_log, "compile"), 100),
     Shape("find / (paths)", _cat(_paths, "paths"), 40),
     # ~28 bytes a line: 0.6 MB is ~1000 batches, ~10 s with no client.
     Shape("steady short lines, 20 every 10 ms", _steady, 0.6),
@@ -218,6 +220,37 @@ def timed_with_tmux_client(tmux: TmuxServer, flood: str) -> Timed:
         client.close()
 
 
+def timed_with_paused_control_client(tmux: TmuxServer, flood: str) -> Timed:
+    """The least any control client that shows the pane can cost: a bare ``tmux -C``
+    that has the pane paused before the flood and reads nothing while it lasts (timed
+    until the flood's signal; it never shows the final screen)."""
+    client = subprocess.Popen(
+        [*tmux.argv, "-C", "attach", "-t", "flood"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env=tmux.env,
+    )
+    assert client.stdin is not None
+    try:
+        deadline = time.monotonic() + 10
+        while "1" not in tmux.run("list-clients", "-F", "#{client_control_mode}").split():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the bare control client did not attach")
+            time.sleep(0.01)
+        pane = tmux.display("flood:", "#{pane_id}")
+        client.stdin.write(f"refresh-client -A '{pane}:pause'\n".encode())
+        client.stdin.flush()
+        time.sleep(0.5)
+        cpu = tmux_cpu(tmux)
+        started = time.monotonic()
+        subprocess.run(flood_command(tmux, flood), env=tmux.env, check=True)
+        subprocess.run([*tmux.argv, "wait-for", "flood-done"], env=tmux.env, check=True)
+        return Timed(time.monotonic() - started, tmux_cpu(tmux) - cpu)
+    finally:
+        client.stdin.close()
+        client.wait(10)
+
+
 def _self_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -285,6 +318,7 @@ class Rounds:
     alone: list[Timed]
     tuimux: list[Timed]
     own: list[Timed]
+    floor: list[Timed]
 
     def ratio(self, client: list[Timed], cpu: bool = False) -> float:
         """Median of the client's over median of no client's."""
@@ -314,17 +348,19 @@ class Rounds:
             f"its own {self.tuimux_cpu():.2f} s, fed {fed / 1e6:.2f} MB, {pauses:.0f} pauses, "
             f"last frame {lag:.2f} s after the end); "
             f"tmux client {median(self.own)} = {self.ratio(self.own):.2f} "
-            f"(rounds {self.spread(self.own)}, CPU {self.ratio(self.own, True):.2f})"
+            f"(rounds {self.spread(self.own)}, CPU {self.ratio(self.own, True):.2f}); "
+            f"bare paused tmux -C {self.ratio(self.floor):.2f} (rounds {self.spread(self.floor)})"
         )
 
 
 def measure(tmux: TmuxServer, flood: str, rounds: int) -> Rounds:
     timed_without_client(tmux, flood)  # warm the page cache
-    measured = Rounds([], [], [])
-    for _ in range(rounds):  # interleaved: noise hits all three alike
+    measured = Rounds([], [], [], [])
+    for _ in range(rounds):  # interleaved: noise hits all four alike
         measured.alone.append(timed_without_client(tmux, flood))
         measured.tuimux.append(asyncio.run(timed_with_tuimux(tmux, flood)))
         measured.own.append(timed_with_tmux_client(tmux, flood))
+        measured.floor.append(timed_with_paused_control_client(tmux, flood))
     return measured
 
 
@@ -373,6 +409,15 @@ def run(quick: bool, shapes: list[str] | None = None, rounds: int | None = None)
                         "flood",
                         f"tmux client, {what}; rounds {measured.spread(measured.own)})",
                         own,
+                        "s",
+                        alone,
+                        "no client",
+                    ),
+                    Result(
+                        "flood",
+                        f"bare tmux -C with the pane paused (the floor of any control client), "
+                        f"{what}; rounds {measured.spread(measured.floor)})",
+                        statistics.median(t.elapsed for t in measured.floor),
                         "s",
                         alone,
                         "no client",

@@ -8,6 +8,7 @@ is what the program inside it (tuimux, or ``tmux attach``) sent as OSC 52.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import uuid
 
@@ -18,6 +19,7 @@ from tests.helpers import eventually
 from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
 from tests.ui.test_app import make_app
 from tuimux.terminal import clipboard
+from tuimux.ui.dialogs import Prompt
 
 
 def saved_buffer(server: TmuxServer) -> str:
@@ -237,3 +239,96 @@ def test_a_hostile_listing_cannot_raise() -> None:
     reply = ev.Reply(0, 0, 0, False, tuple(line.encode() for line in lines))
     assert clipboard.newest_buffer(reply) == ("5", 7, "buffer3")
     assert ("4", 2, "b2") in clipboard.buffers(reply)
+
+
+async def test_a_program_copy_follows_the_option_when_tmux_read_it(
+    tmux_server: TmuxServer,
+) -> None:
+    """tmux decides on a program's OSC 52 when it reads the output: with ``external``
+    it drops it, and switching to ``on`` a moment later must not let it through (tuimux
+    draws the output later). tuimux's command queue is held with a ``run-shell`` so the
+    switch happens between tmux's decision and tuimux's look, every time."""
+    tmux_server.new_session("s", width=60, height=15)
+    tmux_server.run("set-option", "-s", "set-clipboard", "external")
+    pane = tmux_server.display("s:", "#{pane_id}")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        held = asyncio.ensure_future(app.client.command("run-shell", "sleep 2", timeout=20))
+        tmux_server.run("send-keys", "-t", pane, "clear; " + osc52("refused"), "Enter")
+        tmux_server.wait_for(lambda: "printed-refused" in tmux_server.capture(pane).split("\n"))
+        mirror = app.mirror
+        assert mirror is not None
+        shown = lambda: "".join(mirror.terminals[pane].screen.display)  # noqa: E731
+        await eventually(lambda: "printed-refused" in shown())
+        await pilot.pause(0.2)  # drawn: its OSC 52 is waiting behind the run-shell
+        tmux_server.run("set-option", "-s", "set-clipboard", "on")
+        await held
+        tmux_server.run("send-keys", "-t", pane, "clear; " + osc52("allowed"), "Enter")
+        await eventually(lambda: app.clipboard != "", timeout=15)
+        assert app.clipboard == "allowed"
+
+
+async def test_a_copy_into_a_buffer_named_with_a_newline_reaches_the_clipboard(
+    tmux_server: TmuxServer,
+) -> None:
+    """``copy-selection`` takes a prefix for the buffer's name, and tmux before 3.7 lets
+    it hold a newline, which cuts the name in a listing: the copy is read as the newest
+    buffer, not by its name."""
+    pane = numbered_session(tmux_server, "vi")
+    copy = ("send-keys", "-X", "copy-selection-and-cancel", "my\nclip")
+    tmux_server.run("bind-key", "-T", "copy-mode-vi", "y", *copy)
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "left_square_bracket")
+        await eventually(lambda: tmux_server.display(pane, "#{pane_in_mode}") == "1")
+        await pilot.press("up", "V", "y")
+        await eventually(lambda: tmux_server.display(pane, "#{pane_in_mode}") == "0")
+        await eventually(lambda: app.clipboard != "", timeout=10)
+        assert app.clipboard == saved_buffer(tmux_server) == "106\n"
+
+
+async def test_set_buffer_w_run_through_tuimux_reaches_the_clipboard(
+    tmux_server: TmuxServer,
+) -> None:
+    """``set-buffer -w`` sends the buffer to the terminal of the client that ran it
+    (whatever ``set-clipboard`` says); tmux cannot do that for a control client, so
+    tuimux does, for a binding and for the command prompt. Without ``-w``, or for
+    another client (``-t``), nothing reaches the clipboard."""
+    tmux_server.new_session("s", width=60, height=15)
+    tmux_server.run("set-option", "-s", "set-clipboard", "off")
+    tmux_server.run("bind-key", "C-u", "set-buffer", "plain buffer")
+    tmux_server.run("bind-key", "C-y", "set-buffer", "-w", "from a binding")
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        await pilot.press("ctrl+b", "ctrl+u")
+        await eventually(lambda: "plain buffer" in saved_buffer(tmux_server))
+        await pilot.press("ctrl+b", "ctrl+y")
+        await eventually(lambda: app.clipboard != "")
+        assert app.clipboard == "from a binding"
+        await pilot.press("ctrl+b", "colon")
+        await eventually(lambda: isinstance(app.screen, Prompt))
+        await pilot.press(*"setb -w typed", "enter")
+        await eventually(lambda: app.clipboard == "typed")
+
+
+@pytest.mark.parametrize(
+    ("argv", "writes"),
+    [
+        (["set-buffer", "-w", "x"], True),
+        (["setb", "-aw", "x"], True),
+        (["set-buf", "-w", "x"], True),  # tmux runs a unique prefix
+        (["loadb", "-w", "-"], True),
+        (["set-buffer", "-b", "w", "x"], False),  # "w" is the buffer's name
+        (["set-buffer", "-bw", "x"], False),
+        (["set-buffer", "-wt", "c", "x"], False),  # for another client's terminal
+        (["set-buffer", "-t", "c", "-w", "x"], False),
+        (["set-buffer", "--", "-w"], False),
+        (["set-buffer", "x", "-w"], False),
+        (["show-buffer", "-w"], False),
+    ],
+)
+def test_which_commands_write_the_clipboard(argv: list[str], writes: bool) -> None:
+    assert clipboard.writes_clipboard(argv) is writes

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
 from tuimux.control.command import build
+from tuimux.control.key_table import command_name
 from tuimux.errors import TuimuxError
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,11 @@ log = logging.getLogger(__name__)
 MAX_COPY_BYTES = 1024 * 1024
 # Newest first; the name goes last (it may hold anything but a tab-less prefix).
 BUFFERS_FORMAT = "#{buffer_created}\t#{buffer_size}\t#{buffer_name}"
-LIST_BUFFERS = build("list-buffers", "-F", BUFFERS_FORMAT)
+LIST_BUFFERS_ARGV = ("list-buffers", "-F", BUFFERS_FORMAT)
+LIST_BUFFERS = build(*LIST_BUFFERS_ARGV)
+# The flags of the commands that send a buffer to their client's terminal with -w, and
+# which of them take a value (tmux's getopt strings: "ab:t:n:w" and "b:t:w").
+WRITING_COMMANDS = {"set-buffer": "btn", "load-buffer": "bt"}
 
 
 def buffers(reply: ev.Reply) -> Iterator[tuple[str, int, str]]:
@@ -51,6 +56,28 @@ def newest_buffer(reply: ev.Reply) -> tuple[str, int, str] | None:
     return next(buffers(reply), None)
 
 
+def writes_clipboard(argv: Sequence[str]) -> bool:
+    """Whether tmux would send this command's buffer to this client's terminal:
+    ``set-buffer -w`` or ``load-buffer -w`` with no other client named by ``-t``."""
+    valued = WRITING_COMMANDS.get(command_name(argv[0])) if argv else None
+    if valued is None:
+        return False
+    write = False
+    words = iter(argv[1:])
+    for word in words:
+        if word == "--" or not word.startswith("-") or word == "-":
+            break
+        for at, flag in enumerate(word[1:], 1):
+            if flag in valued:
+                if flag == "t":
+                    return False  # for that client's terminal, not ours
+                if at == len(word) - 1:
+                    next(words, None)  # the value is the next word
+                break
+            write = write or flag == "w"
+    return write
+
+
 class CopyWatcher:
     """Brackets a pane's mode input with buffer listings and passes on what it copied."""
 
@@ -66,6 +93,19 @@ class CopyWatcher:
         futures = self.client.send([LIST_BUFFERS, *built, LIST_BUFFERS])
         return futures[1:-1], self._after(futures[0], futures[-1])
 
+    async def run_writing(self, argvs: Sequence[Sequence[str]]) -> list[ev.Reply]:
+        """Run commands of which one writes this client's clipboard (``writes_clipboard``)
+        between two listings, and pass the buffer it set on: tmux itself sends it to
+        its client's terminal whatever ``set-clipboard`` says, but not to a control
+        client. The commands' own replies are returned."""
+        before, *replies, after = await self.client.commands(
+            [LIST_BUFFERS_ARGV, *argvs, LIST_BUFFERS_ARGV]
+        )
+        new = newest_buffer(after)
+        if new is not None and new not in buffers(before):
+            await self._pass_on(*new, always=True)
+        return replies
+
     async def _after(
         self, before: asyncio.Future[ev.Reply], after: asyncio.Future[ev.Reply]
     ) -> None:
@@ -79,24 +119,55 @@ class CopyWatcher:
         if new is not None and new not in buffers(listed):
             await self._pass_on(*new)
 
-    async def _pass_on(self, created: str, size: int, name: str) -> None:
+    async def _pass_on(self, created: str, size: int, name: str, *, always: bool = False) -> None:
         # A copy too large to pass on is not read: it would cross the link (SSH too)
         # whole, up to the parser's block cap, only to be dropped.
         large = size > MAX_COPY_BYTES
+        # Read by being newest, not by name: a name may hold a newline (tmux before 3.7
+        # allows one), which cuts it in the listing. The listing and ``show-buffer`` share
+        # one command line, which tmux runs without anyone else's commands in between, so
+        # the text read is the buffer listed first.
         reads: list[tuple[str, ...]] = [("display-message", "-p", "#{set-clipboard}")]
+        if not large:
+            reads += [("list-buffers", "-F", BUFFERS_FORMAT), ("show-buffer",)]
         try:
-            option, *content = await self.client.commands(
-                reads if large else [*reads, ("show-buffer", "-b", name)]
-            )
+            option, *content = await self.client.commands(reads)
         except TuimuxError as error:  # deleted again already
             log.debug("copied buffer %s not read: %s", name, error)
             return
-        if "".join(option.text) == "off":
+        if "".join(option.text) == "off" and not always:
             return  # tmux's own client would not set the clipboard either
         if large:
             self.copied(None)
             return
-        data = b"\n".join(content[0].lines)
-        if size == len(data) + 1:
-            data += b"\n"  # a reply's lines cannot say the buffer ended with one
-        self.copied(data.decode("utf-8", "replace"))
+        listing, text = content
+        if newest_buffer(listing) != (created, size, name):
+            log.debug("copied buffer %s was not newest when read", name)
+            return  # another copy came in between; it is that copy's turn
+        self.copied(buffer_text(text, size).decode("utf-8", "replace"))
+
+
+def buffer_text(reply: ev.Reply, size: int) -> bytes:
+    """A ``show-buffer`` reply's bytes; a reply's lines cannot say whether the buffer
+    ended with a newline, its size can."""
+    data = b"\n".join(reply.lines)
+    return data + b"\n" if size == len(data) + 1 else data
+
+
+async def tmux_took_program_copy(client: TmuxClient, data: bytes) -> bool:
+    """Whether tmux took a program's OSC 52, so that its own client would pass it on.
+
+    tmux decides when it reads the pane's output: with ``set-clipboard on`` it stores
+    the text as a new buffer and sends it to its clients, otherwise it drops it. tuimux
+    sees the output later, so the option read now may have changed since (``external``
+    then ``on`` let one through). The buffer is the lasting trace of tmux's decision:
+    the newest buffer must hold exactly this text, and the option must still be on."""
+    reads = [("display-message", "-p", "#{set-clipboard}"), ("show-buffer",)]
+    try:
+        option, newest = await client.commands(reads)
+    except TuimuxError as error:  # no buffers at all: tmux did not take it
+        log.debug("program copy not confirmed: %s", error)
+        return False
+    if "".join(option.text) != "on":
+        return False
+    return buffer_text(newest, len(data)) == data

@@ -7,12 +7,16 @@ quoting and the audit log apply to all of them alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tuimux.client import TmuxClient
+from tuimux.control import events as ev
 from tuimux.control.bindings import PromptSpec, parse_commands, prompt_of, waits_for_client
 from tuimux.control.command import escape_format
 from tuimux.control.command_line import split_command_line
 from tuimux.errors import CommandError, TuimuxError
 from tuimux.sessions import read_tree
+from tuimux.terminal.clipboard import writes_clipboard
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.ui.dialogs import Confirm, Prompt
 from tuimux.ui.mode_keys import ModeKeys
@@ -126,6 +130,13 @@ class PrefixActions(KeyRouting):
 
         self.open_modal(Prompt("rename-window", window.name), answered)
 
+    async def tmux_commands(self, argvs: Sequence[Sequence[str]]) -> list[ev.Reply]:
+        """The user's own commands (typed, bound) as one group; one that sends a buffer
+        to this client's terminal (``set-buffer -w``) is watched for it."""
+        if self.mirror is not None and any(writes_clipboard(argv) for argv in argvs):
+            return await self.mirror.copies.run_writing(argvs)
+        return await self.client.commands(argvs)
+
     async def _run_typed(self, line: str) -> None:
         """Run what was typed at ``C-b :``; its output is shown, its error said in the bar.
 
@@ -142,7 +153,7 @@ class PrefixActions(KeyRouting):
             argvs = split_command_line(line)
             if not argvs:
                 return
-            replies = await self.client.commands(argvs)
+            replies = await self.tmux_commands(argvs)
         except TuimuxError as error:
             self.status_bar.message = str(error)
             self.bell()

@@ -24,6 +24,7 @@ from tuimux.control.escape import printable
 from tuimux.control.key_table import PREFIX, KeyMachine, lookup
 from tuimux.control.numbers import parse_uint
 from tuimux.errors import TuimuxError, UnreachableError, one_line, user_message
+from tuimux.terminal.clipboard import tmux_took_program_copy
 from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
 from tuimux.terminal.mouse import encode_mouse
@@ -245,13 +246,8 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
 
     async def _program_copied(self, data: bytes) -> None:
         """A program's OSC 52: to the terminal's clipboard only where tmux's own client
-        would pass it on (``set-clipboard on``; ``external``, the default, refuses it)."""
-        try:
-            reply = await self.client.command("display-message", "-p", "#{set-clipboard}")
-        except TuimuxError as error:
-            log.debug("set-clipboard not read: %s", error)
-            return
-        if "".join(reply.text) == "on":
+        passed it on (``set-clipboard on``; ``external``, the default, refuses it)."""
+        if await tmux_took_program_copy(self.client, data):
             self.copy_to_clipboard(data.decode("utf-8", "replace"))
 
     def _ring(self, window_id: str, index: int, current: bool) -> None:

@@ -252,7 +252,7 @@ class BoundKeys(PrefixActions):
             argvs = fill(commands, [])
             if not argvs:
                 return True  # an empty binding (bind x '')
-            replies = await self.client.commands(argvs)
+            replies = await self.tmux_commands(argvs)
         except TuimuxError as error:
             self.status_bar.message = str(error)
             self.bell()
