@@ -290,3 +290,67 @@ async def test_a_name_looks_the_same_after_a_rename_and_after_an_attach(
     async with again.run_test(size=(100, 31)):
         await eventually(lambda: bool(again.window_view.panes))
         assert again.mirror is not None and again.mirror.model.windows[window].name == held
+
+
+async def test_a_thumb_can_do_everything_the_tree_and_questions_ask(
+    tmux_server: TmuxServer,
+) -> None:
+    """On a phone (60x30), with no Esc or arrow keys at hand: a tap on a session
+    switches to it, the tree's targets fold, kill and close it, a question is answered
+    with a tap on yes or no, and a tap beside a modal closes it as Esc does."""
+    from tuimux.ui.taps import TapBar
+
+    tmux_server.new_session("alpha", width=60, height=29)
+    tmux_server.run("new-window", "-d", "-t", "alpha:1", "-n", "second")
+    tmux_server.new_session("beta", width=60, height=29)
+    tmux_server.new_session("gamma", width=60, height=29)
+    app = await make_app(tmux_server, "alpha")
+
+    async def tap(target: str) -> None:
+        bar = app.screen.query_one(TapBar)
+        (start,) = [s for s, _, a in bar.spans() if a.startswith(target)]
+        await pilot.click(bar, offset=(start + 1, 0))
+
+    async with app.run_test(size=(60, 30)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        tree = await open_tree(app, pilot, "s")
+        await pilot.click(tree, offset=(4, 1))  # the second line: beta
+        await eventually(lambda: client_session(tmux_server) == "beta")
+
+        tree = await open_tree(app, pilot, "s")  # cursor on beta
+        await pilot.press("up")  # alpha
+        await tap("toggle_fold")
+        await eventually(lambda: len(labels(app)) == 3 + 2)
+        await tap("toggle_fold")
+        await eventually(lambda: len(labels(app)) == 3)
+        await tap("dismiss_tree")
+        await eventually(lambda: not isinstance(app.screen, SessionTree))
+
+        tree = await open_tree(app, pilot, "s")
+        await pilot.press("down")  # gamma
+        await tap("kill")
+        await eventually(lambda: isinstance(app.screen, Confirm))
+        await tap("answer(False)")
+        await eventually(lambda: not isinstance(app.screen, Confirm))
+        assert "gamma" in tmux_server.run("list-sessions", "-F", "#{session_name}")
+
+        tree = await open_tree(app, pilot, "s")
+        await pilot.press("down")
+        await tap("kill")
+        await eventually(lambda: isinstance(app.screen, Confirm))
+        await pilot.click(app.screen, offset=(10, 5))  # beside the question: as Esc
+        await eventually(lambda: not isinstance(app.screen, Confirm))
+        assert "gamma" in tmux_server.run("list-sessions", "-F", "#{session_name}")
+
+        tree = await open_tree(app, pilot, "s")
+        await pilot.press("down")
+        await tap("kill")
+        await eventually(lambda: isinstance(app.screen, Confirm))
+        await tap("answer(True)")
+        await eventually(
+            lambda: "gamma" not in tmux_server.run("list-sessions", "-F", "#{session_name}")
+        )
+        await pilot.press("ctrl+b", "colon")
+        await eventually(lambda: isinstance(app.screen, Prompt))
+        await pilot.click(app.screen, offset=(10, 5))
+        await eventually(lambda: not isinstance(app.screen, Prompt))

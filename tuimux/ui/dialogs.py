@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal
 from textual.dom import DOMNode
-from textual.events import Key, Mount
+from textual.events import Click, Key, Mount
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tuimux.control.escape import printable
 from tuimux.terminal.keys import Literal, encode_key
+from tuimux.ui.taps import TapBar
 
 T = TypeVar("T")
 
@@ -79,6 +80,13 @@ class KeyTaker(ModalScreen[T], Generic[T]):
         if self.ready is not None:
             self.ready()
 
+    def on_click(self, event: Click) -> None:
+        """A tap beside the modal's own widgets closes it as Esc does (on a phone Esc
+        is hard to reach; a tap always works)."""
+        if event.widget is self:
+            event.stop()
+            self.finish(None)
+
     def finish(self, result: T | None) -> None:
         if self.done:
             return
@@ -98,7 +106,8 @@ class Confirm(KeyTaker[bool]):
 
     DEFAULT_CSS = """
     Confirm { align: left bottom; background: transparent; }
-    Confirm > Label { width: 100%; height: 1; background: $warning-muted; }
+    Confirm > Horizontal { height: 1; background: $warning-muted; }
+    Confirm Label { width: 1fr; height: 1; }
     """
 
     def __init__(
@@ -113,7 +122,13 @@ class Confirm(KeyTaker[bool]):
     def compose(self) -> ComposeResult:
         # Text, not markup: the question may hold a session or window name.
         shown = printable(self.question)
-        yield Label(Text(shown if self.exact else f"{shown} (y/n)"))
+        with Horizontal():
+            yield Label(Text(shown if self.exact else f"{shown} (y/n)"))
+            yield TapBar([("yes", "answer(True)"), ("no", "answer(False)")])
+
+    def action_answer(self, yes: bool) -> None:
+        """A tap on yes or no (the keys stay as tmux's: only the confirming key says yes)."""
+        self.finish(yes)
 
     def _answer(self, event: Key) -> bool:
         return event.character in self.keys or (self.enter and event.key == "enter")

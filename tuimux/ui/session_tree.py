@@ -16,13 +16,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Key
-from textual.widgets import Label, Tree
+from textual.widgets import Tree
 
 from tuimux.control.escape import printable
 from tuimux.sessions import SessionEntry, WindowEntry
 from tuimux.ui.dialogs import KeyTaker, bindings_of, bound_action
+from tuimux.ui.taps import TapBar
 
-HELP = "Enter switch · x kill · ←/→ fold · Esc close"
+# Each target's label says its key too; a tap runs the same action as the key.
+TAPS = [
+    ("⏎ switch", "choose"),
+    ("x kill", "kill"),
+    ("←→ fold", "toggle_fold"),
+    ("Esc close", "dismiss_tree"),
+]
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ class SessionTree(KeyTaker[TreeChoice | None]):
     DEFAULT_CSS = """
     SessionTree { background: $background 60%; }
     SessionTree > Tree { height: 1fr; background: $surface; }
-    SessionTree > Label { width: 100%; height: 1; background: $warning-muted; }
+    SessionTree > TapBar { width: 100%; }
     """
 
     def __init__(
@@ -91,7 +98,7 @@ class SessionTree(KeyTaker[TreeChoice | None]):
         tree.auto_expand = False
         tree.guide_depth = 2
         yield tree
-        yield Label(Text(HELP))
+        yield TapBar(TAPS)
 
     def on_mount(self) -> None:
         tree = self.query_one(Tree)
@@ -124,6 +131,16 @@ class SessionTree(KeyTaker[TreeChoice | None]):
     def _cursor_item(self) -> _Item | None:
         node = self.query_one(Tree).cursor_node
         return node.data if node is not None else None
+
+    def action_choose(self) -> None:
+        item = self._cursor_item()
+        if item is not None:
+            self.finish(TreeChoice("switch", item.target, item.label))
+
+    def action_toggle_fold(self) -> None:
+        node = self.query_one(Tree).cursor_node
+        if node is not None and node.allow_expand:
+            node.toggle()
 
     def action_kill(self) -> None:
         item = self._cursor_item()
@@ -158,9 +175,7 @@ class SessionTree(KeyTaker[TreeChoice | None]):
         tree: Tree[_Item] = self.query_one(Tree)
         action = bound_action(_TREE_KEYS, event)
         if action == "select_cursor":
-            item = self._cursor_item()
-            if item is not None:
-                self.finish(TreeChoice("switch", item.target, item.label))
+            self.action_choose()
         elif action is not None:
             await tree.run_action(action)
 
