@@ -22,7 +22,7 @@ LAYOUT = f"{layout_checksum(BODY):04x},{BODY}"
 
 def test_a_million_windows_claimed_are_capped() -> None:
     windows = [f"@{n}\t{n}\t0\t\t{LAYOUT}\t{LAYOUT}\toff\tw{n}" for n in range(1_000_000)]
-    panes = [f"%{n}\t@{n}\t1\t0\t0\t0\t0\t0\t80\t24\tt" for n in range(1_000_000)]
+    panes = [f"%{n}\t@{n}\t1\t0\t0\t0\t0\t0\t80\t24\t\tt" for n in range(1_000_000)]
     model = SessionModel()
     tracemalloc.start()
     try:
@@ -39,7 +39,7 @@ def test_a_million_windows_claimed_are_capped() -> None:
 
 def test_a_pane_claiming_100000_cells_square_is_emulated_at_the_cap() -> None:
     model = SessionModel()
-    model.load("$1\ts", [], ["%1\t@1\t1\t0\t0\t0\t0\t0\t100000\t100000\tt"])
+    model.load("$1\ts", [], ["%1\t@1\t1\t0\t0\t0\t0\t0\t100000\t100000\t\tt"])
     pane = model.panes["%1"]
     assert (pane.width, pane.height) == (WINDOW_MAXIMUM, WINDOW_MAXIMUM)
     tracemalloc.start()

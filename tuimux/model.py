@@ -44,6 +44,7 @@ PANE_FORMAT = "\t".join(
         "#{pane_top}",
         "#{pane_width}",
         "#{pane_height}",
+        "#{pane_mode}",
         "#{pane_title}",
     )
 )
@@ -167,16 +168,17 @@ class SessionModel:
             self.windows[window_id] = window
             if active == "1":
                 self.active_window = window_id
-        self.panes = {}
+        before, self.panes = self.panes, {}
         for line in pane_lines[:MAX_PANES]:
-            fields = line.split("\t", 10)
-            if len(fields) != 11:
+            fields = line.split("\t", 11)
+            if len(fields) != 12:
                 continue
-            pane_id, window_id, active, in_mode, dead, index, *geometry, title = fields
+            pane_id, window_id, active, in_mode, dead, index, *geometry, mode, title = fields
             # tmux never makes a window (so a pane) larger than WINDOW_MAXIMUM: a larger
             # claim is shown at the limit, never allocated for.
             left, top = (clamp_int(value, MAX_NUMBER) for value in geometry[:2])
             width, height = (clamp_uint(value, WINDOW_MAXIMUM) for value in geometry[2:])
+            old = before.get(pane_id)
             pane = Pane(
                 pane_id,
                 window_id,
@@ -188,6 +190,8 @@ class SessionModel:
                 dead=dead == "1",
                 index=clamp_uint(index, INT_MAXIMUM),
                 title=title,
+                mode=mode[:64] if in_mode == "1" else "",
+                mode_keys=old.mode_keys if old is not None else "",
             )
             self.panes[pane_id] = pane
             owner = self.windows.get(window_id)

@@ -64,7 +64,7 @@ def test_model_load(index: str, width: str, pane_index: str) -> None:
     model.load(
         "$1\ts",
         [f"@1\t{index}\t1\t*\t{layout}\t{layout}\toff\tname"],
-        [f"%1\t@1\t1\t0\t0\t{pane_index}\t0\t0\t{width}\t24\ttitle"],
+        [f"%1\t@1\t1\t0\t0\t{pane_index}\t0\t0\t{width}\t24\t\ttitle"],
     )
     window, pane = model.windows["@1"], model.panes["%1"]
     assert window.index == (expected(index, 2**31 - 1) or 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any, Protocol
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
 from tuimux.control.command import build
+from tuimux.control.escape import printable
 from tuimux.control.numbers import INT_MAXIMUM, clamp_uint
 from tuimux.errors import TuimuxError
 from tuimux.model import (
@@ -33,9 +35,9 @@ from tuimux.terminal.in_flight import KeysInFlight
 from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.mouse import send_bytes_args
 from tuimux.terminal.pane import PaneTerminal
-from tuimux.terminal.paste import VERBATIM_PROBE, has_verbatim_flag
+from tuimux.terminal.paste import VERBATIM_PROBE, has_verbatim_flag, usage_has_flag
 from tuimux.terminal.screen import MAX_LINES, PaneScreen
-from tuimux.terminal.selection import highlight, mode_style, selection_in_view
+from tuimux.terminal.selection import highlight, mode_style, selection_in_view, stamp_position
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,21 @@ MODE_FORMAT = "\t".join(
     )
 )
 
+# Whether ``capture-pane`` takes -M (tmux 3.6+): the screen a copy or view mode shows
+# (copy mode's copy of the pane, view mode's command output) rather than the pane's.
+CAPTURE_USAGE_PROBE = ("list-commands", "-F", "#{command_list_usage}", "capture-pane")
+# The position indicator's style and format (next-3.8's options; older servers expand
+# both to nothing: then tmux draws "[position/history]" in the mode style).
+POSITION_FORMAT = "#{E:copy-mode-position-style}\t#{E:copy-mode-position-format}"
+_STYLE_DIRECTIVE = re.compile(r"#\[[^\]]*\]")
+
+
+def position_text(expanded: str, position: int, history: int) -> str:
+    """What copy mode's indicator says: the server's own format's text where it has one
+    (its ``#[…]`` directives left out), else tmux's ``[position/history]``."""
+    text = printable(_STYLE_DIRECTIVE.sub("", expanded)).strip()
+    return text or f"[{position}/{history}]"
+
 
 class MirrorListener(Protocol):
     def structure_changed(self) -> None:
@@ -147,6 +164,8 @@ class SessionMirror:
         self._everything_waiting = False
         # The server's paste-buffer has -S (tmux 3.7+): pastes are not vis-escaped.
         self.paste_verbatim = False
+        # The server's capture-pane has -M (tmux 3.6+): modes are read as they show.
+        self.mode_capture = False
         # Counts %pane-mode-changed: the UI reads a mode's key table again after one.
         self.mode_changes = 0
         # How the server puts characters into cells (tmux 3.6 changed it): every pane's
@@ -170,12 +189,15 @@ class SessionMirror:
         )
         probe = None if self.client.read_only else self.client.send([build(*VERBATIM_PROBE)])[0]
         rules = self.client.send([build(*RULES_PROBE)])[0]
+        capture_usage = self.client.send([build(*CAPTURE_USAGE_PROBE)])[0]
         await refresh(self.client, self.model, self.client.session_id)
         if probe is not None:
             with contextlib.suppress(TuimuxError):
                 self.paste_verbatim = has_verbatim_flag((await probe).text)
         with contextlib.suppress(TuimuxError):
             self.cell_rules = cell_rules("".join((await rules).text))
+        with contextlib.suppress(TuimuxError):
+            self.mode_capture = usage_has_flag((await capture_usage).text, "M")
         await self._reconcile(initial=True)
         self.listener.structure_changed()
 
@@ -367,7 +389,10 @@ class SessionMirror:
         """Re-read what tmux's copy/view mode shows for a pane (tmux sends none of it).
 
         ``scroll_position`` says how far the mode is scrolled up; the capture of exactly
-        that range, with the copy cursor, is what a tmux client would draw.
+        that range, with the copy cursor, the selection and the position indicator, is
+        what a tmux client would draw. tmux 3.6+ captures the mode's own screen (-M):
+        copy mode's copy of the pane as it was when the mode began, view mode's command
+        output; before, the pane's, which view mode does not show.
         """
         terminal = self.terminals.get(pane_id)
         if terminal is None:
@@ -380,24 +405,31 @@ class SessionMirror:
             if not in_mode:
                 terminal.mode_screen = None
             else:
-                capture = await self.client.command(
-                    "capture-pane",
-                    "-p",
-                    "-e",
-                    "-N",
-                    "-q",
-                    "-t",
-                    pane_id,
-                    "-S",
-                    str(-position),
-                    "-E",
-                    str(min(height, MAX_LINES) - 1 - position),
+                first, last = str(-position), str(min(height, MAX_LINES) - 1 - position)
+                capture, indicator = await self.client.commands(
+                    [
+                        [
+                            "capture-pane",
+                            *(["-M"] if self.mode_capture else []),
+                            *("-p", "-e", "-N", "-q", "-t", pane_id, "-S", first, "-E", last),
+                        ],
+                        ["display-message", "-p", "-t", pane_id, POSITION_FORMAT],
+                    ]
                 )
                 screen = PaneScreen(width, height, terminal.screen.rules)
                 screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
+                style = mode_style("\t".join(fields[15:]))
                 selection = selection_in_view(fields[7:14], history, position, width, height)
                 if selection is not None:
-                    highlight(screen, selection, mode_style("\t".join(fields[15:])))
+                    highlight(screen, selection, style)
+                own_style, _, own_format = "".join(indicator.text).partition("\t")
+                if fields[14:15] in (["copy-mode"], ["view-mode"]):  # tmux's own indicator
+                    stamp_position(
+                        screen,
+                        position_text(own_format, position, history),
+                        mode_style(own_style) if own_style.strip() else style,
+                        keep_end=bool(own_format.strip()),
+                    )
                 terminal.mode_screen = screen
         except TuimuxError as error:
             log.debug("mode view of %s failed: %s", pane_id, error)

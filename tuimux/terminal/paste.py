@@ -23,8 +23,14 @@ VERBATIM_PROBE = ("list-commands", "-F", "#{command_list_usage}", "paste-buffer"
 
 def has_verbatim_flag(usage: list[str]) -> bool:
     """True if the ``paste-buffer`` usage line (the answer to ``VERBATIM_PROBE``) lists ``-S``."""
+    return usage_has_flag(usage, "S")
+
+
+def usage_has_flag(usage: list[str], flag: str) -> bool:
+    """True if a command's usage line (``#{command_list_usage}``) lists the bare ``flag``
+    in its first ``[-…]`` group: asked of the server, not read off its version."""
     flags = usage[0].split(" ", 1)[0] if usage else ""
-    return flags.startswith("[-") and flags.endswith("]") and "S" in flags[2:-1]
+    return flags.startswith("[-") and flags.endswith("]") and flag in flags[2:-1]
 
 
 def paste_commands(pane_id: str, text: str, verbatim: bool = False) -> list[str]:

@@ -203,3 +203,32 @@ def highlight(screen: PaneScreen, selection: Selection, style: ModeStyle = ModeS
                     reverse=style.reverse,
                     blink=style.blink,
                 )
+
+
+def stamp_position(
+    screen: PaneScreen, text: str, style: ModeStyle = ModeStyle(), *, keep_end: bool = False
+) -> None:
+    """Draw copy mode's position indicator (``[3/120]``) into a mode screen's top row as
+    tmux does: right-aligned in the mode style over the text. A pane narrower than it
+    shows its start up to tmux 3.5 (tmux moves to the width less its length, at least
+    0, and writes up to the edge) and its end from 3.6 (``keep_end``: the indicator is
+    a format drawn aligned right)."""
+    if screen.lines == 0 or screen.columns == 0 or not text:
+        return
+    shown = text[-screen.columns :] if keep_end else text[: screen.columns]
+    row = screen.buffer[0]
+    start = screen.columns - len(shown)
+    if start > 0 and row[start - 1].data and row[start].data == "":
+        row[start - 1] = row[start - 1]._replace(data=" ")  # a wide char cut in half
+    for offset, char in enumerate(shown):
+        row[start + offset] = row[start + offset]._replace(
+            data=char,
+            fg=style.fg,
+            bg=style.bg,
+            bold=style.bold,
+            italics=style.italics,
+            underscore=style.underscore,
+            strikethrough=style.strikethrough,
+            reverse=style.reverse,
+            blink=style.blink,
+        )

@@ -34,7 +34,7 @@ from tuimux.ui.bound_keys import FALLBACK_TABLES, BoundKeys, key_name
 from tuimux.ui.dialogs import Prompt
 from tuimux.ui.hook_prompt import ask_hook_prompt
 from tuimux.ui.mode_keys import ModeKeys
-from tuimux.ui.pane_view import PaneView
+from tuimux.ui.pane_view import PaneView, mode_badge
 from tuimux.ui.stall import StallGuard, stall_reason
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.theme import DEFAULT_THEME, bundled_themes
@@ -210,7 +210,12 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         if self.mirror is None:
             return
         model = self.mirror.model
-        in_mode = {pane.pane_id for pane in model.panes.values() if pane.in_mode}
+        capture = self.mirror.mode_capture
+        in_mode = {
+            pane.pane_id: mode_badge(pane.mode, capture)
+            for pane in model.panes.values()
+            if pane.in_mode
+        }
         self.window_view.show(model.current, self.mirror.terminals, model.panes, in_mode)
         self.status_bar.update(model, prefix=self.keys.pending)
         flagged = {window.window_id for window in model.windows.values() if window.bell}
@@ -269,6 +274,10 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
     def pane_replaced(self, pane_id: str) -> None:
         view = self.window_view.panes.get(pane_id)
         if view is not None:
+            pane = self.mirror.model.panes.get(pane_id) if self.mirror is not None else None
+            if pane is not None:  # a mode's name is known once its screen was read
+                capture = self.mirror is not None and self.mirror.mode_capture
+                view.set_mode(mode_badge(pane.mode, capture) if pane.in_mode else "")
             view.screen_changed(everything=True)
         else:
             self.structure_changed()

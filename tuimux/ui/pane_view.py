@@ -7,6 +7,7 @@ one-cell change re-renders one row, not the pane. The cursor is the terminal's o
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.events import (
@@ -28,8 +29,23 @@ from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.host_cursor import HostCursor
 from tuimux.ui.style import MODE_BADGE, PANE_NUMBER, cell_style
 
-# The copy-mode badge, longest first: the first that fits a pane's width is drawn.
-_BADGES = (" copy mode: q or Escape leaves ", " copy mode ", " copy ", "C")
+# Modes whose screen tuimux reads from tmux and draws as tmux does (copy mode's position
+# indicator included); view mode only where capture-pane reads a mode's screen (3.6+).
+DRAWN_MODES = ("copy-mode", "")  # "": not read yet, copy mode until told otherwise
+
+
+def mode_badge(mode: str, mode_capture: bool) -> str:
+    """ "" when the pane shows what tmux draws for the mode; else the mode's name for a
+    badge (tmux draws choose-buffer, clock-mode… into the pane and sends none of it)."""
+    if mode in DRAWN_MODES or (mode == "view-mode" and mode_capture):
+        return ""
+    return printable(mode.removesuffix("-mode")) or "mode"
+
+
+def badges(name: str) -> tuple[str, ...]:
+    """The badge for a mode tuimux cannot show, longest first: the first that fits a
+    pane's width is drawn (shorter on a phone, never gone)."""
+    return (f" {name} (shown by tmux): q leaves ", f" {name}: q leaves ", f" {name} ", name[:1])
 
 
 class PaneView(Widget):
@@ -91,9 +107,9 @@ class PaneView(Widget):
         if self._host_cursor is not None:
             self._host_cursor.clear(self)
 
-    def set_mode(self, in_mode: bool) -> None:
-        """tmux draws copy and view mode itself and sends none of it: say so on the pane."""
-        badge = _BADGES[0] if in_mode else ""
+    def set_mode(self, badge: str) -> None:
+        """``badge``: the name of a mode tmux draws in the pane that tuimux cannot show
+        (:func:`mode_badge`), or "" (no mode, or one drawn from tmux's own screen)."""
         if badge != self.mode_badge:
             self.mode_badge = badge
             self._cache.pop(0, None)
@@ -166,8 +182,9 @@ class PaneView(Widget):
             )
         if y == 0 and self.mode_badge:
             # Shorter in narrow panes (a phone's), never gone: the longest that fits.
-            fits = [text for text in _BADGES if len(text) <= max(width - 1, 1)]
-            text = fits[0] if fits else _BADGES[-1][:width]
+            shapes = badges(self.mode_badge)
+            fits = [text for text in shapes if cell_len(text) <= max(width - 1, 1)]
+            text = fits[0] if fits else shapes[-1][:width]
             badge = Strip([Segment(text, MODE_BADGE)])
             strip = Strip.join([strip.crop(0, width - len(text)), badge])
         return strip

@@ -60,7 +60,8 @@ class WindowView(Widget, can_focus=True):
         # a key must queue behind them, never overtake them.
         self.in_flight = 0
         self._shown: (
-            tuple[Window | None, dict[str, PaneTerminal], dict[str, Pane], set[str] | None] | None
+            tuple[Window | None, dict[str, PaneTerminal], dict[str, Pane], dict[str, str] | None]
+            | None
         ) = None
         self.cursor = HostCursor(self.write_terminal, self._move_cursor)
 
@@ -92,7 +93,7 @@ class WindowView(Widget, can_focus=True):
         window: Window | None,
         terminals: dict[str, PaneTerminal],
         panes: dict[str, Pane],
-        in_mode: set[str] | None = None,
+        in_mode: dict[str, str] | None = None,
     ) -> None:
         """Place the window's visible panes where tmux has them; create or drop views.
 
@@ -154,7 +155,7 @@ class WindowView(Widget, can_focus=True):
             shown_h = min(pane.height, max(limit_h - pane.top, 0))
             view.place(pane.left, pane.top, shown_w, shown_h)
             view.set_active(active_id == pane.pane_id)
-            view.set_mode(pane.pane_id in (in_mode or set()))
+            view.set_mode((in_mode or {}).get(pane.pane_id, ""))
             stacked.append(view)
         if new:
             self.mount_all(new)
