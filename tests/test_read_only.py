@@ -223,6 +223,11 @@ def test_every_built_command_is_in_the_form_the_policy_accepts(args: list[str]) 
         (("refresh-client", "-C", "10x10"), False),
         (("capture-pane", "-t", "%1"), False),
         (("capture-pane", "-p", "-t", "%1"), True),
+        (("list-buffers", "-F", "#{buffer_size}"), True),  # a program's OSC 52 checked
+        (("show-buffer",), True),
+        (("set-buffer", "x"), False),
+        (("delete-buffer",), False),
+        (("paste-buffer",), False),
     ],
 )
 def test_what_a_watcher_may_send(argv: tuple[str, ...], allowed: bool) -> None:

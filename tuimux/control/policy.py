@@ -16,8 +16,19 @@ from tuimux.errors import CommandError
 
 # Reads only: nothing here changes a session, a window, a pane, a buffer or a mode.
 # ``list-keys`` too: a watcher's keys follow the user's tables (tmux's ``-r`` allows it).
+# The buffer reads check a program's OSC 52 against what tmux kept (terminal.clipboard):
+# a watcher's terminal gets it as tmux's own ``attach -r`` client's does.
 READ_ONLY_COMMANDS = frozenset(
-    {"list-windows", "list-panes", "list-sessions", "list-clients", "list-keys", "detach-client"}
+    {
+        "list-windows",
+        "list-panes",
+        "list-sessions",
+        "list-clients",
+        "list-keys",
+        "list-buffers",
+        "show-buffer",
+        "detach-client",
+    }
 )
 # These read with -p and would write elsewhere without it (a paste buffer, a message).
 PRINTING_COMMANDS = frozenset({"capture-pane", "display-message"})

@@ -161,13 +161,18 @@ async def tmux_took_program_copy(client: TmuxClient, data: bytes) -> bool:
     the text as a new buffer and sends it to its clients, otherwise it drops it. tuimux
     sees the output later, so the option read now may have changed since (``external``
     then ``on`` let one through). The buffer is the lasting trace of tmux's decision:
-    the newest buffer must hold exactly this text, and the option must still be on."""
-    reads = [("display-message", "-p", "#{set-clipboard}"), ("show-buffer",)]
+    the newest buffer must hold exactly this text, and the option must still be on. It
+    is read only when its size says it may be (a pane cannot make tuimux read a large
+    buffer over and over), and read as newest in the same line as the listing (its name
+    may hold a newline)."""
+    reads = [("display-message", "-p", "#{set-clipboard}"), LIST_BUFFERS_ARGV]
     try:
-        option, newest = await client.commands(reads)
-    except TuimuxError as error:  # no buffers at all: tmux did not take it
+        option, listing = await client.commands(reads)
+        newest = newest_buffer(listing)
+        if "".join(option.text) != "on" or newest is None or newest[1] != len(data):
+            return False
+        again, text = await client.commands([LIST_BUFFERS_ARGV, ("show-buffer",)])
+    except TuimuxError as error:  # the buffer went meanwhile
         log.debug("program copy not confirmed: %s", error)
         return False
-    if "".join(option.text) != "on":
-        return False
-    return buffer_text(newest, len(data)) == data
+    return newest_buffer(again) == newest and buffer_text(text, len(data)) == data
