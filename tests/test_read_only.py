@@ -221,6 +221,9 @@ def test_every_built_command_is_in_the_form_the_policy_accepts(args: list[str]) 
         (("switch-client",), False),
         (("refresh-client", "-A", "%1:pause"), True),
         (("refresh-client", "-C", "10x10"), False),
+        (("refresh-client", "-B", "a:@1:#{window_name}", "-B", "b"), True),  # subscriptions
+        (("refresh-client", "-B", "a:@1:x", "-C", "10x10"), False),
+        (("refresh-client", "-B"), False),
         (("capture-pane", "-t", "%1"), False),
         (("capture-pane", "-p", "-t", "%1"), True),
         (("list-buffers", "-F", "#{buffer_size}"), True),  # a program's OSC 52 checked

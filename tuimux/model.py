@@ -9,6 +9,7 @@ current from notifications. Notifications whose meaning tmux 3.3a judges at deli
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tuimux.client import TmuxClient
@@ -57,13 +58,46 @@ SESSION_FORMAT = "#{session_id}\t#{session_name}"
 # tmux 3.3a sends no %bell: window flags (bell, activity, silence) are followed through a
 # subscription that tmux checks once a second (refresh-client -B, tmux 3.2+).
 FLAGS_SUBSCRIPTION = "tuimux-flags"
-FLAGS_SUBSCRIBE = f"{FLAGS_SUBSCRIPTION}:@*:#{{window_raw_flags}}"
+FLAGS_FORMAT = "#{window_raw_flags}"
 # respawn-pane and remain-on-exit reset or freeze a pane's screen without any output or
 # notification: a new pid or a dead flag is the only sign, so it is watched too.
 PANES_SUBSCRIPTION = "tuimux-panes"
-PANES_SUBSCRIBE = f"{PANES_SUBSCRIPTION}:%*:#{{pane_pid}} #{{pane_dead}}"
+PANES_FORMAT = "#{pane_pid} #{pane_dead}"
 BORDERS_SUBSCRIPTION = "tuimux-borders"
-BORDERS_SUBSCRIBE = f"{BORDERS_SUBSCRIPTION}:@*:#{{pane-border-status}}"
+BORDERS_FORMAT = "#{pane-border-status}"
+# Subscriptions name one window or pane each, never all of them ("@*", "%*"): tmux (3.2a
+# to next-3.8) walks the windows of the client's session for those without checking
+# that it still has one, and a control client loses its session before it is gone (its
+# session killed, or its last pane exited, while output for it is still queued): the
+# next check crashes the server, with every other session on it. One per id skips
+# windows outside the client's session, so a lost one is never walked.
+SUBSCRIPTIONS_PER_COMMAND = 200
+
+
+def subscription_name(kind: str, target: str) -> str:
+    """A subscription's name: its kind and the window or pane id it watches."""
+    return f"{kind}{target}"
+
+
+def subscription_kind(name: str) -> str:
+    """The kind of a subscription, from its name (:func:`subscription_name`)."""
+    return name.rstrip("0123456789").removesuffix("@").removesuffix("%")
+
+
+def subscriptions(window_ids: Iterable[str], pane_ids: Iterable[str]) -> dict[str, str]:
+    """name → ``name:target:format`` for every window and pane the model holds."""
+    wanted = {}
+    for window_id in window_ids:
+        for kind, form in (
+            (FLAGS_SUBSCRIPTION, FLAGS_FORMAT),
+            (BORDERS_SUBSCRIPTION, BORDERS_FORMAT),
+        ):
+            name = subscription_name(kind, window_id)
+            wanted[name] = f"{name}:{window_id}:{form}"
+    for pane_id in pane_ids:
+        name = subscription_name(PANES_SUBSCRIPTION, pane_id)
+        wanted[name] = f"{name}:{pane_id}:{PANES_FORMAT}"
+    return wanted
 
 
 @dataclass
@@ -276,9 +310,10 @@ class SessionModel:
             flagged = self.windows.get(event.window_id)
             if flagged is None:
                 return False
-            if event.name == FLAGS_SUBSCRIPTION:
+            kind = subscription_kind(event.name)
+            if kind == FLAGS_SUBSCRIPTION:
                 flagged.flags = event.value
-            elif event.name == BORDERS_SUBSCRIPTION:
+            elif kind == BORDERS_SUBSCRIPTION:
                 return (event.value or "off") != flagged.border_status
             return False
         if isinstance(event, ev.SessionChanged):

@@ -68,8 +68,9 @@ def read_only_allows(built: str) -> bool:
         return True
     if name in PRINTING_COMMANDS:
         return "-p" in words
-    if name == "refresh-client":
-        return len(words) == 3 and words[1] in REFRESH_FLAGS
+    if name == "refresh-client":  # one or more flow-control flags, each with its value
+        pairs = words[1:]
+        return bool(pairs) and len(pairs) % 2 == 0 and set(pairs[::2]) <= REFRESH_FLAGS
     if name == "switch-client":
         if len(words) == 2:
             return words[1] in SWITCH_FLAGS

@@ -22,12 +22,12 @@ from tuimux.control.escape import printable
 from tuimux.control.numbers import INT_MAXIMUM, clamp_uint
 from tuimux.errors import TuimuxError
 from tuimux.model import (
-    BORDERS_SUBSCRIBE,
-    FLAGS_SUBSCRIBE,
-    PANES_SUBSCRIBE,
     PANES_SUBSCRIPTION,
+    SUBSCRIPTIONS_PER_COMMAND,
     SessionModel,
     refresh,
+    subscription_kind,
+    subscriptions,
 )
 from tuimux.terminal.cells import RULES_PROBE, TMUX_33, cell_rules
 from tuimux.terminal.clipboard import CopyWatcher
@@ -166,6 +166,8 @@ class SessionMirror:
         self.paste_verbatim = False
         # The server's capture-pane has -M (tmux 3.6+): modes are read as they show.
         self.mode_capture = False
+        # Names of the subscriptions tmux holds for this client (_subscribe).
+        self._subscribed: set[str] = set()
         # Counts %pane-mode-changed: the UI reads a mode's key table again after one.
         self.mode_changes = 0
         # How the server puts characters into cells (tmux 3.6 changed it): every pane's
@@ -182,9 +184,6 @@ class SessionMirror:
         self.fire(
             [
                 build("refresh-client", "-f", f"pause-after={PAUSE_AFTER_SECONDS}"),
-                build("refresh-client", "-B", FLAGS_SUBSCRIBE),
-                build("refresh-client", "-B", PANES_SUBSCRIBE),
-                build("refresh-client", "-B", BORDERS_SUBSCRIBE),
             ]
         )
         probe = None if self.client.read_only else self.client.send([build(*VERBATIM_PROBE)])[0]
@@ -233,7 +232,10 @@ class SessionMirror:
         if isinstance(event, ev.Stalled):
             self.listener.stalled(event.command, event.seconds, event.after)
             return
-        if isinstance(event, ev.SubscriptionChanged) and event.name == PANES_SUBSCRIPTION:
+        if (
+            isinstance(event, ev.SubscriptionChanged)
+            and subscription_kind(event.name) == PANES_SUBSCRIPTION
+        ):
             self._pane_life_changed(event.pane_id, event.value)
             return
         if isinstance(event, ev.PaneModeChanged):
@@ -343,9 +345,29 @@ class SessionMirror:
             if not self._refresh_again:
                 return
 
+    def _subscribe(self) -> None:
+        """Subscribe to each window and pane the model holds, and drop the subscriptions
+        of those it no longer holds (see model.subscriptions: never "@*" or "%*")."""
+        wanted = subscriptions(self.model.windows, self.model.panes)
+        added = [wanted[name] for name in wanted.keys() - self._subscribed]
+        dropped = sorted(self._subscribed - wanted.keys())
+        self._subscribed = set(wanted)
+        changes = [*sorted(added), *dropped]  # "name" alone drops a subscription
+        commands = []
+        for start in range(0, len(changes), SUBSCRIPTIONS_PER_COMMAND):
+            flags = [
+                word
+                for one in changes[start : start + SUBSCRIPTIONS_PER_COMMAND]
+                for word in ("-B", one)
+            ]
+            commands.append(build("refresh-client", *flags))
+        if commands:
+            self.fire(commands)
+
     async def _reconcile(self, initial: bool = False) -> None:
         """Create, resize or drop pane terminals to match the model, and resync them."""
         model = self.model
+        self._subscribe()
         for pane_id in list(self.terminals):
             if pane_id not in model.panes:
                 del self.terminals[pane_id]
