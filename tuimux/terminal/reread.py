@@ -58,7 +58,7 @@ class RecentOutput:
         self.chunks: deque[tuple[int, bytes]] = deque()
         self.size = 0
         self.received = 0  # payloads numbered so far
-        self.fed = 0  # payloads up to this number were fed to the emulator
+        self.fed = 0  # payloads up to this number were fed (or a capture stands for them)
 
     def add(self, escaped: bytes) -> None:
         self.received += 1
@@ -73,7 +73,8 @@ class RecentOutput:
         taken = RecentOutput()
         taken.chunks, taken.size = self.chunks, self.size
         taken.received, taken.fed = self.received, self.fed
-        self.chunks, self.size = deque(), 0
+        # What came until now is the capture's, fed or not.
+        self.chunks, self.size, self.fed = deque(), 0, self.received
         return taken
 
     def unfed(self) -> bytes | None:
