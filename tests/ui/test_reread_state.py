@@ -29,8 +29,10 @@ SETUP = (
     r"\033[3;9r\033[?6h\033[2;1H\033[1;33;44m\016"
 )
 # Relies on all of it: a line-drawing x in the pen and an erase that leaves blue,
-# line drawing then G0 again, the tab stops, origin mode, and the DECSC slot.
-AFTER = r"x\033[Kqqq\017qq\r\n\tA\tB\033[1;1HO\0338S"
+# line drawing then G0 again, the tab stops, origin mode, and the DECSC slot. The E in
+# the last column makes tmux 3.3a's capture show the erased cells before it (3.3a
+# captures a row up to its last written cell only; 3.2a and 3.4+ to the erased ones).
+AFTER = r"x\033[Kqqq\017qq\033[60GE\r\n\tA\tB\033[1;1HO\0338S"
 # What an attach can know (tmux reports them): tab stops, the region and origin mode,
 # insert mode.
 ATTACH_SETUP = r"\033[2J\033[Hstart\033[3g\033[1;6H\033H\033[1;15H\033H\033[3;9r\033[?6h\033[4h"
@@ -41,7 +43,11 @@ def program(setup: str, after: str, *, flood: bool = False) -> str:
     """Sets up, waits for a line, (floods and waits again,) goes on; input not echoed."""
     steps = ["stty -echo", f"printf '{setup}'", "read x"]
     if flood:
-        steps += ["yes ABC | head -n 200000", "read x"]
+        # Back to the region's second row: AFTER's line feed must not scroll (lines a
+        # scroll brings in take the background in tmux; another change brings that).
+        # Rows filled whole: tmux 3.3a's capture leaves out blanks after a row's last
+        # written cell (a scroll fills new rows with the pen's background).
+        steps += [f"yes {'ABC' * 20} | head -n 30000", r"printf '\033[2;1H'", "read x"]
     steps += [f"printf '{after}'", "exec sleep 600"]
     return "; ".join(steps)
 
@@ -67,8 +73,11 @@ def differences(server: TmuxServer, app: TuimuxApp, pane: str) -> list[str]:
     )
     if terminal.size != (width, height):
         return [f"size {terminal.size} != tmux {width}x{height}"]
+    # tmux 3.6+ captures a tab as one \t: it goes to the pane's own stops.
+    tabs = server.display(pane, "#{pane_tabs}")
     reference = PaneScreen(width, height, screen.rules)
-    reference.restore(server.capture_bytes(pane, "-e", "-N"), cx, cy)
+    stops = [int(stop) for stop in tabs.split(",")] if tabs else None
+    reference.restore(server.capture_bytes(pane, "-e", "-N"), cx, cy, tab_stops=stops)
     problems = []
     for y, (got, want) in enumerate(zip(cells(screen), cells(reference), strict=True)):
         if got != want:

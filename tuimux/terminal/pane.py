@@ -321,6 +321,12 @@ class PaneTerminal:
         # pane's state for it): the state is found in the output, if at all.
         fresh = not self.synced or life.split()[0] != self.life.split(" ", 1)[0]
         held = None if fresh else self._held_state()
+        # tmux's tab stops are the truth where it gave them (it resets them when the
+        # width changes, as the emulator does); else the emulator's.
+        tab_word = words[len(STATE_FIELDS)] if len(words) > len(STATE_FIELDS) else ""
+        stops = parse_tab_stops(tab_word)
+        if stops is None and held is not None:
+            stops = sorted(held.tab_stops)
         self.life = life
         self.last_capture = capture
         width, height = values.get("pane_width", 0), values.get("pane_height", 0)
@@ -342,6 +348,7 @@ class PaneTerminal:
                 values.get("scroll_region_upper", 0),
                 values.get("scroll_region_lower", self.screen.lines - 1),
             ),
+            tab_stops=stops,
         )
         if values.get("alternate_on"):
             self.screen.restore_primary(
@@ -353,9 +360,6 @@ class PaneTerminal:
             held = respawned_state(self._before_capture, self.screen)
         if held is not None:
             self.screen.keep_state(held)
-        # tmux's tab stops are the truth where it gave them (it resets them when the
-        # width changes, as the emulator does).
-        stops = parse_tab_stops(words[len(STATE_FIELDS)] if len(words) > len(STATE_FIELDS) else "")
         if stops is not None:
             self.screen.set_tab_stops(stops)
         # A new stream: the old one may be in the middle of a sequence the capture ended.

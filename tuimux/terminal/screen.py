@@ -459,6 +459,7 @@ class PaneScreen(CellScreen):
         private_modes: Collection[int] | None = None,
         insert: bool = False,
         scroll_region: tuple[int, int] | None = None,
+        tab_stops: Iterable[int] | None = None,
     ) -> None:
         """Replace the screen with tmux's ``capture-pane -p -e -N`` and set the cursor.
 
@@ -469,9 +470,12 @@ class PaneScreen(CellScreen):
         widens a cell here (``reading_capture``). The rest is tmux's pane state:
         ``private_modes`` are the private modes that are on (``wrap_flag`` → 7 …; None: as
         after a reset), ``insert`` is IRM and ``scroll_region`` the 0-based top and bottom
-        rows.
+        rows. ``tab_stops`` are the pane's (None: every 8 columns): tmux 3.6+ captures a
+        tab as one ``\t``, which must reach the stop it reached in tmux.
         """
         self.reset()
+        if tab_stops is not None:
+            self.set_tab_stops(tab_stops)
         self.alternate = alternate
         self._primary, self._alternate_cursor = None, None
         self.mode.discard(mo.DECAWM)
