@@ -8,6 +8,7 @@ from tuimux.terminal.reread import (
     RECENT_BYTES,
     UNFED_BYTES,
     RecentOutput,
+    parse_cursor_shape,
     parse_tab_stops,
     respawned_state,
 )
@@ -25,6 +26,16 @@ def test_tab_stop_word_is_bounded_and_strict() -> None:
     assert parse_tab_stops(f"T{MAX_COLUMNS + 1}") is None
     many = parse_tab_stops("T" + ",".join(["7"] * (MAX_COLUMNS * 3)))
     assert many is not None and len(many) == MAX_COLUMNS
+
+
+def test_cursor_shape_word() -> None:
+    assert parse_cursor_shape("S") is None  # a server without cursor_shape
+    assert parse_cursor_shape("Sdefault0") == 0
+    assert parse_cursor_shape("Sblock1") == 1
+    assert parse_cursor_shape("Sunderline0") == 4
+    assert parse_cursor_shape("Sbar0") == 6
+    assert parse_cursor_shape("Sbar") is None
+    assert parse_cursor_shape("Tbar0") is None
 
 
 def test_unfed_output_is_what_was_never_fed_unless_some_was_dropped() -> None:

@@ -35,7 +35,10 @@ SETUP = (
 AFTER = r"x\033[Kqqq\017qq\033[60GE\r\n\tA\tB\033[1;1HO\0338S"
 # What an attach can know (tmux reports them): tab stops, the region and origin mode,
 # insert mode.
-ATTACH_SETUP = r"\033[2J\033[Hstart\033[3g\033[1;6H\033H\033[1;15H\033H\033[3;9r\033[?6h\033[4h"
+ATTACH_SETUP = (
+    r"\033[2J\033[Hstart\033[3g\033[1;6H\033H\033[1;15H\033H\033[3;9r\033[?6h\033[4h"
+    r"\033[4 q"
+)
 ATTACH_AFTER = r"\033[2;1HINSERTED\033[2;1H>\tA\tB\033[1;1HO"
 
 
@@ -175,7 +178,8 @@ async def test_state_survives_a_reread(tmux_server: TmuxServer, path: str) -> No
 @pytest.mark.timeout(60)
 async def test_attach_takes_what_tmux_reports(tmux_server: TmuxServer) -> None:
     """Tab stops (``pane_tabs``), the region, origin and insert mode set before tuimux
-    attached are tmux's once the program goes on."""
+    attached are tmux's once the program goes on; so is the cursor's shape where the
+    server reports it (``cursor_shape``, next-3.8)."""
     command = program(ATTACH_SETUP, ATTACH_AFTER)
     tmux_server.new_session("s", width=60, height=14, command=command)
     pane = tmux_server.display("s:", "#{pane_id}")
@@ -187,6 +191,9 @@ async def test_attach_takes_what_tmux_reports(tmux_server: TmuxServer) -> None:
             lambda: not differences(tmux_server, app, pane),
             detail=lambda: differences(tmux_server, app, pane),
         )
+        if tmux_server.display(pane, "#{cursor_shape}"):
+            terminal = terminal_of(app, pane)
+            assert terminal is not None and terminal.screen.cursor_shape == 4  # steady _
         tmux_server.run("send-keys", "-t", pane, "Enter")
         await eventually(lambda: "O" in tmux_server.capture(pane))
         await eventually(

@@ -21,7 +21,14 @@ from tuimux.control.numbers import INT_MAXIMUM, clamp_uint, parse_uint
 from tuimux.errors import TuimuxError
 from tuimux.terminal.cells import TMUX_33, CellRules
 from tuimux.terminal.rate import OutputRate
-from tuimux.terminal.reread import TABS_FORMAT, RecentOutput, parse_tab_stops, respawned_state
+from tuimux.terminal.reread import (
+    SHAPE_FORMAT,
+    TABS_FORMAT,
+    RecentOutput,
+    parse_cursor_shape,
+    parse_tab_stops,
+    respawned_state,
+)
 from tuimux.terminal.screen import MAX_LINES, HeldState, PaneScreen, capped
 from tuimux.terminal.stream import PaneStream
 
@@ -60,11 +67,13 @@ STATE_FIELDS = (
 # screen looks the same may still be printing the same lines (``yes``), and only this
 # says so. Not in STATE_FIELDS: whole epoch seconds are not bounded like the fields.
 ACTIVITY_FORMAT = "#{window_activity} %s"
-# The tab stops come between the two, as one word (reread.TABS_FORMAT).
+# The tab stops and the cursor's shape come between the two, as one word each (formats
+# some servers lack: a word is never empty, so the rest stays in place).
 STATE_FORMAT = (
-    " ".join(f"#{{{name}}}" for name in STATE_FIELDS) + f" {TABS_FORMAT} {ACTIVITY_FORMAT}"
+    " ".join(f"#{{{name}}}" for name in STATE_FIELDS)
+    + f" {TABS_FORMAT} {SHAPE_FORMAT} {ACTIVITY_FORMAT}"
 )
-STATE_WORDS = len(STATE_FIELDS) + 1  # the words a snapshot compares: fields and tab stops
+STATE_WORDS = len(STATE_FIELDS) + 2  # the words a snapshot compares
 # state field → the private mode it stands for
 PRIVATE_MODE_FLAGS = {
     "wrap_flag": 7,
@@ -362,6 +371,9 @@ class PaneTerminal:
             self.screen.keep_state(held)
         if stops is not None:
             self.screen.set_tab_stops(stops)
+        shape = parse_cursor_shape(words[STATE_WORDS - 1] if len(words) >= STATE_WORDS else "")
+        if shape is not None:
+            self.screen.cursor_shape = shape
         # A new stream: the old one may be in the middle of a sequence the capture ended.
         # tmux's held partial sequence (-P) then starts it again, and later %output
         # continues it.

@@ -20,6 +20,9 @@ from tuimux.terminal.stream import PaneStream
 
 TABS_FORMAT = "T#{pane_tabs}"
 """``pane_tabs`` as one word that is never empty: ``T`` and the stops, comma-separated."""
+SHAPE_FORMAT = "S#{cursor_shape}#{cursor_blinking}"
+"""The cursor's DECSCUSR shape (next-3.8; nothing before): ``S``, a name, ``0``/``1``."""
+_SHAPES = {"block": 1, "underline": 3, "bar": 5}
 
 # Output kept since the last snapshot's %begin.
 RECENT_BYTES = 64 * 1024
@@ -48,6 +51,18 @@ def parse_tab_stops(word: str) -> list[int] | None:
             return None
         stops.append(stop)
     return stops
+
+
+def parse_cursor_shape(word: str) -> int | None:
+    """DECSCUSR's number (0 default, 1-6 blinking or steady block, underline, bar) from a
+    :data:`SHAPE_FORMAT` word; None when the server did not say."""
+    if word in ("Sdefault0", "Sdefault1"):
+        return 0
+    blink = word[-1:]
+    first = _SHAPES.get(word[1:-1]) if word.startswith("S") else None
+    if first is None or blink not in ("0", "1"):
+        return None
+    return first if blink == "1" else first + 1
 
 
 class RecentOutput:
