@@ -37,6 +37,8 @@ UNFED_LINES = 200
 # start costs a feed of everything after it (a new shell prints a prompt, not this).
 RESPAWN_SEARCH_BYTES = 8 * 1024
 RESPAWN_SEARCH_CHUNKS = 32
+# ... and only in a pane of at most this many cells: each try compares them all.
+RESPAWN_SEARCH_CELLS = 250_000
 
 
 def parse_tab_stops(word: str) -> list[int] | None:
@@ -116,6 +118,8 @@ def respawned_state(recent: RecentOutput, screen: PaneScreen) -> HeldState | Non
     screen, gives exactly tmux's ``screen`` (cells and cursor) is where the respawn was,
     and that screen's state is the pane's. None when none does (the state is then as
     after a reset)."""
+    if screen.columns * screen.lines > RESPAWN_SEARCH_CELLS:
+        return None
     chunks: list[bytes] = []
     size = 0
     for _, data in reversed(recent.chunks):
