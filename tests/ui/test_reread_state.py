@@ -226,3 +226,34 @@ async def test_new_pane_keeps_the_state_of_its_first_output(tmux_server: TmuxSer
             lambda: not differences(tmux_server, app, pane),
             detail=lambda: differences(tmux_server, app, pane),
         )
+
+
+@pytest.mark.timeout(60)
+async def test_copy_mode_view_puts_tabs_at_the_panes_stops(tmux_server: TmuxServer) -> None:
+    """tmux 3.6+ captures a tab as one ``\\t``: the copy-mode view, read from a capture,
+    puts it at the pane's own stops, as the live screen does (tmux's own view)."""
+    command = program(r"\033[3g\033[1;6H\033H\033[1;15H\033H\033[2;1H>\tA\tB", "")
+    tmux_server.new_session("s", width=60, height=10, command=command)
+    pane = tmux_server.display("s:", "#{pane_id}")
+    tmux_server.wait_for(lambda: "B" in tmux_server.capture(pane))
+    app = await make_app(tmux_server)
+    async with app.run_test(size=(60, 11)):
+        await eventually(lambda: pane in app.window_view.panes)
+        await eventually(
+            lambda: not differences(tmux_server, app, pane),
+            detail=lambda: differences(tmux_server, app, pane),
+        )
+        terminal = terminal_of(app, pane)
+        assert terminal is not None
+        tmux_server.run("copy-mode", "-t", pane)
+        await eventually(lambda: terminal.mode_screen is not None)
+
+        def rows(screen: PaneScreen) -> list[str]:
+            return [
+                "".join(screen.buffer[y][x].data for x in range(screen.columns))
+                for y in range(screen.lines)
+            ]
+
+        assert terminal.mode_screen is not None
+        assert rows(terminal.mode_screen)[1] == rows(terminal.screen)[1]
+        assert rows(terminal.screen)[1].startswith(">    A        B")

@@ -412,7 +412,9 @@ class SessionMirror:
                     str(min(height, MAX_LINES) - 1 - position),
                 )
                 screen = PaneScreen(width, height, terminal.screen.rules)
-                screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
+                # tmux 3.6+ captures a tab as one \t: to the pane's own stops.
+                stops = terminal.screen.tabstops
+                screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y, tab_stops=stops)
                 selection = selection_in_view(fields[7:14], history, position, width, height)
                 if selection is not None:
                     highlight(screen, selection, mode_style("\t".join(fields[15:])))

@@ -405,7 +405,7 @@ class PaneScreen(CellScreen):
         if not self.alternate:
             return
         saved = PaneScreen(self.columns, self.lines, self.rules)
-        saved.restore(capture, cursor_x, cursor_y)
+        saved.restore(capture, cursor_x, cursor_y, tab_stops=self.tabstops)
         self._primary = dict(saved.buffer)
         self._primary_size = (self.lines, self.columns)
         self._alternate_cursor = (saved.cursor.x, saved.cursor.y, saved.cursor.attrs)
