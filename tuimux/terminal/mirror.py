@@ -36,6 +36,7 @@ from tuimux.terminal.keys import KeyInput, coalesce, send_keys_args
 from tuimux.terminal.mouse import send_bytes_args
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.terminal.paste import VERBATIM_PROBE, has_verbatim_flag, usage_has_flag
+from tuimux.terminal.reread import RecentOutput
 from tuimux.terminal.screen import MAX_LINES, PaneScreen
 from tuimux.terminal.selection import highlight, mode_style, selection_in_view, stamp_position
 
@@ -82,6 +83,7 @@ CONTINUE_TRIES = 100
 # Notifications kept to apply again after a refresh's reply (a flood of more re-reads).
 MAX_REPLAYED = 10_000
 MAX_LEFT = 10_000  # pane ids remembered as paused in sessions this client left
+MAX_UNKNOWN_PANES = 64  # panes whose output is kept before the model has them
 
 # Tab-separated: the selection fields are empty when there is none.
 MODE_FORMAT = "\t".join(
@@ -176,6 +178,9 @@ class SessionMirror:
         # Panes paused when this client left their session: continued by their next
         # snapshot once the model has them again (_pause_left_panes).
         self._left: set[str] = set()
+        # Output of panes the model does not have yet (a new pane prints before the
+        # re-read that brings it in): its first snapshot finds the pen there.
+        self._unknown_output: dict[str, RecentOutput] = {}
 
     async def start(self) -> None:
         """Read the session, then snapshot its panes (the window in view first)."""
@@ -214,6 +219,8 @@ class SessionMirror:
                 elif not self._output_signalled:
                     self._output_signalled = True
                     self.listener.output_ready()
+            else:
+                self._keep_unknown_output(event.pane_id, event.escaped)
             return
         if isinstance(event, ev.Exit):
             self.listener.closed(event.reason)
@@ -262,6 +269,14 @@ class SessionMirror:
             if isinstance(event, ev.LayoutChange):
                 self._spawn(self._reconcile())
         self.listener.structure_changed()
+
+    def _keep_unknown_output(self, pane_id: str, escaped: bytes) -> None:
+        recent = self._unknown_output.get(pane_id)
+        if recent is None:
+            if len(self._unknown_output) >= MAX_UNKNOWN_PANES:
+                self._unknown_output.clear()  # panes long gone; a new one starts over
+            recent = self._unknown_output[pane_id] = RecentOutput()
+        recent.add(escaped)
 
     def _pause_left_panes(self) -> None:
         """This client moved to another session: pause the panes of the one it left.
@@ -376,6 +391,9 @@ class SessionMirror:
             terminal = self.terminals.get(pane.pane_id)
             if terminal is None:
                 terminal = PaneTerminal(pane.pane_id, pane.width, pane.height, self.cell_rules)
+                early = self._unknown_output.pop(pane.pane_id, None)
+                if early is not None:
+                    terminal.adopt_output(early)
                 terminal.on_replaced = self._replaced_callback(pane.pane_id)
                 self.terminals[pane.pane_id] = terminal
                 to_sync.append(terminal)
@@ -439,7 +457,9 @@ class SessionMirror:
                     ]
                 )
                 screen = PaneScreen(width, height, terminal.screen.rules)
-                screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y)
+                # tmux 3.6+ captures a tab as one \t: to the pane's own stops.
+                stops = terminal.screen.tabstops
+                screen.restore(b"\n".join(capture.lines), cursor_x, cursor_y, tab_stops=stops)
                 style = mode_style("\t".join(fields[15:]))
                 selection = selection_in_view(fields[7:14], history, position, width, height)
                 if selection is not None:

@@ -21,7 +21,15 @@ from tuimux.control.numbers import INT_MAXIMUM, clamp_uint, parse_uint
 from tuimux.errors import TuimuxError
 from tuimux.terminal.cells import TMUX_33, CellRules
 from tuimux.terminal.rate import OutputRate
-from tuimux.terminal.screen import MAX_LINES, PaneScreen, capped
+from tuimux.terminal.reread import (
+    SHAPE_FORMAT,
+    TABS_FORMAT,
+    RecentOutput,
+    parse_cursor_shape,
+    parse_tab_stops,
+    respawned_state,
+)
+from tuimux.terminal.screen import MAX_LINES, HeldState, PaneScreen, capped
 from tuimux.terminal.stream import PaneStream
 
 log = logging.getLogger(__name__)
@@ -59,7 +67,13 @@ STATE_FIELDS = (
 # screen looks the same may still be printing the same lines (``yes``), and only this
 # says so. Not in STATE_FIELDS: whole epoch seconds are not bounded like the fields.
 ACTIVITY_FORMAT = "#{window_activity} %s"
-STATE_FORMAT = " ".join(f"#{{{name}}}" for name in STATE_FIELDS) + " " + ACTIVITY_FORMAT
+# The tab stops and the cursor's shape come between the two, as one word each (formats
+# some servers lack: a word is never empty, so the rest stays in place).
+STATE_FORMAT = (
+    " ".join(f"#{{{name}}}" for name in STATE_FIELDS)
+    + f" {TABS_FORMAT} {SHAPE_FORMAT} {ACTIVITY_FORMAT}"
+)
+STATE_WORDS = len(STATE_FIELDS) + 2  # the words a snapshot compares
 # state field → the private mode it stands for
 PRIVATE_MODE_FLAGS = {
     "wrap_flag": 7,
@@ -119,11 +133,16 @@ class PaneTerminal:
         self.screen = PaneScreen(width, height, rules)
         self.stream = PaneStream(self.screen)
         self.pending: list[bytes] = []  # %output payloads, still escaped
+        # Every payload since the last snapshot's %begin, fed or not (reread.py): what
+        # a snapshot's capture already shows but whose state it does not carry.
+        self.recent = RecentOutput()
+        self._before_capture = RecentOutput()
         self.backlog = 0  # bytes in pending
         # Line feeds in pending: each one scrolls, and a screen of short lines (``yes``)
         # costs the emulator far more per byte than long ones.
         self.backlog_lines = 0
         self.fed = 0  # bytes fed to the emulator so far (benchmarks and tests count them)
+        self.snapshots = 0  # snapshots applied so far (tests wait for one)
         # SessionMirror's: what the pane's live output cost over the last second, and
         # when keys were last sent to it (output that answers them is never held back).
         self.rate = OutputRate()
@@ -175,11 +194,18 @@ class PaneTerminal:
 
     def receive(self, escaped: bytes) -> None:
         """Take a ``%output`` payload; it is decoded and fed on the next UI tick, if ever."""
+        self.recent.add(escaped)
         if self.flooding or (self._syncing and not self._begun):
             return  # the snapshot on its way (or the next one) already shows it
         self.pending.append(escaped)
         self.backlog += len(escaped)
         self.backlog_lines += escaped.count(b"\\012")
+
+    def adopt_output(self, recent: RecentOutput) -> None:
+        """Output of the pane that came before this terminal existed (a new pane prints
+        before tuimux has read the layout it is in): its first snapshot looks there for
+        the pen and character sets."""
+        self.recent = recent
 
     def drop_pending(self) -> None:
         self.pending.clear()
@@ -192,6 +218,7 @@ class PaneTerminal:
             return False
         data = unescape_output(b"".join(self.pending))  # escapes never span two lines
         self.drop_pending()
+        self.recent.fed = self.recent.received
         self._snapshot = None  # the screen is no longer the last snapshot's
         self.fed += len(data)
         self.stream.feed(data)
@@ -242,6 +269,7 @@ class PaneTerminal:
         def begun() -> None:
             self._begun = True
             self.drop_pending()
+            self._before_capture = self.recent.take()
 
         try:
             replies = await client.commands(
@@ -250,12 +278,15 @@ class PaneTerminal:
             capture, state, partial, primary = replies[len(first) :]
             text = state.text[0] if state.text else ""
             words = text.split()
-            self.output_quiet = output_quiet(words[len(STATE_FIELDS) :])
-            snapshot = (capture.lines, words[: len(STATE_FIELDS)], partial.lines, primary.lines)
-            self.snapshot_changed = snapshot != self._snapshot
+            self.output_quiet = output_quiet(words[STATE_WORDS:])
+            snapshot = (capture.lines, words[:STATE_WORDS], partial.lines, primary.lines)
+            # Output never fed may have changed the pen and nothing on the screen.
+            unfed = self._before_capture.unfed()
+            self.snapshot_changed = snapshot != self._snapshot or unfed != b""
             if self.snapshot_changed:
                 self._apply(capture.lines, text, partial.lines, primary.lines)
                 self._snapshot = snapshot
+            self._before_capture = RecentOutput()
             return True
         except TuimuxError as error:
             log.debug("resync of %s failed: %s", self.pane_id, error)
@@ -273,6 +304,14 @@ class PaneTerminal:
         if changed and self.on_replaced is not None:
             self.on_replaced()
 
+    def _held_state(self) -> HeldState:
+        """The emulator's state, once it has also seen the output the capture includes
+        but that was never fed (dropped while the snapshot was on its way)."""
+        unfed = self._before_capture.unfed()
+        if unfed:
+            self.stream.feed(unfed)
+        return self.screen.held_state()
+
     def _apply(
         self,
         capture: tuple[bytes, ...],
@@ -285,7 +324,19 @@ class PaneTerminal:
             name: clamp_uint(word, INT_MAXIMUM)
             for name, word in zip(STATE_FIELDS, words, strict=False)
         }
-        self.life = f"{values.get('pane_pid', 0)} {values.get('pane_dead', 0)}"
+        self.snapshots += 1
+        life = f"{values.get('pane_pid', 0)} {values.get('pane_dead', 0)}"
+        # The first snapshot, or a new process since the last one (tmux reset the
+        # pane's state for it): the state is found in the output, if at all.
+        fresh = not self.synced or life.split()[0] != self.life.split(" ", 1)[0]
+        held = None if fresh else self._held_state()
+        # tmux's tab stops are the truth where it gave them (it resets them when the
+        # width changes, as the emulator does); else the emulator's.
+        tab_word = words[len(STATE_FIELDS)] if len(words) > len(STATE_FIELDS) else ""
+        stops = parse_tab_stops(tab_word)
+        if stops is None and held is not None:
+            stops = sorted(held.tab_stops)
+        self.life = life
         self.last_capture = capture
         width, height = values.get("pane_width", 0), values.get("pane_height", 0)
         if width and height:
@@ -306,6 +357,7 @@ class PaneTerminal:
                 values.get("scroll_region_upper", 0),
                 values.get("scroll_region_lower", self.screen.lines - 1),
             ),
+            tab_stops=stops,
         )
         if values.get("alternate_on"):
             self.screen.restore_primary(
@@ -313,6 +365,15 @@ class PaneTerminal:
                 values.get("alternate_saved_x", 0),
                 values.get("alternate_saved_y", 0),
             )
+        if fresh:
+            held = respawned_state(self._before_capture, self.screen)
+        if held is not None:
+            self.screen.keep_state(held)
+        if stops is not None:
+            self.screen.set_tab_stops(stops)
+        shape = parse_cursor_shape(words[STATE_WORDS - 1] if len(words) >= STATE_WORDS else "")
+        if shape is not None:
+            self.screen.cursor_shape = shape
         # A new stream: the old one may be in the middle of a sequence the capture ended.
         # tmux's held partial sequence (-P) then starts it again, and later %output
         # continues it.

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from pyte import modes as mo
-from pyte.screens import Char, Cursor, Margins, StaticDefaultDict
+from pyte.screens import Char, Cursor, Margins, Savepoint, StaticDefaultDict
 
 from tuimux.terminal.cells import BLANK, CONTROLS, TMUX_33, ZWJ, CellRules, CellScreen
 from tuimux.terminal.stream import PaneStream
@@ -39,6 +40,33 @@ CURSOR_SHAPES = range(7)  # DECSCUSR 0 (default) … 6 (steady bar); tmux ignore
 # its top-left MAX_COLUMNS x MAX_LINES here: what any real terminal can show of it.
 MAX_COLUMNS = 1000
 MAX_LINES = 1000
+
+
+# Private modes no format of tmux 3.2a to 3.7 reports (bracket_paste_flag came in 3.8,
+# focus events, cursor blinking and synchronized output have none): an emulator that saw
+# them set keeps them across a re-read (PaneScreen.held_state).
+UNREPORTED_MODES = frozenset({12, 1004, 2004, 2026})
+
+
+@dataclass(frozen=True)
+class HeldState:
+    """What a pane's emulator holds beside the grid, and no ``capture-pane`` carries:
+    the pen (colours and attributes the next character gets, and the background an
+    erase leaves), the character sets and the shift between them (DEC line drawing),
+    the DECSC slot (position, pen, character sets, origin mode), the pen set aside with
+    the primary screen, REP's character, the tab stops and the private modes tmux does
+    not report. Taken before a re-read and put back after it
+    (:meth:`PaneScreen.held_state`, :meth:`PaneScreen.keep_state`)."""
+
+    pen: Char
+    g0_charset: str = field(repr=False)
+    g1_charset: str = field(repr=False)
+    shift: int
+    savepoints: tuple[Savepoint, ...]
+    alternate_pen: Char | None
+    repeat_char: str
+    tab_stops: frozenset[int]
+    modes: frozenset[int]
 
 
 def capped(columns: int, lines: int) -> tuple[int, int]:
@@ -377,10 +405,48 @@ class PaneScreen(CellScreen):
         if not self.alternate:
             return
         saved = PaneScreen(self.columns, self.lines, self.rules)
-        saved.restore(capture, cursor_x, cursor_y)
+        saved.restore(capture, cursor_x, cursor_y, tab_stops=self.tabstops)
         self._primary = dict(saved.buffer)
         self._primary_size = (self.lines, self.columns)
         self._alternate_cursor = (saved.cursor.x, saved.cursor.y, saved.cursor.attrs)
+
+    def held_state(self) -> HeldState:
+        """This screen's state beside the grid (see :class:`HeldState`)."""
+        return HeldState(
+            pen=self.cursor.attrs,
+            g0_charset=self.g0_charset,
+            g1_charset=self.g1_charset,
+            shift=self.charset,
+            savepoints=tuple(self.savepoints[-1:]),
+            alternate_pen=(
+                self._alternate_cursor[2] if self._alternate_cursor is not None else None
+            ),
+            repeat_char=self.repeat_char,
+            tab_stops=frozenset(self.tabstops),
+            modes=frozenset(m for m in UNREPORTED_MODES if (m << 5) in self.mode),
+        )
+
+    def keep_state(self, state: HeldState) -> None:
+        """Put back what :meth:`restore` reset and tmux did not report: the screen was
+        re-read, the program in the pane was not restarted. Positions tmux reported
+        (cursor, the 1049 saved cursor) stay tmux's; a tab stop past the (maybe new)
+        width is dropped, and the DECSC position is clamped when it is used, as tmux
+        clamps it."""
+        self.cursor.attrs = state.pen
+        self.g0_charset, self.g1_charset = state.g0_charset, state.g1_charset
+        self.charset = state.shift
+        self.savepoints[:] = list(state.savepoints)
+        if self._alternate_cursor is not None and state.alternate_pen is not None:
+            x, y, _ = self._alternate_cursor
+            self._alternate_cursor = (x, y, state.alternate_pen)
+        self.repeat_char = state.repeat_char
+        self.set_tab_stops(state.tab_stops)
+        self.mode.update(m << 5 for m in state.modes)
+
+    def set_tab_stops(self, stops: Iterable[int]) -> None:
+        """The tab stops tmux reports (``pane_tabs``), or kept ones; only those inside
+        the screen (tmux keeps none past its width)."""
+        self.tabstops = {stop for stop in stops if 0 <= stop < self.columns}
 
     def restore(
         self,
@@ -393,6 +459,7 @@ class PaneScreen(CellScreen):
         private_modes: Collection[int] | None = None,
         insert: bool = False,
         scroll_region: tuple[int, int] | None = None,
+        tab_stops: Iterable[int] | None = None,
     ) -> None:
         """Replace the screen with tmux's ``capture-pane -p -e -N`` and set the cursor.
 
@@ -403,9 +470,12 @@ class PaneScreen(CellScreen):
         widens a cell here (``reading_capture``). The rest is tmux's pane state:
         ``private_modes`` are the private modes that are on (``wrap_flag`` → 7 …; None: as
         after a reset), ``insert`` is IRM and ``scroll_region`` the 0-based top and bottom
-        rows.
+        rows. ``tab_stops`` are the pane's (None: every 8 columns): tmux 3.6+ captures a
+        tab as one ``\t``, which must reach the stop it reached in tmux.
         """
         self.reset()
+        if tab_stops is not None:
+            self.set_tab_stops(tab_stops)
         self.alternate = alternate
         self._primary, self._alternate_cursor = None, None
         self.mode.discard(mo.DECAWM)
