@@ -323,11 +323,18 @@ class BoundKeys(PrefixActions):
             else:
                 argv = [name, "-p", *args]
             reply = await self.client.command(*argv)
+            lines = reply.text
+            key = next((arg for arg in argv[1:] if not arg.startswith("-")), None)
+            if one_line and not lines and key is not None:
+                # tmux 3.7+ sets the only match as the client's message instead of
+                # printing it, and a control client has none: find it among all.
+                listing = await self.client.command(*(arg for arg in argv if arg != key))
+                lines = [one_key_line(listing.text, key)]
         except TuimuxError as error:
             self.status_bar.message = str(error)
             self.bell()
             return False
-        self.show_message("\n".join(reply.text[:1] if one_line else reply.text))
+        self.show_message("\n".join(lines[:1] if one_line else lines))
         return True
 
     def show_message(self, text: str) -> None:
@@ -399,6 +406,17 @@ def _literal_for(command: Command, answers: list[str]) -> list[str]:
     if name in FORMAT_EXPANDING:
         return [escape_format(answer) for answer in answers]
     return answers
+
+
+def one_key_line(lines: list[str], key: str) -> str:
+    """The line of ``list-keys`` output for ``key``, as tmux shows a single match: its
+    prefix (if any), the key and the rest, one space apart ("" if not there)."""
+    for line in lines:
+        words = line.split()
+        for at in (0, 1):
+            if len(words) > at and words[at] == key:
+                return " ".join([*words[: at + 1], " ".join(words[at + 1 :])]).strip()
+    return ""
 
 
 def _changes_keys(line: str) -> bool:
