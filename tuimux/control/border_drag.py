@@ -38,15 +38,20 @@ class Border:
 def on_border(layout: Layout, x: int, y: int) -> bool:
     """tmux's test for ``where == BORDER`` (server-client.c): the column right of a pane,
     from the row above it to the row below, or the row under a pane likewise."""
-    for cell in layout.panes():
-        if cell in layout.floating:
-            continue
+    for cell in _tiled(layout):
         right, bottom = cell.x + cell.width, cell.y + cell.height
         if right == x and cell.y <= 1 + y and bottom >= y:
             return True
         if bottom == y and cell.x <= 1 + x and right >= x:
             return True
     return False
+
+
+def _tiled(cell: Layout) -> list[Layout]:
+    """The tiled panes' cells (floating panes, tmux 3.7+, have frames, not borders)."""
+    if cell.split == "leaf":
+        return [cell]
+    return [leaf for child in cell.children for leaf in _tiled(child)]
 
 
 def _search(cell: Layout, x: int, y: int) -> tuple[Layout, Layout] | None:
