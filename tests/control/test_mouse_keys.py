@@ -167,3 +167,21 @@ def test_tmux_knows_every_name_used(tmux_server: TmuxServer) -> None:
             check=False,
         )
         assert result.returncode == 0, result.stderr
+
+
+def test_a_border_drag_never_pushes_the_panes_before_it(tmux_server: TmuxServer) -> None:
+    """tmux's mouse takes room only from the panes after the border; ``resize-pane``
+    would take it from the ones before too, once those after are at their minimum."""
+    tmux_server.new_session("s", width=90, height=20)
+    tmux_server.run("split-window", "-h", "-t", "s:")
+    tmux_server.run("split-window", "-h", "-t", "s:")
+    tmux_server.run("select-layout", "-t", "s:", "even-horizontal")
+    first = tmux_server.display("s:.0", "#{pane_width}")
+    layout = parse_layout(_layout(tmux_server))
+    middle = layout.children[1]
+    (border,) = borders_at(layout, middle.x + middle.width, 5)
+    argv = resize_command(border, 500, 5)
+    assert argv is not None
+    tmux_server.run(*argv)
+    widths = tmux_server.run("list-panes", "-t", "s:", "-F", "#{pane_width}").split()
+    assert widths[0] == first and widths[2] == "1", widths

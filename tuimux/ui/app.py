@@ -146,6 +146,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         for problem in [*problems, *self._notes]:
             self.notify(printable(problem), severity="warning", markup=False)
         self.window_view.focus()
+        self.app_resume_signal.subscribe(self, lambda _app: self.mouse_reporting.resumed())
         self.status_bar.message = "attaching…"
         self.attach()
 

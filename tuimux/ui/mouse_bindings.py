@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from tuimux.client import TmuxClient
-from tuimux.control.bindings import Block, Command, parse_commands
+from tuimux.control.bindings import Block, Command, fill, parse_commands
 from tuimux.control.border_drag import borders_at, on_border, resize_command
 from tuimux.control.command import build
 from tuimux.control.key_table import Bound, KeyMachine, command_name, lookup
@@ -356,7 +356,7 @@ class MouseBindings:
         if not batch or mirror is None:
             return True
         try:
-            built = [build(*(str(arg) for arg in command)) for command in batch]
+            built = [build(*argv) for argv in fill(batch, [])]  # blocks as tmux text
         except CommandError as error:
             log.debug("mouse binding not sent: %s", error)
             return False
@@ -400,8 +400,24 @@ class MouseBindings:
         await self._place(pointer, pointer.press_x, pointer.press_y)
         await self._send_plain([build("send-keys", "-t", pane_id, "-X", "begin-selection")])
 
+        before = [pointer.press_x, pointer.press_y]
+
         async def update(now: Pointer) -> None:
             await self._place(replace(now, pane_id=pane_id), now.x, now.y)
+            scrolls = now.y != before[1] or now.x == before[0]
+            before[:] = [now.x, now.y]
+            # At the top or bottom row the view scrolls a line (window_copy_drag_update;
+            # tmux repeats it on a timer, tuimux on each move there), and the cursor is put
+            # back at the pointer (tmux's scroll leaves it at a remembered column).
+            mirror = self.host.mirror
+            pane = mirror.model.panes.get(pane_id) if mirror is not None else None
+            if pane is None or not _inside(pane, now.x, now.y):
+                return
+            edge = {pane.top: "scroll-up", pane.top + pane.height - 1: "scroll-down"}
+            if now.y in edge and pane.height > 1 and scrolls:
+                await self._send_plain([build("send-keys", "-t", pane_id, "-X", edge[now.y])])
+                self._placed = None
+                await self._place(replace(now, pane_id=pane_id), now.x, now.y)
 
         self._drag_update = update
         await update(pointer)

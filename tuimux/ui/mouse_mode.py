@@ -87,3 +87,7 @@ class MouseReporting:
         if modes != self.modes:
             self.write(sequence(self.modes, modes))
             self.modes = modes
+
+    def resumed(self) -> None:
+        """Textual turned its own modes on again (back from a suspend)."""
+        self.modes = MOUSE_ON
