@@ -124,7 +124,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         )
         # The user's mouse bindings, and the terminal's mouse reporting as tmux's client
         # would have it (off with ``mouse off``: the terminal's own selection works).
-        self.mouse = MouseBindings(self)
+        self.mouse_keys = MouseBindings(self)
         self.mouse_reporting = MouseReporting(self.window_view.write_terminal, self._mouse_option)
 
     def compose(self) -> ComposeResult:
@@ -183,7 +183,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         self.run_worker(self.mouse_reporting.attached(self.client, session_id), group="mouse")
 
     def _mouse_option(self, on: bool) -> None:
-        self.mouse.mouse_on = on
+        self.mouse_keys.mouse_on = on
         self._sync_mouse()
 
     def _sync_mouse(self) -> None:
@@ -193,7 +193,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         self.mouse_reporting.sync(terminal.screen.mouse_modes if terminal is not None else set())
 
     async def on_unmount(self) -> None:
-        self.mouse.close()
+        self.mouse_keys.close()
         if self._title_task is not None:
             self._title_task.cancel()
         self.title_keeper.release()
@@ -689,11 +689,11 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         pane = self.mirror.model.panes.get(message.pane_id) if self.mirror else None
         if pane is not None and not self.offline:
             mouse = message.mouse
-            self.mouse.event(mouse, pane.left + mouse.x, pane.top + mouse.y)
+            self.mouse_keys.event(mouse, pane.left + mouse.x, pane.top + mouse.y)
 
     def on_window_view_mouse(self, message: WindowView.Mouse) -> None:
         if self.mirror is not None and not self.offline:
-            self.mouse.event(message.mouse, message.mouse.x, message.mouse.y)
+            self.mouse_keys.event(message.mouse, message.mouse.x, message.mouse.y)
 
     def on_status_bar_window_clicked(self, message: StatusBar.WindowClicked) -> None:
         if self.mirror is None or self.offline or self.mirror.model.current is None:
