@@ -128,6 +128,7 @@ async def test_prefix_commands_windows_zoom_kill(tmux_server: TmuxServer) -> Non
 async def test_click_selects_pane_and_ctrl_b_twice_sends_it(tmux_server: TmuxServer) -> None:
     tmux_server.new_session("s", width=100, height=30, command="cat -v")
     tmux_server.run("split-window", "-h", "-t", "s", "cat -v")
+    tmux_server.run("set-option", "-g", "mouse", "on")  # as in tmux, clicks select panes
     left = tmux_server.run("list-panes", "-t", "s", "-F", "#{pane_id}").split()[0]
     app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:

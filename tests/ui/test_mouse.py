@@ -9,6 +9,7 @@ drag, the buffer a drag or a double click copied, the copy-mode scroll position.
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 from collections.abc import Sequence
 
@@ -19,6 +20,8 @@ from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.test_app import make_app
 from tests.ui.test_bindings import HEIGHT, WIDTH, state, tmux_client_on
+from tuimux.control.layout import format_layout
+from tuimux.control.mouse_keys import CLICK_SECONDS
 from tuimux.ui.app import TuimuxApp
 from tuimux.ui.mouse_mode import MOUSE_ON
 
@@ -105,8 +108,20 @@ async def test_border_drag_resizes_as_tmux_does(tmux_server: TmuxServer) -> None
                         state(tmux_server, "theirs"),
                     ),
                 )
+                # The next press lands on the border where tuimux draws it.
+                await eventually(lambda: _shown_layout(app) == _layout(tmux_server, "ours"))
             # The drags did move borders (the left column ends where the third one let go).
             assert tmux_server.display("ours:.0", "#{pane_width}") == "20"
+
+
+def _layout(server: TmuxServer, session: str) -> str:
+    return server.display(f"{session}:", "#{window_layout}")
+
+
+def _shown_layout(app: TuimuxApp) -> str:
+    window = app.mirror.model.current if app.mirror is not None else None
+    layout = window.layout if window is not None else None
+    return format_layout(layout) if layout is not None else ""
 
 
 def _buffers(server: TmuxServer) -> list[str]:
@@ -119,6 +134,9 @@ async def _copied(
     """What tuimux copied (buffer and clipboard), then what tmux's client copied."""
     copies = []
     for name in ("ours", "theirs"):
+        # A user's pause between gestures: a press within tmux's double-click time of
+        # the last one would be its second click, in tmux as in tuimux.
+        await asyncio.sleep(CLICK_SECONDS + 0.1)
         server.run("delete-buffer", check=False)
         before = len(_buffers(server))
         if name == "ours":
@@ -127,9 +145,9 @@ async def _copied(
             outer.run(
                 "send-keys", "-t", "o:", "-H", *(byte for step in steps for byte in _sgr(step))
             )
-        server.wait_for(lambda before=before: len(_buffers(server)) > before)
+        await eventually(lambda before=before: len(_buffers(server)) > before)
         copies.append(server.run("show-buffer"))
-        server.wait_for(lambda name=name: server.display(f"{name}:", "#{pane_in_mode}") == "0")
+        await eventually(lambda name=name: server.display(f"{name}:", "#{pane_in_mode}") == "0")
         if name == "ours":
             await eventually(lambda: app.clipboard == copies[0], detail=lambda: app.clipboard)
         server.run("delete-buffer")
@@ -165,7 +183,16 @@ async def test_wheel_scrolls_as_the_users_bindings_say(tmux_server: TmuxServer) 
     _twins(tmux_server, "printf '\\033[?1000h\\033[?1006h'; seq 1 300; exec sleep 600")
     for table in ("copy-mode", "copy-mode-vi"):
         tmux_server.run(
-            "bind", "-T", table, "WheelUpPane", "select-pane", ";", "send", "-N2", "-X", "scroll-up"
+            "bind",
+            "-T",
+            table,
+            "WheelUpPane",
+            "select-pane",
+            "\\;",
+            "send",
+            "-N2",
+            "-X",
+            "scroll-up",
         )
     app = await make_app(tmux_server, "ours")
     with tmux_client_on(tmux_server, "theirs") as outer:
@@ -174,6 +201,7 @@ async def test_wheel_scrolls_as_the_users_bindings_say(tmux_server: TmuxServer) 
             await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
             await eventually(lambda: "300" in tmux_server.capture("ours:"))
             await eventually(lambda: "300" in tmux_server.capture("theirs:"))
+            await eventually(lambda: "prefix" in app.keys.tables)  # the user's tables read
 
             def positions() -> list[str]:
                 return [
@@ -183,9 +211,14 @@ async def test_wheel_scrolls_as_the_users_bindings_say(tmux_server: TmuxServer) 
 
             await both(app, outer, [("up", 5, 5)] * 3)  # to the program: nothing scrolls
             await eventually(lambda: positions() == ["0 ", "0 "], detail=positions)
+            await eventually(lambda: app.mouse_keys.idle)
+            sent: list[str] = []
+            app.client.on_send = sent.append
             await pilot.press("ctrl+b", "left_square_bracket")
             outer.run("send-keys", "-t", "o:", "C-b", "[")
-            await eventually(lambda: positions() == ["1 0", "1 0"], detail=positions)
+            await eventually(
+                lambda: positions() == ["1 0", "1 0"], detail=lambda: (positions(), sent, app.keys)
+            )
             await both(app, outer, [("up", 5, 5)] * 4)
             await eventually(lambda: positions() == ["1 8", "1 8"], detail=positions)
 

@@ -111,9 +111,9 @@ class Clicks:
         return double
 
 
-def _has_target(name: str, args: list[str]) -> tuple[bool, list[str]]:
+def _has_target(name: str, args: list[str], target: str) -> tuple[bool, list[str]]:
     """Whether a command names a target, and its arguments with a mouse target
-    (``-t=``, ``-t {mouse}``, ``-Ft=``) marked as the one to replace (``\\0``)."""
+    (``-t=``, ``-t {mouse}``, ``-Ft=``) replaced by ``target``."""
     valued = _VALUED.get(name, "t")
     out: list[str] = []
     found = False
@@ -137,7 +137,7 @@ def _has_target(name: str, args: list[str]) -> tuple[bool, list[str]]:
                 if flag == "t":
                     found = True
                     if value in _MOUSE_TARGETS:
-                        value = "\0"
+                        value = target
                 head = word[: at + 1]
                 out.extend([head, value] if taken else [head + value])
                 break
@@ -165,8 +165,8 @@ def aim(command: Command, target: str) -> Command:
             rest.append(arg)
         else:
             strings.append(arg)
-    found, args = _has_target(name, strings)
-    aimed: list[Arg] = [target if arg == "\0" else arg for arg in args]
+    found, args = _has_target(name, strings, target)
+    aimed: list[Arg] = list(args)
     if not found and name in _VALUED:
         aimed = ["-t", target, *aimed]
     return (command[0], *aimed, *rest)

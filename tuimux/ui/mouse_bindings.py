@@ -76,6 +76,9 @@ class Pointer:
     where: str  # Pane, Border or "" (nowhere tmux knows)
     pane_id: str | None
     at: float = 0.0  # when it happened (monotonic): clicks are counted by it
+    # The key table the client was in when it happened (a prefix typed before it), or
+    # "" for the root one: events are handled later, after keys typed since.
+    table: str = ""
     # Where the press that began this drag was (tmux's m->lx, m->ly).
     press_x: int = 0
     press_y: int = 0
@@ -99,6 +102,7 @@ class MouseBindings:
         # cell sends nothing more.
         self._placed: tuple[str, int, int] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._busy = False
 
     # -- events in -----------------------------------------------------------------------
 
@@ -106,7 +110,9 @@ class MouseBindings:
         """A Textual mouse event at window cell (x, y)."""
         if self._worker is None or self._worker.done():
             self._worker = asyncio.get_running_loop().create_task(self._work())
-        pointer = replace(self._locate(mouse, x, y), at=time.monotonic())
+        machine = self.host.keys
+        table = machine.table if machine.pending else ""
+        pointer = replace(self._locate(mouse, x, y), at=time.monotonic(), table=table)
         if mouse.action == "motion" and self._queue.qsize() > _QUEUE_LIMIT:
             return  # the reports outran tmux: later ones still come
         self._queue.put_nowait(pointer)
@@ -117,9 +123,15 @@ class MouseBindings:
         if self._double is not None:
             self._double.cancel()
 
+    @property
+    def idle(self) -> bool:
+        """No mouse event is waiting or being handled."""
+        return self._queue.empty() and not self._busy
+
     async def _work(self) -> None:
         while True:
             item = await self._queue.get()
+            self._busy = True
             try:
                 if isinstance(item, str):
                     await self._double_click()
@@ -129,6 +141,8 @@ class MouseBindings:
                 log.debug("mouse binding failed: %s", error)
             except Exception:  # one bad event must not end mouse handling for good
                 log.exception("mouse event failed")
+            finally:
+                self._busy = False
 
     def _locate(self, mouse: MouseInput, x: int, y: int) -> Pointer:
         mirror = self.host.mirror
@@ -170,9 +184,8 @@ class MouseBindings:
                 await self._key(key_name(kind, mouse.button, pointer.where, **mods), pointer)
         elif mouse.action == "motion" and mouse.button:
             await self._dragged(pointer, mods)
-        elif mouse.action == "motion":
-            if pointer.where == "Pane":
-                await self._key("MouseMovePane", pointer)
+        elif mouse.action == "motion":  # tmux binds no MouseMove by default: to the program
+            self._forward(pointer)
         elif mouse.action == "release":
             self._last = (pointer.x, pointer.y)
             button = self._press.mouse.button if self._press is not None else 1
@@ -238,9 +251,10 @@ class MouseBindings:
         """Look the key up as tmux does (the pane's copy-mode table first) and run it."""
         machine = self.host.keys
         bound: Bound | None = None
-        if machine.pending:
-            bound = lookup(machine.tables.get(machine.table, {}), key)
-            machine.reset()
+        if pointer.table:
+            bound = lookup(machine.tables.get(pointer.table, {}), key)
+            if machine.table == pointer.table:
+                machine.reset()  # tmux leaves the table after any key in it
             if bound is None:
                 return
         else:
