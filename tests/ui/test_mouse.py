@@ -209,9 +209,11 @@ async def test_wheel_scrolls_as_the_users_bindings_say(tmux_server: TmuxServer) 
                     for name in ("ours", "theirs")
                 ]
 
+            handled = app.mouse_keys.handled
             await both(app, outer, [("up", 5, 5)] * 3)  # to the program: nothing scrolls
+            # Handled before the prefix is typed (a mouse key after it would cancel it).
+            await eventually(lambda: app.mouse_keys.handled == handled + 3)
             await eventually(lambda: positions() == ["0 ", "0 "], detail=positions)
-            await eventually(lambda: app.mouse_keys.idle)
             sent: list[str] = []
             app.client.on_send = sent.append
             await pilot.press("ctrl+b", "left_square_bracket")
