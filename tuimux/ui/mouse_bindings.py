@@ -103,6 +103,9 @@ class MouseBindings:
         self._placed: tuple[str, int, int] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.handled = 0  # events handled so far (for tests waiting on their effect)
+        # Window cell of the mouse key whose binding runs now: where tmux's ``-xM -yM``
+        # (a menu at the pointer) would put things.
+        self.position: tuple[int, int] | None = None
 
     # -- events in -----------------------------------------------------------------------
 
@@ -260,6 +263,7 @@ class MouseBindings:
         if bound is None or bound.key == "Any":
             self._forward(pointer)
             return
+        self.position = (pointer.x, pointer.y)
         await self._run(bound.commands, pointer)
 
     def _forward(self, pointer: Pointer) -> None:
