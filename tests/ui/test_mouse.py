@@ -13,6 +13,7 @@ import asyncio
 import shlex
 from collections.abc import Sequence
 
+import pytest
 from textual.events import MouseDown, MouseMove, MouseScrollUp, MouseUp
 from textual.widget import Widget
 
@@ -162,8 +163,11 @@ async def _copied(
     return copies
 
 
-async def test_drag_and_clicks_copy_what_tmux_copies(tmux_server: TmuxServer) -> None:
+@pytest.mark.parametrize("keys", ["emacs", "vi"])
+async def test_drag_and_clicks_copy_what_tmux_copies(tmux_server: TmuxServer, keys: str) -> None:
+    """vi keys take the cursor's cell into a selection, emacs keys leave it out."""
     _twins(tmux_server, f"printf {shlex.quote(TEXT)}; exec sleep 600")
+    tmux_server.run("set-option", "-g", "mode-keys", keys)
     app = await make_app(tmux_server, "ours")
     with tmux_client_on(tmux_server, "theirs") as outer:
         async with app.run_test(size=(WIDTH, HEIGHT + 1)):
