@@ -50,14 +50,23 @@ async def place_copy_cursor(client: TmuxClient, pane_id: str, col: int, row: int
     if not now.isascii() or not now.isdigit() or len(now) > 6:
         return False
     steps = steps_to(text.rstrip(" "), int(now), col)
-    if steps:
-        move = "cursor-right" if steps > 0 else "cursor-left"
-        argv = ("send-keys", "-t", pane_id, "-X", "-N", str(abs(steps)), move)
-        try:
-            await client.command(*argv)
-        except TuimuxError as error:
-            log.debug("copy cursor not moved: %s", error)
-            return False
+    if not steps:
+        return True
+    move = "cursor-right" if steps > 0 else "cursor-left"
+    try:
+        _, (after,) = await client.read_formats(
+            [
+                ("send-keys", "-t", pane_id, "-X", "-N", str(abs(steps)), move),
+                ("display-message", "-p", "-t", pane_id, "#{copy_cursor_y}"),
+            ]
+        )
+        # tmux 3.7+ keeps a vi-keys cursor on the row's last character, so the step to
+        # just past it went on to the next row: one step back (to that row's end).
+        if after == str(row + 1):
+            await client.command("send-keys", "-t", pane_id, "-X", "cursor-left")
+    except (TuimuxError, ValueError) as error:
+        log.debug("copy cursor not moved: %s", error)
+        return False
     return True
 
 
