@@ -54,7 +54,7 @@ async def place_copy_cursor(client: TmuxClient, pane_id: str, col: int, row: int
         return True
     move = "cursor-right" if steps > 0 else "cursor-left"
     try:
-        _, (after,) = await client.read_formats(
+        _, after = await client.read_formats(
             [
                 ("send-keys", "-t", pane_id, "-X", "-N", str(abs(steps)), move),
                 ("display-message", "-p", "-t", pane_id, "#{copy_cursor_y}"),
@@ -62,9 +62,9 @@ async def place_copy_cursor(client: TmuxClient, pane_id: str, col: int, row: int
         )
         # tmux 3.7+ keeps a vi-keys cursor on the row's last character, so the step to
         # just past it went on to the next row: one step back (to that row's end).
-        if after == str(row + 1):
+        if after == [str(row + 1)]:
             await client.command("send-keys", "-t", pane_id, "-X", "cursor-left")
-    except (TuimuxError, ValueError) as error:
+    except TuimuxError as error:
         log.debug("copy cursor not moved: %s", error)
         return False
     return True
