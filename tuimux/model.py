@@ -65,6 +65,9 @@ PANES_SUBSCRIPTION = "tuimux-panes"
 PANES_FORMAT = "#{pane_pid} #{pane_dead}"
 BORDERS_SUBSCRIPTION = "tuimux-borders"
 BORDERS_FORMAT = "#{pane-border-status}"
+# The session's ``mouse`` option, as each window of it sees it (ui.mouse_mode).
+MOUSE_SUBSCRIPTION = "tuimux-mouse"
+MOUSE_FORMAT = "#{mouse}"
 # Subscriptions name one window or pane each, never all of them ("@*", "%*"): tmux (3.2a
 # to next-3.8) walks the windows of the client's session for those without checking
 # that it still has one, and a control client loses its session before it is gone (its
@@ -91,6 +94,7 @@ def subscriptions(window_ids: Iterable[str], pane_ids: Iterable[str]) -> dict[st
         for kind, form in (
             (FLAGS_SUBSCRIPTION, FLAGS_FORMAT),
             (BORDERS_SUBSCRIPTION, BORDERS_FORMAT),
+            (MOUSE_SUBSCRIPTION, MOUSE_FORMAT),
         ):
             name = subscription_name(kind, window_id)
             wanted[name] = f"{name}:{window_id}:{form}"

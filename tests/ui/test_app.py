@@ -128,6 +128,7 @@ async def test_prefix_commands_windows_zoom_kill(tmux_server: TmuxServer) -> Non
 async def test_click_selects_pane_and_ctrl_b_twice_sends_it(tmux_server: TmuxServer) -> None:
     tmux_server.new_session("s", width=100, height=30, command="cat -v")
     tmux_server.run("split-window", "-h", "-t", "s", "cat -v")
+    tmux_server.run("set-option", "-g", "mouse", "on")  # as in tmux, clicks select panes
     left = tmux_server.run("list-panes", "-t", "s", "-F", "#{pane_id}").split()[0]
     app = await make_app(tmux_server)
     async with app.run_test(size=(100, 31)) as pilot:
@@ -289,6 +290,7 @@ async def test_wheel_scrolls_through_copy_mode_and_shows_it(tmux_server: TmuxSer
     from textual.events import MouseScrollDown, MouseScrollUp
 
     tmux_server.new_session("s", width=60, height=12)
+    tmux_server.run("set-option", "-g", "mouse", "on")
     tmux_server.run("send-keys", "-t", "s:", "seq 1 200", "Enter")
     tmux_server.wait_for(lambda: "200" in tmux_server.capture("s:"))
     app = await make_app(tmux_server)
@@ -314,7 +316,9 @@ async def test_wheel_scrolls_through_copy_mode_and_shows_it(tmux_server: TmuxSer
         for _ in range(3):
             view.post_message(MouseScrollUp(view, 5, 5, 0, 0, 0, False, False, False))
             await pilot.pause()
-        await eventually(lambda: tmux_server.display(pane_id, "#{scroll_position}") == "9")
+        # tmux's default bindings: the first notch enters copy mode, each next one
+        # scrolls 5 lines (tests/ui/test_mouse.py compares with tmux's own client).
+        await eventually(lambda: tmux_server.display(pane_id, "#{scroll_position}") == "10")
         await eventually(lambda: shown() == tmux_view())
         assert shown()[0] != tmux_server.capture(pane_id).split("\n")[0].rstrip()
         for _ in range(3):

@@ -19,7 +19,6 @@ from textual.widgets import Static
 from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
 from tuimux.control import events as ev
-from tuimux.control.command import build
 from tuimux.control.escape import printable
 from tuimux.control.key_table import PREFIX, KeyMachine, lookup
 from tuimux.control.numbers import parse_uint
@@ -27,13 +26,14 @@ from tuimux.errors import TuimuxError, UnreachableError, one_line, user_message
 from tuimux.terminal.clipboard import tmux_took_program_copy
 from tuimux.terminal.keys import KeyInput, encode_key
 from tuimux.terminal.mirror import SessionMirror
-from tuimux.terminal.mouse import encode_mouse
 from tuimux.terminal.paste import paste_commands
 from tuimux.ui.bell import OPTIONS_READ, BellRinger
 from tuimux.ui.bound_keys import FALLBACK_TABLES, BoundKeys, key_name
 from tuimux.ui.dialogs import Prompt
 from tuimux.ui.hook_prompt import ask_hook_prompt
 from tuimux.ui.mode_keys import ModeKeys
+from tuimux.ui.mouse_bindings import MouseBindings
+from tuimux.ui.mouse_mode import MouseReporting
 from tuimux.ui.pane_view import PaneView, mode_badge
 from tuimux.ui.stall import StallGuard, stall_reason
 from tuimux.ui.status_bar import StatusBar
@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 
 FRAME_SECONDS = 1 / 60
 DISPLAY_TIME_MS = 750  # tmux's display-time default, until the session's is read
-WHEEL_LINES = 3  # what tmux's own WheelUpPane binding scrolls
 # Seconds between reconnect attempts; the last repeats until the host answers.
 RECONNECT_DELAYS = (1, 2, 4, 8, 15, 30)
 NOTE_SECONDS = 10.0  # "reconnected" and such stay this long in the status line
@@ -124,6 +123,10 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         self.bells = BellRinger(
             self._bell_options, self.window_view.write_terminal, self.show_message
         )
+        # The user's mouse bindings, and the terminal's mouse reporting as tmux's client
+        # would have it (off with ``mouse off``: the terminal's own selection works).
+        self.mouse_keys = MouseBindings(self)
+        self.mouse_reporting = MouseReporting(self.window_view.write_terminal, self._mouse_option)
 
     def compose(self) -> ComposeResult:
         yield self.offline_banner
@@ -144,6 +147,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         for problem in [*problems, *self._notes]:
             self.notify(printable(problem), severity="warning", markup=False)
         self.window_view.focus()
+        self.app_resume_signal.subscribe(self, lambda _app: self.mouse_reporting.resumed())
         self.status_bar.message = "attaching…"
         self.attach()
 
@@ -163,6 +167,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         self.mirror.resize(*self._area_size())
         self.structure_changed()
         self._keep_title()
+        self._follow_mouse()
         await self._watch_messages()
 
     def _keep_title(self) -> None:
@@ -174,7 +179,22 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             keep_title(self.client, self.title_keeper, self._title_changed)
         )
 
+    def _follow_mouse(self) -> None:
+        session_id = self.client.session_id or ""
+        self.run_worker(self.mouse_reporting.attached(self.client, session_id), group="mouse")
+
+    def _mouse_option(self, on: bool) -> None:
+        self.mouse_keys.mouse_on = on
+        self._sync_mouse()
+
+    def _sync_mouse(self) -> None:
+        """The terminal reports the mouse as tmux's client would have it report now."""
+        pane_id = self._active_pane()
+        terminal = self.mirror.terminals.get(pane_id) if self.mirror and pane_id else None
+        self.mouse_reporting.sync(terminal.screen.mouse_modes if terminal is not None else set())
+
     async def on_unmount(self) -> None:
+        self.mouse_keys.close()
         if self._title_task is not None:
             self._title_task.cancel()
         self.title_keeper.release()
@@ -218,6 +238,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         }
         self.window_view.show(model.current, self.mirror.terminals, model.panes, in_mode)
         self.status_bar.update(model, prefix=self.keys.pending)
+        self._sync_mouse()
         flagged = {window.window_id for window in model.windows.values() if window.bell}
         for window_id in self.bells.flags_seen(flagged):
             window = model.windows[window_id]
@@ -248,6 +269,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
                 self.run_worker(self._program_copied(selection), group="clipboard")
         if rang and current is not None:  # other windows ring through their "!" flag
             self._ring(current.window_id, current.index, True)
+        self._sync_mouse()
 
     async def _program_copied(self, data: bytes) -> None:
         """A program's OSC 52: to the terminal's clipboard only where tmux's own client
@@ -444,6 +466,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         self.read_keys()
         self.structure_changed()
         self._keep_title()
+        self._follow_mouse()
         await self._watch_messages()
         if stalled and await ask_hook_prompt(self.mode_keys, self.mirror, after):
             self.window_view.focus()
@@ -667,27 +690,15 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             self.mirror.resize(message.width, message.height)
 
     def on_pane_view_mouse(self, message: PaneView.Mouse) -> None:
-        """Like tmux with ``mouse on``: a click selects the pane; the application gets
-        the mouse when it asked for it; otherwise the wheel scrolls through copy mode."""
-        if self.mirror is None or self.offline:
-            return
-        mouse, pane_id = message.mouse, message.pane_id
-        if self.client.read_only:
-            if mouse.action in ("press", "wheel-up", "wheel-down"):
-                self._refuse_read_only("mouse")
-            return
-        if mouse.action == "press" and pane_id != self._active_pane():
-            self.mirror.fire([build("select-pane", "-t", pane_id)])
-        terminal = self.mirror.terminals.get(pane_id)
-        pane = self.mirror.model.panes.get(pane_id)
-        in_mode = pane is not None and pane.in_mode
-        if terminal is not None and not in_mode:
-            data = encode_mouse(mouse, terminal.screen.mouse_modes)
-            if data is not None:
-                self.mirror.send_bytes(pane_id, data)
-                return
-        if mouse.action in ("wheel-up", "wheel-down"):
-            self.mirror.scroll(pane_id, WHEEL_LINES if mouse.action == "wheel-up" else -WHEEL_LINES)
+        """The user's mouse bindings (tuimux.ui.mouse_bindings), in window cells."""
+        pane = self.mirror.model.panes.get(message.pane_id) if self.mirror else None
+        if pane is not None and not self.offline:
+            mouse = message.mouse
+            self.mouse_keys.event(mouse, pane.left + mouse.x, pane.top + mouse.y)
+
+    def on_window_view_mouse(self, message: WindowView.Mouse) -> None:
+        if self.mirror is not None and not self.offline:
+            self.mouse_keys.event(message.mouse, message.mouse.x, message.mouse.y)
 
     def on_status_bar_window_clicked(self, message: StatusBar.WindowClicked) -> None:
         if self.mirror is None or self.offline or self.mirror.model.current is None:

@@ -10,12 +10,23 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from textual.events import Key, Paste, Resize
+from textual.events import (
+    Key,
+    MouseDown,
+    MouseEvent,
+    MouseMove,
+    MouseScrollDown,
+    MouseScrollUp,
+    MouseUp,
+    Paste,
+    Resize,
+)
 from textual.geometry import Offset
 from textual.message import Message
 from textual.widget import Widget
 
 from tuimux.model import Pane, Window
+from tuimux.terminal.mouse import Action, MouseInput
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.borders import BorderView, FloatFrame
 from tuimux.ui.host_cursor import HostCursor
@@ -47,6 +58,13 @@ class WindowView(Widget, can_focus=True):
             super().__init__()
             self.width = width
             self.height = height
+
+    class Mouse(Message):
+        """A mouse event on the window outside every pane (a border), in window cells."""
+
+        def __init__(self, mouse: MouseInput) -> None:
+            super().__init__()
+            self.mouse = mouse
 
     def __init__(self) -> None:
         super().__init__(id="window")
@@ -199,3 +217,29 @@ class WindowView(Widget, can_focus=True):
         for view in self.panes.values():
             view.place_cursor()  # a pane clipped away gives up the cursor
         self.post_message(self.Resized(event.size.width, event.size.height))
+
+    # -- mouse on borders (panes take their own): a drag is captured until released -----
+
+    def _mouse(self, action: Action, event: MouseEvent) -> None:
+        event.stop()
+        mouse = MouseInput(
+            action, event.button, event.x, event.y, event.shift, event.meta, event.ctrl
+        )
+        self.post_message(self.Mouse(mouse))
+
+    def on_mouse_down(self, event: MouseDown) -> None:
+        self.capture_mouse()
+        self._mouse("press", event)
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        self.release_mouse()
+        self._mouse("release", event)
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        self._mouse("motion", event)
+
+    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        self._mouse("wheel-up", event)
+
+    def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
+        self._mouse("wheel-down", event)
