@@ -422,3 +422,36 @@ async def test_borders_take_the_user_lines_and_styles(
 
 BORDER_SETS = {"double": "║═╠╣╦╩╬", "heavy": "┃━┣┫┳┻╋", "simple": "|-+"}
 BORDER_CHARS = frozenset("".join(BORDER_SETS.values()) + "│─├┤┬┴┼")
+
+
+async def test_the_line_follows_changes_without_waiting_for_the_interval(
+    tmux_server: TmuxServer,
+) -> None:
+    """With ``status-interval 0`` tmux's own line changes only on events; so does ours:
+    a window renamed elsewhere (a notification), a pane's new title (no notification:
+    a subscription), an option set at ``C-b :``."""
+    from tuimux.ui.dialogs import Prompt
+
+    tmux_server.new_session("s", width=80, height=23)
+    tmux_server.run("set-option", "-g", "status-interval", "0")
+    tmux_server.run("set-option", "-g", "status-right", "#{pane_title}")
+    app = TuimuxApp(
+        await connect_local(
+            Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 23
+        )
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await eventually(lambda: app.status_bar.status is not None and app.mirror is not None)
+
+        def line() -> str:
+            return app.status_bar.render().plain
+
+        tmux_server.run("rename-window", "-t", "s:0", "renamed")
+        await eventually(lambda: "0:renamed*" in line(), detail=line)
+        tmux_server.run("send-keys", "-t", "s:0", "printf '\\033]2;new-title\\007'", "Enter")
+        await eventually(lambda: line().endswith("new-title"), timeout=10, detail=line)
+        await pilot.press("ctrl+b", "colon")
+        await eventually(lambda: isinstance(app.screen, Prompt))
+        app.screen.focused.insert_text_at_cursor("set -g status-left LEFT:")  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await eventually(lambda: line().startswith("LEFT:0:renamed*"), detail=line)
