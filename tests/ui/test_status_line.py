@@ -11,6 +11,7 @@ published, plugin lines left out), tmux's defaults, and the shapes ``status`` an
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,15 @@ def differences(own: list[Cells], ours: list[Cells]) -> list[str]:
     return lines or [f"own {len(own)} rows, ours {len(ours)}"]
 
 
+@dataclass
+class Seen:
+    """The app, and what its bar showed while it ran."""
+
+    app: TuimuxApp
+    text: str
+    displayed: bool
+
+
 async def assert_same_line(
     server: TmuxServer,
     width: int,
@@ -170,9 +180,8 @@ async def assert_same_line(
     config: str = "",
     tmp_path: Path | None = None,
     rows: list[int] | None = None,
-) -> tuple[TuimuxApp, str]:
-    """tuimux and tmux's own client draw the same status rows of session ``s``; the
-    app and the text its bar showed."""
+) -> Seen:
+    """tuimux and tmux's own client draw the same status rows of session ``s``."""
     if config:
         assert tmp_path is not None
         path = tmp_path / "tmux.conf"
@@ -189,7 +198,9 @@ async def assert_same_line(
 
             def same() -> bool:
                 app._status_changed.set()  # clocks and #() move on: read again
-                return own_rows(outer, wanted, width) == our_rows(app, width)
+                return app.status_bar.status is not None and own_rows(
+                    outer, wanted, width
+                ) == our_rows(app, width)
 
             await eventually(
                 same,
@@ -201,8 +212,8 @@ async def assert_same_line(
             expected = ["".join(c for c, _ in row) for row in our_rows(app, width)]
             if expected:
                 assert app.status_bar.render().plain.split("\n") == expected
-            shown = app.status_bar.render().plain
-    return app, shown
+            seen = Seen(app, app.status_bar.render().plain, app.status_bar.display)
+    return seen
 
 
 async def test_no_configuration_draws_tmux_default_line(tmux_server: TmuxServer) -> None:
@@ -218,8 +229,8 @@ async def test_a_real_configuration_with_top_position_and_a_command(
     command, run as tmux's own line runs it)."""
     tmux_server.new_session("s", width=100, height=23)
     tmux_server.run("new-window", "-d", "-t", "s:", "-n", "logs")
-    app, _ = await assert_same_line(tmux_server, 100, 24, SAMOSHKIN, tmp_path, rows=[0])
-    assert app.status_bar.styles.dock == "top"
+    seen = await assert_same_line(tmux_server, 100, 24, SAMOSHKIN, tmp_path, rows=[0])
+    assert seen.app.status_bar.styles.dock == "top"
 
 
 async def test_a_real_configuration_with_powerline_glyphs(
@@ -241,15 +252,15 @@ async def test_styles_of_every_kind_and_rgb(tmux_server: TmuxServer, tmp_path: P
 async def test_two_lines(tmux_server: TmuxServer, tmp_path: Path) -> None:
     tmux_server.new_session("s", width=80, height=22)
     config = "set -g status 2\nset -g status-format[1] '#[align=right]second #{session_name}'\n"
-    app, _ = await assert_same_line(tmux_server, 80, 24, config, tmp_path, rows=[22, 23])
-    assert app.status_bar.styles.height is not None
-    assert app.status_bar.styles.height.value == 2
+    seen = await assert_same_line(tmux_server, 80, 24, config, tmp_path, rows=[22, 23])
+    assert seen.app.status_bar.styles.height is not None
+    assert seen.app.status_bar.styles.height.value == 2
 
 
 async def test_status_off_draws_no_line(tmux_server: TmuxServer, tmp_path: Path) -> None:
     tmux_server.new_session("s", width=80, height=24)
-    app, _ = await assert_same_line(tmux_server, 80, 24, "set -g status off\n", tmp_path, rows=[])
-    assert not app.status_bar.display
+    seen = await assert_same_line(tmux_server, 80, 24, "set -g status off\n", tmp_path, rows=[])
+    assert not seen.displayed
     # The panes have the whole screen, as with tmux's own client.
     await eventually(lambda: tmux_server.display("s:", "#{window_height}") == "24")
 
@@ -261,7 +272,7 @@ async def test_a_narrow_screen_cuts_the_window_list_around_the_current_window(
     for index in range(1, 12):
         tmux_server.run("new-window", "-t", "s:", "-n", f"window{index}")
     tmux_server.run("select-window", "-t", "s:6")
-    _, line = await assert_same_line(tmux_server, 60, 24)
+    line = (await assert_same_line(tmux_server, 60, 24)).text
     assert "<" in line and ">" in line and "6:window6*" in line
 
 
@@ -281,7 +292,7 @@ async def test_hostile_names_and_titles_show_as_tmux_shows_them(
     title = f"\\033]2;#[bg=blue]T#(touch {ran})\\007"
     tmux_server.run("send-keys", "-t", "s:0", f"printf '{title}'", "Enter")
     tmux_server.wait_for(lambda: "T#(" in tmux_server.display("s:0", "#{pane_title}"))
-    _, text = await assert_same_line(tmux_server, 80, 24)
+    text = (await assert_same_line(tmux_server, 80, 24)).text
     assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in text.replace("\n", ""))
     assert not ran.exists()
 
