@@ -61,6 +61,13 @@ _NAMED = {
     "brightblue": 94, "brightmagenta": 95, "brightcyan": 96, "brightwhite": 97,
 }  # fmt: skip
 _NUMBERED = {str(n): n for n in (*range(8), *range(90, 98))}
+# tmux 3.8's theme colours: each client maps them through its dark-/light-theme-*
+# options; tuimux takes the terminal colour tmux falls back to (colour.c).
+_THEMED = {
+    "themeblack": 0, "themewhite": 7, "themelightgrey": 7, "themedarkgrey": 0,
+    "themegreen": 2, "themeyellow": 3, "themered": 1, "themeblue": 4, "themecyan": 6,
+    "thememagenta": 5,
+}  # fmt: skip
 _HEX = frozenset("0123456789abcdefABCDEF")
 _DELIMITERS = " ,\n"
 MAX_WORD = 255  # style_parse's buffer: a longer word is an error
@@ -141,6 +148,8 @@ def colour_from_string(text: str) -> int | None:
         return TERMINAL
     if lower in _NAMED:
         return _NAMED[lower]
+    if lower in _THEMED:
+        return _THEMED[lower]
     return _NUMBERED.get(text)
 
 
