@@ -507,3 +507,19 @@ def test_controls_are_left_out_as_tmux_leaves_them_out() -> None:
     ``#()`` command's output can hold one)."""
     drawn = format_draw("a\x01b\x1b[31mc\x9bd\x7f", ts.PLAIN, 8)
     assert drawn.text == "ab[31mcd"
+
+
+async def test_a_line_too_long_to_lay_out_gives_the_model_line(tmux_server: TmuxServer) -> None:
+    """Hundreds of windows make tmux's expansion hundreds of kilobytes: beyond what
+    tuimux lays out, the window list is made from the model (what fits on the screen)."""
+    tmux_server.new_session("s", width=80, height=23)
+    tmux_server.run("set-option", "-g", "status-format[0]", "#{p20000:session_name}|end")
+    app = TuimuxApp(
+        await connect_local(
+            Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 23
+        )
+    )
+    async with app.run_test(size=(80, 24)):
+        await eventually(lambda: app.status_bar.status is not None and app.mirror is not None)
+        assert app.status_bar.status is not None and not app.status_bar.status.whole
+        await eventually(lambda: app.status_bar.render().plain.startswith("[s] 0:"))

@@ -30,7 +30,9 @@ from tuimux.control.tmux_style import (
 
 # A column: its text ("" for the right half of a wide character) and how it looks.
 Column = tuple[str, Cell]
-MAX_EXPANDED = 65536  # characters of one expanded line looked at; the rest is dropped
+# Characters of one expanded line looked at; the rest is dropped. The default line takes
+# ~80 a window: this is some 200 windows, laid out in ~20 ms.
+MAX_EXPANDED = 16384
 
 LEFT, CENTRE, RIGHT, ABSOLUTE_CENTRE, LIST, LIST_LEFT, LIST_RIGHT, AFTER = range(8)
 

@@ -157,8 +157,12 @@ class StatusBar(Widget):
         self.status: StatusRead | None = None
         self._drawn: list[Drawn] = []
 
+    def _users(self) -> bool:
+        """Whether the user's line is drawn (read, and not too long to lay out)."""
+        return self.status is not None and self.status.whole
+
     def window_at(self, x: int, y: int = 0) -> str | None:
-        if self.status is None:
+        if not self._users():
             return next((wid for start, end, wid in self._tabs if start <= x < end), None)
         if not 0 <= y < len(self._drawn) or self._last is None:
             return None
@@ -176,11 +180,15 @@ class StatusBar(Widget):
             self.status.top,
         )
         self.status = status
-        self.set_class(True, "-tmux")
+        self.set_class(status.whole, "-tmux")
         self.set_class(False, "-prefix")
         if changed:
             self._shape()
-        self.refresh()
+        if status.whole:
+            self.refresh()
+        elif self._last is not None:  # the model's line, with the user's shape
+            model, prefix, note = self._last
+            self.update(model, prefix=prefix, note=note)
 
     def _shape(self) -> None:
         status = self.status
@@ -213,7 +221,7 @@ class StatusBar(Widget):
 
     def update(self, model: SessionModel, *, prefix: bool = False, note: str = "") -> None:
         self._last = (model, prefix, note)
-        if self.status is not None:
+        if self._users():
             self._shape()
             self.refresh()
             return
@@ -256,7 +264,7 @@ class StatusBar(Widget):
             self.update(model, prefix=prefix, note=note)
 
     def render(self) -> Text:
-        if self.status is None:
+        if not self._users():
             return self._text
         return self._user_line()
 
