@@ -81,6 +81,9 @@ class StatusRead:
     message: ts.Cell = ts.PLAIN
     expanded: tuple[str, ...] = field(default_factory=tuple)
     border_lines: str = "single"
+    # False when a line was longer than tuimux lays out (hundreds of windows): the
+    # window list is then made from the model, which costs what fits on the screen.
+    whole: bool = True
     border: ts.Cell = ts.PLAIN
     active_border: ts.Cell = ACTIVE_BORDER
 
@@ -96,7 +99,9 @@ def _drawn(text: str, base: ts.Cell, width: int) -> Drawn:
 def parse_status_read(replies: list[list[str]]) -> StatusRead:
     """``STATUS_READ``'s answers → :class:`StatusRead`; anything unexpected gives tmux's
     defaults rather than an error (a hostile server answers anything)."""
-    texts = ["".join(reply)[:MAX_EXPANDED] for reply in replies]
+    joined = ["".join(reply) for reply in replies]
+    whole = all(len(text) <= MAX_EXPANDED for text in joined)
+    texts = [text[:MAX_EXPANDED] for text in joined]
     texts += [""] * (len(STATUS_READ) - len(texts))
     status, position, interval, message_line = [*texts[0].split("|"), "", "", ""][:4]
     lines = {"off": 0, "on": 1}.get(status)
@@ -123,6 +128,7 @@ def parse_status_read(replies: list[list[str]]) -> StatusRead:
         base=base,
         message=ts.style_cell(texts[2]),
         expanded=tuple(texts[3:BORDERS_AT]),
+        whole=whole,
         border_lines=lines_name,
         border=ts.style_cell(border),
         active_border=ts.style_cell(texts[BORDERS_AT + 1]),
