@@ -40,6 +40,7 @@ set -g status-justify centre
 set -g status-style 'bg=#203040,fg=colour250'
 set -g status-left '#[fill=colour17]#[bold,italics]L#[nobold]e#[underscore]f#[none]t'
 set -g status-right '#[reverse]R#[noreverse,fg=brightred]i#[dim]g#[strikethrough]h#[default]t'
+set -ag status-right '#[bg=grey50]X#[fg=YellowGreen]11'
 setw -g window-status-current-style 'fg=#ff8000,bg=default,dim'
 setw -g window-status-format '#[fg=colour3]#I#[default]:#W'
 setw -g window-status-separator ' | '

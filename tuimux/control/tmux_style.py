@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
+from tuimux.control.x11_colours import x11_colour
+
 # Colours as tmux numbers them (colour.c): 0-7 and 90-97 the terminal's 16, 8 "default",
 # 9 "terminal", the 256 palette and RGB flagged.
 DEFAULT = 8
@@ -60,7 +62,7 @@ _NAMED = {
     "white": 7, "brightblack": 90, "brightred": 91, "brightgreen": 92, "brightyellow": 93,
     "brightblue": 94, "brightmagenta": 95, "brightcyan": 96, "brightwhite": 97,
 }  # fmt: skip
-_NUMBERED = {str(n): n for n in (*range(8), *range(90, 98))}
+_NUMBERED: dict[str, int] = {str(n): n for n in (*range(8), *range(90, 98))}
 # tmux 3.8's theme colours: each client maps them through its dark-/light-theme-*
 # options; tuimux takes the terminal colour tmux falls back to (colour.c).
 _THEMED = {
@@ -126,8 +128,7 @@ class Style:
 def colour_from_string(text: str) -> int | None:
     """A colour name → tmux's number (``colour_fromstring``), None if tmux refuses it.
 
-    X11 colour names (``colour_byname``: "AliceBlue"…) are not known here and are
-    refused, so a style naming one keeps the colour it had."""
+    X11 names ("AliceBlue", "grey50") are tmux's RGB values (``colour_byname``)."""
     if text.startswith("#") and len(text) == 7:
         if not all(c in _HEX for c in text[1:]):
             return None
@@ -150,7 +151,10 @@ def colour_from_string(text: str) -> int | None:
         return _NAMED[lower]
     if lower in _THEMED:
         return _THEMED[lower]
-    return _NUMBERED.get(text)
+    if text in _NUMBERED:
+        return _NUMBERED[text]
+    rgb = x11_colour(text)
+    return FLAG_RGB | rgb if rgb is not None else None
 
 
 def attributes_from_string(text: str) -> int | None:
