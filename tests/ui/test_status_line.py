@@ -360,8 +360,12 @@ async def test_a_note_shows_over_the_right_end_of_the_user_line(tmux_server: Tmu
             Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 23
         )
     )
-    async with app.run_test(size=(80, 24)):
-        await eventually(lambda: app.status_bar.status is not None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await eventually(lambda: app.status_bar.status is not None and app.mirror is not None)
+        await pilot.press("ctrl+b")  # the prefix state, as tuimux's own line said it
+        await eventually(lambda: app.status_bar.render().plain.endswith(" prefix "))
+        await pilot.press("escape")  # unbound after the prefix: nothing, the state ends
+        await eventually(lambda: not app.status_bar.render().plain.endswith(" prefix "))
         app._note("reconnected")
         app.structure_changed()
         await eventually(lambda: app.status_bar.render().plain.endswith(" reconnected "))
