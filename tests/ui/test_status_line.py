@@ -518,7 +518,8 @@ async def test_a_line_too_long_to_lay_out_gives_the_model_line(tmux_server: Tmux
     """Hundreds of windows make tmux's expansion hundreds of kilobytes: beyond what
     tuimux lays out, the window list is made from the model (what fits on the screen)."""
     tmux_server.new_session("s", width=80, height=23)
-    tmux_server.run("set-option", "-g", "status-format[0]", "#{p20000:session_name}|end")
+    # 20000 cells (tmux 3.7 pads by at most 10000 at a time; a command is short)
+    tmux_server.run("set-option", "-g", "status-format[0]", "#{p5000:session_name}" * 4)
     app = TuimuxApp(
         await connect_local(
             Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 23
