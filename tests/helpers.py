@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tests.conftest import TmuxServer
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
 from tuimux.transport.local import LocalTransport, tmux_argv
+
+if TYPE_CHECKING:
+    from tuimux.ui.app import TuimuxApp
 
 
 async def open_client(
@@ -168,3 +172,22 @@ def textual_key(tmux_name: str) -> str:
     if len(base) == 1:
         base = _character_to_key(base)
     return "+".join([*sorted(modifiers), base])
+
+
+async def model_status_line(app: TuimuxApp) -> None:
+    """Stop reading the user's status line from tmux, so the bar draws the line tuimux
+    makes from its model (shown before the first read and for lines too long to lay
+    out): for tests that feed the model names tmux never had."""
+    await eventually(lambda: app._status_task is not None)
+    assert app._status_task is not None
+    app._status_task.cancel()
+    app.status_bar.status = None
+
+
+async def status_read_now(app: TuimuxApp) -> None:
+    """The user's status line as tmux expands it now (tuimux reads it again after each
+    change; this waits for no timer)."""
+    from tuimux.ui.status_line import STATUS_READ, parse_status_read
+
+    replies = await app.client.read_formats(list(STATUS_READ))
+    app.status_bar.show_status(parse_status_read(replies))

@@ -110,7 +110,8 @@ async def test_window_renamed_from_the_ui_arrives_exactly(
         expected.kill()
     target = Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env)
     app = TuimuxApp(await connect_local(target, 100, 30))
-    async with app.run_test(size=(100, 31)) as pilot:
+    # Wide enough for the whole name in the user's (tmux's default) status line.
+    async with app.run_test(size=(500, 31)) as pilot:
         await eventually(lambda: bool(app.window_view.panes))
         await pilot.press("ctrl+b", "comma")
         await pilot.pause()
@@ -118,5 +119,8 @@ async def test_window_renamed_from_the_ui_arrives_exactly(
         app.screen.focused.insert_text_at_cursor(name)  # type: ignore[union-attr]
         await pilot.press("enter")
         await eventually(lambda: tmux_server.display("s:0", "#{window_name}") == wanted)
-        await eventually(lambda: "é😀" in app.status_bar.render().plain)
+        await eventually(
+            lambda: "é😀" in app.status_bar.render().plain,
+            detail=lambda: app.status_bar.render().plain,
+        )
     assert not list(tmp_path.glob("canary*"))

@@ -68,6 +68,9 @@ BORDERS_FORMAT = "#{pane-border-status}"
 # The session's ``mouse`` option, as each window of it sees it (ui.mouse_mode).
 MOUSE_SUBSCRIPTION = "tuimux-mouse"
 MOUSE_FORMAT = "#{mouse}"
+# A pane's title changes without a notification; tmux's own status line shows it.
+TITLES_SUBSCRIPTION = "tuimux-title"
+TITLES_FORMAT = "#{pane_title}"
 # Subscriptions name one window or pane each, never all of them ("@*", "%*"): tmux (3.2a
 # to next-3.8) walks the windows of the client's session for those without checking
 # that it still has one, and a control client loses its session before it is gone (its
@@ -99,8 +102,12 @@ def subscriptions(window_ids: Iterable[str], pane_ids: Iterable[str]) -> dict[st
             name = subscription_name(kind, window_id)
             wanted[name] = f"{name}:{window_id}:{form}"
     for pane_id in pane_ids:
-        name = subscription_name(PANES_SUBSCRIPTION, pane_id)
-        wanted[name] = f"{name}:{pane_id}:{PANES_FORMAT}"
+        for kind, form in (
+            (PANES_SUBSCRIPTION, PANES_FORMAT),
+            (TITLES_SUBSCRIPTION, TITLES_FORMAT),
+        ):
+            name = subscription_name(kind, pane_id)
+            wanted[name] = f"{name}:{pane_id}:{form}"
     return wanted
 
 

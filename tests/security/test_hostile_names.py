@@ -24,7 +24,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.conftest import TmuxServer
-from tests.helpers import eventually
+from tests.helpers import eventually, model_status_line
 from tests.security.conftest import everything_drawn
 from tests.security.corpus import CANARY, MARKUP_PAYLOADS, NAMES, SHELL_PAYLOADS, Vector
 from tests.security.test_hostile_output import Watched, logged_errors, watched_app
@@ -182,6 +182,9 @@ async def test_names_set_through_tmux_are_drawn_inert(
         model = watched.app.mirror.model
         window_id = model.active_window or ""
         await eventually(lambda: all(p.top == 1 for p in model.panes.values()))
+        # The model's line, which holds the names whole (the user's line is tmux's,
+        # checked against tmux's own client in tests/ui/test_status_line.py).
+        await model_status_line(watched.app)
         watched.audit.mark()
         watched.tap.not_read_only()
         ways = 0
@@ -228,6 +231,7 @@ async def test_raw_names_from_notifications_are_drawn_inert(
         window_id, session_id = model.active_window or "", model.session_id
         pane_a = watched.session.pane_a
         await eventually(lambda: all(p.top == 1 for p in model.panes.values()))
+        await model_status_line(app)  # tmux never had these names: the model's line
         for label, name in injected(watched.session.canary):
             mirror._on_event(ev.WindowRenamed(window_id, name))
             mirror._on_event(ev.SessionRenamed(session_id, name))
@@ -259,6 +263,7 @@ async def test_markup_in_a_name_is_text_and_clicking_it_does_nothing(
         assert app.mirror is not None
         model = app.mirror.model
         window_id, session_id = model.active_window or "", model.session_id
+        await model_status_line(app)  # names whole (the user's line cuts the session's)
         for markup in MARKUP_PAYLOADS.values():
             server.run("rename-window", "-t", window_id, "--", argument(markup))
             server.run("rename-session", "-t", session_id, "--", argument(markup))

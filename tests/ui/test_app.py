@@ -254,8 +254,10 @@ async def test_server_killed_under_us_is_a_clear_error(tmux_server: TmuxServer) 
 
 async def test_names_with_control_characters_are_drawn_inert(tmux_server: TmuxServer) -> None:
     """tmux 3.3a vis-encodes names it stores, but a name also arrives through notifications
-    from any tmux version: the status bar itself must never draw a control character."""
+    and the user's line from any tmux version (or a hostile server): the status bar itself
+    must never draw a control character."""
     from tuimux.control import events as ev
+    from tuimux.ui.status_line import parse_status_read
 
     tmux_server.new_session("s", width=100, height=30)
     app = await make_app(tmux_server)
@@ -263,10 +265,17 @@ async def test_names_with_control_characters_are_drawn_inert(tmux_server: TmuxSe
         await eventually(lambda: app.mirror is not None and app.mirror.model.current is not None)
         assert app.mirror is not None and app.mirror.model.current is not None
         window = app.mirror.model.current.window_id
-        app.mirror._on_event(ev.WindowRenamed(window, "evil\x1b]2;pwned\x07\x1b[31m\x9b"))
+        evil = "evil\x1b]2;pwned\x07\x1b[31m\x9b\u202e"
+        app.mirror._on_event(ev.WindowRenamed(window, evil))
+        # The user's line, as a hostile server might say it (tmux's own reads stopped).
+        await eventually(lambda: app._status_task is not None)
+        assert app._status_task is not None
+        app._status_task.cancel()
+        app.status_bar.show_status(parse_status_read([["on"], [""], [""], [evil]]))
         await eventually(lambda: "evil" in app.status_bar.render().plain)  # next frame
         text = app.status_bar.render().plain
         assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in text)
+        assert "\u202e" not in text
 
 
 async def test_click_reaches_an_application_that_asked_for_the_mouse(

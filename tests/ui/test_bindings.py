@@ -83,7 +83,7 @@ async def test_default_keys_do_what_tmux_does(tmux_server: TmuxServer) -> None:
     tmux_server.run("set-buffer", "echo pasted")
     app: TuimuxApp = await make_app(tmux_server, "ours")
     with tmux_client_on(tmux_server, "theirs") as outer:
-        async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+        async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:  # status off: no line
             await eventually(lambda: len(app.window_view.panes) == 3)
             await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
             await eventually(
@@ -118,7 +118,7 @@ async def test_index_prompt_move_window_and_marks(tmux_server: TmuxServer) -> No
     tmux_server.new_session("s", width=WIDTH, height=HEIGHT)
     tmux_server.run("new-window", "-d", "-t", "s:2")
     app = await make_app(tmux_server, "s")
-    async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:  # status off: no line
         await eventually(lambda: bool(app.window_view.panes))
         for key, typed, expected in (("apostrophe", "2", "2"), ("full_stop", "7", "7")):
             await pilot.press("ctrl+b", key)

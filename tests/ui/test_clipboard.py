@@ -180,6 +180,9 @@ async def program_copies_through(server: TmuxServer, pane: str, name: str, comma
             server.run("set-option", "-s", "set-clipboard", setting)
             server.run("send-keys", "-t", pane, "clear; " + osc52(text), "Enter")
             server.wait_for(lambda t=text: f"printed-{t}" in server.capture(pane).split("\n"))
+            # Drawn by the client: it has met the OSC 52 printed before, under this setting
+            # (tuimux asks tmux for set-clipboard when it does).
+            outer.wait_for(lambda t=text: f"printed-{t}" in outer.capture(name + ":"), 15)
         await eventually(
             lambda: f"allowed-{name}" in outer_buffers(outer),
             timeout=15,

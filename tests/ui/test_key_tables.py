@@ -94,7 +94,7 @@ async def test_a_configuration_does_in_tuimux_what_it_does_in_tmux(
         )
     app: TuimuxApp = await make_app(tmux_server, "ours")
     with tmux_client_on(tmux_server, "theirs") as outer:
-        async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+        async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:  # status off: no line
             await eventually(lambda: len(app.window_view.panes) == 1)
             await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
             await eventually(lambda: state(tmux_server, "ours") == state(tmux_server, "theirs"))

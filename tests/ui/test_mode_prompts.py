@@ -68,7 +68,7 @@ async def run_steps(
         server.wait_for(lambda name=name: "200 w0x" in server.capture(f"{name}:"))
     app: TuimuxApp = await make_app(server, "ours")
     with tmux_client_on(server, "theirs") as outer:
-        async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+        async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:  # status off: no line
             await eventually(lambda: len(app.window_view.panes) == 1)
             await eventually(lambda: server.display("theirs:", "#{client_width}") != "")
             await eventually(
@@ -137,7 +137,7 @@ async def test_keys_typed_after_a_prompt_key_belong_to_the_prompt(
     for name in ("ours", "theirs"):
         tmux_server.wait_for(lambda name=name: "200 w0x" in tmux_server.capture(f"{name}:"))
     app: TuimuxApp = await make_app(tmux_server, "ours")
-    async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:  # status off: no line
         await eventually(lambda: len(app.window_view.panes) == 1)
         await eventually(lambda: state(tmux_server, "ours") == state(tmux_server, "theirs"))
         await pilot.press("ctrl+b", "left_square_bracket")

@@ -84,7 +84,7 @@ async def test_border_drag_resizes_as_tmux_does(tmux_server: TmuxServer) -> None
         tmux_server.run("split-window", "-v", "-t", f"{name}:.0")
     app = await make_app(tmux_server, "ours")
     with tmux_client_on(tmux_server, "theirs") as outer:
-        async with app.run_test(size=(WIDTH, HEIGHT + 1)):
+        async with app.run_test(size=(WIDTH, HEIGHT)):  # status off: all rows
             await eventually(lambda: len(app.window_view.panes) == 3)
             await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
             await eventually(lambda: state(tmux_server, "ours") == state(tmux_server, "theirs"))
@@ -170,7 +170,7 @@ async def test_drag_and_clicks_copy_what_tmux_copies(tmux_server: TmuxServer, ke
     tmux_server.run("set-option", "-g", "mode-keys", keys)
     app = await make_app(tmux_server, "ours")
     with tmux_client_on(tmux_server, "theirs") as outer:
-        async with app.run_test(size=(WIDTH, HEIGHT + 1)):
+        async with app.run_test(size=(WIDTH, HEIGHT)):  # status off: all rows
             await eventually(lambda: bool(app.window_view.panes))
             await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
             await eventually(lambda: "lambda" in tmux_server.capture("ours:"))
@@ -209,7 +209,7 @@ async def test_wheel_scrolls_as_the_users_bindings_say(tmux_server: TmuxServer) 
         )
     app = await make_app(tmux_server, "ours")
     with tmux_client_on(tmux_server, "theirs") as outer:
-        async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+        async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:  # status off: all rows
             await eventually(lambda: bool(app.window_view.panes))
             await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
             await eventually(lambda: "300" in tmux_server.capture("ours:"))

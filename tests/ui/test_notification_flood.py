@@ -99,7 +99,7 @@ def test_keys_and_detach_stay_prompt_under_a_rename_flood(
 
 async def test_a_burst_of_renames_is_drawn_once(tmux_server: TmuxServer) -> None:
     """1000 renames delivered in one read: one redraw of the status line, not 1000."""
-    from tests.helpers import eventually
+    from tests.helpers import eventually, model_status_line
     from tests.ui.test_app import make_app
     from tuimux.control import events as ev
 
@@ -109,6 +109,7 @@ async def test_a_burst_of_renames_is_drawn_once(tmux_server: TmuxServer) -> None
         await eventually(lambda: app.mirror is not None and app.mirror.model.current is not None)
         assert app.mirror is not None and app.mirror.model.current is not None
         window = app.mirror.model.current.window_id
+        await model_status_line(app)  # tmux never had these names: the model's line
         drawn = 0
         update = app.status_bar.update
 

@@ -142,7 +142,7 @@ async def test_the_selection_is_drawn_where_tmux_draws_it(
     pane_id = tmux_server.display("s:", "#{pane_id}")
     app = await make_app(tmux_server)
     with tmux_client_in(tmux_server) as outer:
-        async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+        async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:  # status off: no line
             await eventually(lambda: bool(app.window_view.panes))
             await eventually(lambda: tmux_server.display("s:", "#{window_width}") == str(WIDTH))
             await pilot.press("ctrl+b", "left_square_bracket")

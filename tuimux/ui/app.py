@@ -37,6 +37,7 @@ from tuimux.ui.mouse_mode import MouseReporting
 from tuimux.ui.pane_view import PaneView, mode_badge
 from tuimux.ui.stall import StallGuard, stall_reason
 from tuimux.ui.status_bar import StatusBar
+from tuimux.ui.status_line import StatusRead, keep_status, rich_style
 from tuimux.ui.theme import DEFAULT_THEME, bundled_themes
 from tuimux.ui.title import TerminalTitle, keep_title
 from tuimux.ui.window_view import WindowView
@@ -119,6 +120,9 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         self.title_keeper = TerminalTitle(self.window_view.write_terminal)
         self._title_changed = asyncio.Event()
         self._title_task: asyncio.Task[None] | None = None
+        # The user's status line, read again on changes and every status-interval.
+        self._status_changed = asyncio.Event()
+        self._status_task: asyncio.Task[None] | None = None
         # Bells in panes ring the terminal as the user's bell-action/visual-bell say.
         self.bells = BellRinger(
             self._bell_options, self.window_view.write_terminal, self.show_message
@@ -171,12 +175,24 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         await self._watch_messages()
 
     def _keep_title(self) -> None:
-        """Follow tmux's title for this attach (a task, not a worker: it never ends, and
+        """Follow tmux's title and status line for this attach (tasks, not workers: they
+        never end, and
         waiting for the app's workers must not wait for it)."""
         if self._title_task is not None:
             self._title_task.cancel()
         self._title_task = asyncio.create_task(
             keep_title(self.client, self.title_keeper, self._title_changed)
+        )
+        if self._status_task is not None:
+            self._status_task.cancel()
+        self._status_task = asyncio.create_task(
+            keep_status(self.client, self._show_status, self._status_changed)
+        )
+
+    def _show_status(self, status: StatusRead) -> None:
+        self.status_bar.show_status(status)
+        self.window_view.borders.set_look(
+            status.border_lines, rich_style(status.border), rich_style(status.active_border)
         )
 
     def _follow_mouse(self) -> None:
@@ -195,8 +211,9 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
 
     async def on_unmount(self) -> None:
         self.mouse_keys.close()
-        if self._title_task is not None:
-            self._title_task.cancel()
+        for task in (self._title_task, self._status_task):
+            if task is not None:
+                task.cancel()
         self.title_keeper.release()
         if self.mirror is not None:
             await self.mirror.close()
@@ -218,6 +235,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         tmux send thousands of renames a second (``ESC k`` in a loop), and a redraw for
         each one starved the keys the user typed."""
         self._title_changed.set()
+        self._status_changed.set()
         if self._structure_due:
             return
         self._structure_due = True

@@ -34,6 +34,14 @@ _BOX = {
     (False, False, True, False): "─",
     (False, False, False, True): "─",
 }
+# pane-border-lines: tmux's other sets (tty-acs.c, SIMPLE_BORDERS), by the single line.
+_SINGLE = "│─┌┐└┘┬┴├┤┼"
+_LINES = {
+    "double": dict(zip(_SINGLE, "║═╔╗╚╝╦╩╠╣╬", strict=True)),
+    "heavy": dict(zip(_SINGLE, "┃━┏┓┗┛┳┻┣┫╋", strict=True)),
+    "simple": dict(zip(_SINGLE, "|-+++++++++", strict=True)),
+    "spaces": dict.fromkeys(_SINGLE, " "),
+}
 
 
 class BorderView(Widget):
@@ -53,6 +61,19 @@ class BorderView(Widget):
         self._rows: list[Strip] = []
         self._drawn: tuple[object, ...] | None = None
         self._wanted: tuple[tuple[int, int] | None, list[Pane], str | None, str] | None = None
+        # The user's pane-border-lines, pane-border-style and pane-active-border-style
+        # (None: tuimux's theme until tmux has said).
+        self._look: tuple[str, Style, Style] | None = None
+
+    def set_look(self, lines: str, normal: Style, active: Style) -> None:
+        """The look tmux's options give the borders; redrawn only when it changed."""
+        look = (lines, normal, active)
+        if look != self._look:
+            self._look = look
+            self.styles.color = "ansi_default"  # a default colour is the terminal's
+            self._drawn = None
+            if self._wanted is not None:
+                self.draw(*self._wanted)
 
     def on_resize(self) -> None:
         """Only the part of the window the terminal shows is drawn: a bigger terminal
@@ -103,8 +124,11 @@ class BorderView(Widget):
                 row = covered[y]
                 for x in range(max(pane.left, 0), min(pane.left + pane.width, known_w)):
                     row[x] = True
-        normal = self.rich_style
-        highlight = Style(color="green")
+        normal, highlight, chars = self.rich_style, Style(color="green"), None
+        if self._look is not None:
+            lines, user_normal, user_active = self._look
+            normal, highlight = normal + user_normal, normal + user_active
+            chars = _LINES.get(lines)
 
         def border(x: int, y: int) -> bool:
             return 0 <= x < known_w and 0 <= y < known_h and not covered[y][x]
@@ -126,6 +150,8 @@ class BorderView(Widget):
                     continue
                 key = (border(x, y - 1), border(x, y + 1), border(x - 1, y), border(x + 1, y))
                 char = _BOX.get(key, " ")
+                if chars is not None:
+                    char = chars.get(char, char)
                 style = highlight if touches_active(x, y) else normal
                 row_segments.append(Segment(char, style))
             grid.append(row_segments)

@@ -1,4 +1,8 @@
-"""The status line: session name, the window list with tmux's flags, and the prefix state.
+"""The status line: the user's own (:mod:`tuimux.ui.status_line`), with tuimux's notes
+and the prefix state over its right end, and tmux's messages over it as tmux shows them.
+
+Until tmux has told what the user's line is (at attach), a line made from the model
+stands in: session name, the window list with tmux's flags, the prefix state.
 
 The window list doubles as tabs, as tmux's status line does with ``mouse on``: a click
 on a window's name selects it and the wheel steps through the windows.
@@ -16,7 +20,9 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tuimux.control.escape import printable
+from tuimux.control.format_draw import Drawn
 from tuimux.model import SessionModel, Window
+from tuimux.ui.status_line import StatusRead, line_text, message_line, rich_style, window_at
 
 
 def window_flags(flags: str, active: bool) -> str:
@@ -119,6 +125,15 @@ class StatusBar(Widget):
     StatusBar.-offline {
         background: $error-muted;
     }
+    /* The user's line: every cell has the colours tmux gives it. */
+    StatusBar.-tmux {
+        background: transparent;
+        color: ansi_default;
+    }
+    /* status off: shown only for a message, over the panes as tmux shows it. */
+    StatusBar.-over {
+        layer: offline;
+    }
     """
 
     class WindowClicked(Message):
@@ -138,12 +153,63 @@ class StatusBar(Widget):
         self.tmux_message = ""
         self._tabs: list[tuple[int, int, str]] = []  # cells [start, end) of each window
         self._last: tuple[SessionModel, bool, str] | None = None
+        # The user's status line as tmux last expanded it (None until read).
+        self.status: StatusRead | None = None
+        self._drawn: list[Drawn] = []
 
-    def window_at(self, x: int) -> str | None:
-        return next((wid for start, end, wid in self._tabs if start <= x < end), None)
+    def _users(self) -> bool:
+        """Whether the user's line is drawn (read, and not too long to lay out)."""
+        return self.status is not None and self.status.whole
+
+    def window_at(self, x: int, y: int = 0) -> str | None:
+        if not self._users():
+            return next((wid for start, end, wid in self._tabs if start <= x < end), None)
+        if not 0 <= y < len(self._drawn) or self._last is None:
+            return None
+        index = window_at(self._drawn[y], x)
+        model = self._last[0]
+        return next(
+            (w.window_id for w in model.windows.values() if index is not None and w.index == index),
+            None,
+        )
+
+    def show_status(self, status: StatusRead) -> None:
+        """The user's line as tmux expanded it: shape the bar (lines, top or bottom)."""
+        changed = self.status is None or (status.lines, status.top) != (
+            self.status.lines,
+            self.status.top,
+        )
+        self.status = status
+        self.set_class(status.whole, "-tmux")
+        self.set_class(False, "-prefix")
+        if changed:
+            self._shape()
+        if status.whole:
+            self.refresh()
+        elif self._last is not None:  # the model's line, with the user's shape
+            model, prefix, note = self._last
+            self.update(model, prefix=prefix, note=note)
+
+    def _shape(self) -> None:
+        status = self.status
+        if status is None:
+            return
+        over = status.lines == 0
+        self.set_class(over, "-over")
+        self.styles.dock = "top" if status.top else "bottom"
+        self.styles.height = max(status.lines, 1)
+        self.display = not over or bool(self._notice() or self.tmux_message)
+
+    def _notice(self) -> str:
+        """tuimux's own note, shown over the right end of the line."""
+        if self._last is None:
+            return self.message
+        _, prefix, note = self._last
+        shown = note or self.message
+        return printable(f"prefix {shown}" if prefix else shown).strip()
 
     def on_click(self, event: Click) -> None:
-        window_id = self.window_at(event.x)
+        window_id = self.window_at(event.x, event.y)
         if window_id is not None:
             self.post_message(self.WindowClicked(window_id))
 
@@ -155,6 +221,10 @@ class StatusBar(Widget):
 
     def update(self, model: SessionModel, *, prefix: bool = False, note: str = "") -> None:
         self._last = (model, prefix, note)
+        if self._users():
+            self._shape()
+            self.refresh()
+            return
         self.set_class(prefix, "-prefix")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"[{printable(model.name)}] ", style="bold")
@@ -194,4 +264,29 @@ class StatusBar(Widget):
             self.update(model, prefix=prefix, note=note)
 
     def render(self) -> Text:
-        return self._text
+        if not self._users():
+            return self._text
+        return self._user_line()
+
+    def _user_line(self) -> Text:
+        """The user's lines, then over them tmux's message (as tmux shows it, at
+        ``message-line``) or tuimux's note and prefix state (right-aligned, line 0)."""
+        status = self.status
+        assert status is not None
+        width = self.size.width
+        drawn = status.draw(width)
+        if not drawn:  # status off: a line only for what is said
+            drawn = [Drawn([(" ", status.base)] * width)]
+        self._drawn = drawn
+        texts = [line_text(line) for line in drawn]
+        at = min(status.message_line, len(texts) - 1)
+        if self.tmux_message:
+            texts[at] = line_text(message_line(self.tmux_message, status.message, width))
+        else:
+            notice = self._notice()
+            if notice and width > 0:
+                shown = notice[: max(width - 2, 1)]
+                line = texts[0]
+                line.truncate(max(width - cell_len(shown) - 2, 0), overflow="crop")
+                line.append(f" {shown} ", rich_style(status.message))
+        return Text("\n", no_wrap=True, overflow="crop", end="").join(texts)
