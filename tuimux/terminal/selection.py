@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pyte.graphics import FG_BG_256
 
 from tuimux.control.numbers import INT_MAXIMUM, parse_uint
+from tuimux.terminal.cells import as_cell
 from tuimux.terminal.screen import PaneScreen
 
 # tmux's default mode-style (bg=yellow,fg=black); pyte calls ANSI yellow "brown".
@@ -193,7 +194,11 @@ def highlight(screen: PaneScreen, selection: Selection, style: ModeStyle = ModeS
         row = screen.buffer[y]
         for x in range(screen.columns):
             if selection.covers(x, y):
-                row[x] = row[x]._replace(
+                row[x] = as_cell(row[x])._replace(
+                    dim=False,
+                    hidden=False,
+                    overline=False,
+                    underscore_colour="default",
                     fg=style.fg,
                     bg=style.bg,
                     bold=style.bold,

@@ -7,7 +7,10 @@ one-cell change re-renders one row, not the pane. The cursor is the terminal's o
 
 from __future__ import annotations
 
-from rich.segment import Segment
+from rich.cells import cell_len
+from rich.color import ColorSystem
+from rich.console import COLOR_SYSTEMS
+from rich.segment import ControlType, Segment
 from rich.style import Style
 from textual.events import (
     MouseDown,
@@ -23,11 +26,17 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tuimux.control.escape import printable
+from tuimux.terminal.cells import VS16, as_cell
 from tuimux.terminal.mouse import Action, MouseInput
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.host_cursor import HostCursor
+from tuimux.ui.host_features import host_features
 from tuimux.ui.style import MODE_BADGE, PANE_NUMBER, cell_style
 
+# Marks a segment Rich must count as no columns (Textual writes a segment's text whatever
+# its control codes say).
+_WHOLE_CELL = ((ControlType.BELL,),)
+AUTOWRAP_ON, AUTOWRAP_OFF = "\x1b[?7h", "\x1b[?7l"
 # The copy-mode badge, longest first: the first that fits a pane's width is drawn.
 _BADGES = (" copy mode: q or Escape leaves ", " copy mode ", " copy ", "C")
 
@@ -178,28 +187,46 @@ class PaneView(Widget):
         segments: list[Segment] = []
         text: list[str] = []
         style: Style | None = None
+        features, system = host_features(), self._color_system()
+        misfit = False
         for x in range(screen.columns):
-            char = row[x]
+            char = as_cell(row[x])
             if char.data == "":
                 continue  # the second cell of a wide character
-            cell = cell_style(
-                char.fg,
-                char.bg,
-                char.bold,
-                char.italics,
-                char.underscore,
-                char.strikethrough,
-                char.reverse,
-                char.blink,
-            )
+            cell = cell_style(char[1:], features, system)
             if cell is not style:
                 if text:
                     segments.append(Segment(printable("".join(text)), style))
                 text, style = [], cell
+            if VS16 in char.data and row[x + 1].data != "" and cell_len(char.data) == 2:
+                # An emoji with VS16 in one column (tmux 3.2a/3.3a, or tmux 3.4+ at the
+                # last column) is two to Rich: Textual would cut the row a cell early,
+                # the VS16 off the emoji. tmux's client sends the cell whole and lets the
+                # terminal draw it; so does this, as a zero-width control segment in a
+                # strip whose length is the pane's.
+                whole = printable(char.data)
+                if x == screen.columns - 1:
+                    # Textual turns autowrap off, and a terminal without it (tmux) joins
+                    # the VS16 to the cell before the last column: as tmux's client
+                    # does, print the last cell with autowrap on.
+                    whole = f"{AUTOWRAP_ON}{whole}{AUTOWRAP_OFF}"
+                if text:
+                    segments.append(Segment(printable("".join(text)), style))
+                segments.append(Segment(whole, style, _WHOLE_CELL))
+                text, misfit = [], True
+                continue
             text.append(char.data)
         if text:
             segments.append(Segment(printable("".join(text)), style))
-        return Strip(segments)
+        return Strip(segments, screen.columns) if misfit else Strip(segments)
+
+    def _color_system(self) -> ColorSystem:
+        """The colours Textual writes in (as ``Strip.render`` reads it: none is truecolor)."""
+        try:
+            name = self.app.console.color_system
+        except RuntimeError:  # Textual's NoActiveAppError: not drawn by an app
+            return ColorSystem.TRUECOLOR
+        return COLOR_SYSTEMS.get(name or "", ColorSystem.TRUECOLOR)
 
     # -- mouse: every event goes up as a MouseInput in pane cells ----------------------
 
