@@ -205,6 +205,15 @@ class PaneView(Widget):
                 # terminal draw it; so does this, as a zero-width control segment in a
                 # strip whose length is the pane's.
                 whole = printable(char.data)
+                if (
+                    x == screen.columns - 1
+                    and screen.rules.vs16_wide
+                    and not screen.rules.margin_back
+                ):
+                    # tmux 3.7+ made it two columns wide in the last one, where it does not
+                    # fit: its client leaves the emoji it drew before the VS16 came.
+                    text.append(printable(char.data.partition(VS16)[0]))
+                    continue
                 if x == screen.columns - 1:
                     # Textual turns autowrap off, and a terminal without it (tmux) joins
                     # the VS16 to the cell before the last column: as tmux's client
