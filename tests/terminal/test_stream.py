@@ -81,6 +81,26 @@ def test_colon_colours() -> None:
     assert cells[4] == cells[3]._replace(data="U", underscore_colour="010203")
 
 
+def test_sgr_keeps_every_attribute_tmux_keeps() -> None:
+    """tmux's input_csi_dispatch_sgr: dim 2, hidden 8, overline 53, underline styles
+    (``4:n``, 21 double) and colour 58, each turned off as tmux does (22, 28, 55, 24, 59);
+    pyte has none of them. ``capture-pane`` reads back through this same parser, so the
+    oracle tests alone could not see it drop one."""
+    screen = ours(b"\x1b[2;8;53;4:3;58:5:9mA\x1b[22;28;55;24;59mB\x1b[21;58;2;1;2;3mC\x1b[0mD")
+    a, b, c, d = (as_cell(screen.buffer[0][x]) for x in range(4))
+    assert (a.dim, a.hidden, a.overline, a.underscore, a.underscore_colour) == (
+        True,
+        True,
+        True,
+        3,
+        "brightred",
+    )
+    assert b == BLANK._replace(data="B")
+    assert (c.underscore, c.underscore_colour) == (2, "010203")
+    assert d == BLANK._replace(data="D")
+    assert ours(b"\x1b[1;2mx\x1b[22my").buffer[0][1] == BLANK._replace(data="y")
+
+
 def test_underline_colour_is_not_blink_and_italics() -> None:
     data = b"\x1b[58;5;3mw"  # tmux's own capture-pane -e writes this form
     assert stock(data).buffer[0][0].blink and stock(data).buffer[0][0].italics

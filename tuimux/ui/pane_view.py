@@ -204,17 +204,13 @@ class PaneView(Widget):
                 # the VS16 off the emoji. tmux's client sends the cell whole and lets the
                 # terminal draw it; so does this, as a zero-width control segment in a
                 # strip whose length is the pane's.
-                whole = printable(char.data)
-                if (
-                    x == screen.columns - 1
-                    and screen.rules.vs16_wide
-                    and not screen.rules.margin_back
-                ):
+                whole, last = printable(char.data), x == screen.columns - 1
+                if last and screen.rules.vs16_wide and not screen.rules.margin_back:
                     # tmux 3.7+ made it two columns wide in the last one, where it does not
                     # fit: its client leaves the emoji it drew before the VS16 came.
                     text.append(printable(char.data.partition(VS16)[0]))
                     continue
-                if x == screen.columns - 1:
+                if last:
                     # Textual turns autowrap off, and a terminal without it (tmux) joins
                     # the VS16 to the cell before the last column: as tmux's client
                     # does, print the last cell with autowrap on.
