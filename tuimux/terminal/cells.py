@@ -487,16 +487,16 @@ def rendition(attrs: Char, params: tuple[int, ...]) -> Cell:
     """tmux's ``input_csi_dispatch_sgr`` on a cell's attributes. ``params`` are as
     :func:`tuimux.terminal.stream.sgr_arguments` gives them: colours as ``38;5;n`` or
     ``38;2;r;g;b`` (48 and 58 alike), underline styles as ``UNDERSCORE_STYLE + n``."""
-    cell = as_cell(attrs)
-    if not params:
+    if not params or params == (0,):
         return BLANK
+    cell = as_cell(attrs)
     change: dict[str, object] = {}
     i, count = 0, len(params)
     while i < count:
         param = params[i]
         i += 1
         if param == 0:
-            change = dict(BLANK._asdict())
+            change = BLANK._asdict()
         elif param in _FLAGS:
             name, value = _FLAGS[param]
             change[name] = value

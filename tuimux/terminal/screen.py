@@ -316,6 +316,9 @@ class PaneScreen(CellScreen):
     def index(self) -> None:
         """IND and LF: a line scrolled in at the bottom of the region takes the
         background (pyte leaves it default)."""
+        if self.cursor.attrs.bg == "default":
+            super().index()  # the line scrolled in is the buffer's blank
+            return
         bottom = self.margins.bottom if self.margins else self.lines - 1
         scrolls = self.cursor.y == bottom
         super().index()
