@@ -325,6 +325,10 @@ class PaneStream(pyte.ByteStream):
     def _dispatch_csi(self, prefix: str, intermediates: str, final: str, raw: str) -> None:
         screen: Any = self.listener
         if final == "m" and not prefix and not intermediates:
+            if screen.reading_capture and "5:3" in raw:
+                # capture-pane -e writes overline (53) as "5:3", as it writes the
+                # underline styles ("4:3"); tmux itself would ignore it.
+                raw = raw.replace("5:3", "53")
             # SGR is most of what panes send, and few distinct ones: parse each once.
             if raw not in self._renditions:
                 if len(self._renditions) >= 256:
