@@ -16,6 +16,7 @@ from pyte.screens import Char
 
 from tests.conftest import TmuxServer
 from tests.helpers import as_drawn
+from tuimux.terminal.attributes import as_cell
 from tuimux.terminal.cells import (
     MAX_CELL_BYTES,
     RULES_PROBE,
@@ -27,7 +28,6 @@ from tuimux.terminal.cells import (
     TMUX_37,
     TMUX_38,
     CellRules,
-    as_cell,
     cell_rules,
 )
 from tuimux.terminal.screen import PaneScreen

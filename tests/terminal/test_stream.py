@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from pyte.graphics import FG_BG_256
 from pyte.screens import Char
 
-from tuimux.terminal.cells import BLANK, TMUX_32, TMUX_33, UNDERSCORE_STYLE, CellRules, as_cell
+from tuimux.terminal.attributes import BLANK, UNDERSCORE_STYLE, as_cell
+from tuimux.terminal.cells import TMUX_32, TMUX_33, CellRules
 from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import MAX_STRING, PaneStream, parse_params, sgr_arguments
 

@@ -20,15 +20,8 @@ from textual.strip import Strip
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
-from tuimux.terminal.cells import (
-    RULES_PROBE,
-    TMUX_32,
-    TMUX_33,
-    Cell,
-    CellRules,
-    as_cell,
-    cell_rules,
-)
+from tuimux.terminal.attributes import Cell, as_cell
+from tuimux.terminal.cells import RULES_PROBE, TMUX_32, TMUX_33, CellRules, cell_rules
 from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import PaneStream
 from tuimux.ui.host_features import HostFeatures, features_from

@@ -8,7 +8,9 @@ columns and ``?5h`` reverses the screen; mouse modes pile up; DECSC is an unboun
 stack and DECRC restores visibility and autowrap; ``CSI 3 J`` clears the screen; erasing
 copies bold, underline and reverse into blanks and raises on an unknown mode; ``CSI r``
 does not home; CUU/CUD outside the scroll region jump into it; BS and CUB from the
-pending-wrap column go one too far; VPA asserts under DECOM; SU, SD and CBT are missing.
+pending-wrap column go one too far; VPA asserts under DECOM; SU, SD and CBT are missing;
+lines scrolled or inserted ignore the background (tmux's BCE); IL and DL return the
+carriage and do nothing outside the region; ICH keeps a cell past the margin for DCH.
 Each is fixed below, where the method says what tmux does. :meth:`PaneScreen.restore`
 starts a screen from tmux's own ``capture-pane``.
 """
@@ -326,6 +328,7 @@ class PaneScreen(CellScreen):
             self._fill(range(bottom, bottom + 1))
 
     def reverse_index(self) -> None:
+        """RI: a line scrolled in at the top of the region takes the background."""
         top = self.margins.top if self.margins else 0
         scrolls = self.cursor.y == top
         super().reverse_index()

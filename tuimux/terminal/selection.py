@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from tuimux.control.numbers import INT_MAXIMUM, parse_uint
-from tuimux.terminal.cells import as_cell, index_colour
+from tuimux.terminal.attributes import as_cell, index_colour
 from tuimux.terminal.screen import PaneScreen
 
 # tmux's default mode-style (bg=yellow,fg=black); pyte calls ANSI yellow "brown".

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pyte
 from pyte import control as ctrl
 
-from tuimux.terminal.cells import UNDERSCORE_STYLE
+from tuimux.terminal.attributes import UNDERSCORE_STYLE
 
 if TYPE_CHECKING:
     from tuimux.terminal.screen import PaneScreen

@@ -26,7 +26,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tuimux.control.escape import printable
-from tuimux.terminal.cells import VS16, as_cell
+from tuimux.terminal.attributes import as_cell
+from tuimux.terminal.cells import VS16
 from tuimux.terminal.mouse import Action, MouseInput
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.host_cursor import HostCursor

@@ -8,7 +8,7 @@ from rich.color import Color, ColorSystem
 from rich.style import Style
 from textual.strip import Strip
 
-from tuimux.terminal.cells import ANSI_NAMES
+from tuimux.terminal.attributes import ANSI_NAMES
 from tuimux.ui.host_features import HostFeatures
 
 _NAMED: dict[str, int] = {name: index for index, name in enumerate(ANSI_NAMES)}
