@@ -9,7 +9,7 @@ current from notifications. Notifications whose meaning tmux 3.3a judges at deli
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tuimux.client import TmuxClient
@@ -60,23 +60,24 @@ SESSION_FORMAT = "#{session_id}\t#{session_name}"
 FLAGS_SUBSCRIPTION = "tuimux-flags"
 FLAGS_FORMAT = "#{window_raw_flags}"
 # respawn-pane and remain-on-exit reset or freeze a pane's screen without any output or
-# notification: a new pid or a dead flag is the only sign, so it is watched too.
-PANES_SUBSCRIPTION = "tuimux-panes"
-PANES_FORMAT = "#{pane_pid} #{pane_dead}"
+# notification: a new pid or a dead flag is the only sign. Titles change without one
+# too (tmux's status line shows them). Both are read once a second (terminal.mirror),
+# not subscribed to: see SUBSCRIPTIONS_PER_COMMAND.
+PANES_POLL_FORMAT = "#{pane_id} #{pane_pid} #{pane_dead} #{pane_title}"
 BORDERS_SUBSCRIPTION = "tuimux-borders"
 BORDERS_FORMAT = "#{pane-border-status}"
 # The session's ``mouse`` option, as each window of it sees it (ui.mouse_mode).
 MOUSE_SUBSCRIPTION = "tuimux-mouse"
 MOUSE_FORMAT = "#{mouse}"
-# A pane's title changes without a notification; tmux's own status line shows it.
-TITLES_SUBSCRIPTION = "tuimux-title"
-TITLES_FORMAT = "#{pane_title}"
-# Subscriptions name one window or pane each, never all of them ("@*", "%*"): tmux (3.2a
-# to next-3.8) walks the windows of the client's session for those without checking
-# that it still has one, and a control client loses its session before it is gone (its
-# session killed, or its last pane exited, while output for it is still queued): the
-# next check crashes the server, with every other session on it. One per id skips
-# windows outside the client's session, so a lost one is never walked.
+# Subscriptions name one window each, never all windows or panes ("@*", "%*") nor the
+# session: tmux (3.2a to next-3.8) walks the windows of the client's session for those
+# (or writes its id) without checking that it still has one, and a control client
+# loses its session before it is gone (its session killed, or its last pane exited,
+# while output for it is still queued): the next check crashes the server, with every
+# other session on it. A window's subscription skips windows outside the client's
+# session, so a lost one is never walked. (One per pane, "%N", stops reporting after
+# the pane is respawned on tmux 3.3a, and a window's cannot loop over its panes: panes
+# are read instead.)
 SUBSCRIPTIONS_PER_COMMAND = 200
 
 
@@ -90,8 +91,8 @@ def subscription_kind(name: str) -> str:
     return name.rstrip("0123456789").removesuffix("@").removesuffix("%")
 
 
-def subscriptions(window_ids: Iterable[str], pane_ids: Iterable[str]) -> dict[str, str]:
-    """name → ``name:target:format`` for every window and pane the model holds."""
+def subscriptions(window_ids: Iterable[str]) -> dict[str, str]:
+    """name → ``name:target:format`` for every window the model holds."""
     wanted = {}
     for window_id in window_ids:
         for kind, form in (
@@ -101,14 +102,15 @@ def subscriptions(window_ids: Iterable[str], pane_ids: Iterable[str]) -> dict[st
         ):
             name = subscription_name(kind, window_id)
             wanted[name] = f"{name}:{window_id}:{form}"
-    for pane_id in pane_ids:
-        for kind, form in (
-            (PANES_SUBSCRIPTION, PANES_FORMAT),
-            (TITLES_SUBSCRIPTION, TITLES_FORMAT),
-        ):
-            name = subscription_name(kind, pane_id)
-            wanted[name] = f"{name}:{pane_id}:{form}"
     return wanted
+
+
+def pane_reads(lines: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+    """(pane id, "pid dead", title) for each line read with PANES_POLL_FORMAT."""
+    for line in lines:
+        pane_id, pid, dead, title = [*line.split(" ", 3), "", "", ""][:4]
+        if pane_id[:1] == "%" and pane_id[1:].isascii() and pane_id[1:].isdigit():
+            yield pane_id, f"{pid} {dead}", title
 
 
 @dataclass

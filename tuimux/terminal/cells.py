@@ -4,7 +4,9 @@ pyte 0.8.2's ``draw`` drops the rest of a run at a zero-width non-combining char
 (VS16, ZWJ, Indic signs) or a control, splits a wide character over the right margin and
 leaves half of one when the other half is overwritten. This layer prints the way tmux
 3.3a does (joined marks capped per cell, nothing joined at column 0, wide characters
-wrapped whole) and caches cells and SGR results, since ``Char._replace`` is slow. Modes,
+wrapped whole) and caches cells and SGR results, since ``Char._replace`` is slow. Cells
+are :mod:`tuimux.terminal.attributes`' (all tmux keeps, SGR as tmux reads it); DEC line
+drawing uses tmux's client's glyphs (:data:`DEC_GRAPHICS`). Modes,
 the alternate screen, cursor rules and snapshots are in :mod:`tuimux.terminal.screen`.
 
 tmux 3.4 changed these rules (a joiner joins at once, VS16 and emoji modifiers widen a
@@ -22,8 +24,11 @@ from typing import Literal
 
 import pyte
 from pyte import modes as mo
-from pyte.charsets import LAT1_MAP
+from pyte.charsets import LAT1_MAP, VT100_MAP
 from pyte.screens import Char, wcwidth
+
+from tuimux.terminal.attributes import BLANK as BLANK
+from tuimux.terminal.attributes import Cell, as_cell, rendition
 
 MAX_CELL_BYTES = 21  # a tmux cell holds at most UTF8_SIZE bytes; more marks are dropped
 ZWJ = "\u200d"
@@ -60,12 +65,11 @@ _FORCE_WIDE = frozenset(
         *range(0x1F9D1, 0x1F9DE), *range(0x1FAC3, 0x1FAC6), *range(0x1FAF0, 0x1FAF9),
     }
 )  # fmt: skip
-BLANK = Char(" ")
-PADDING = Char("")  # the right half of a cell tmux made wide by joining
+PADDING = Cell("")  # the right half of a cell tmux made wide by joining
 # tmux 3.4 pads a cell it widens by joining two columns to the right, not one (the cell
 # between keeps what it had): this padding says which cell it belongs to. Never drawn; its
 # colour is no colour, so no padding of a wide character in any attributes equals it.
-LATE_PADDING = Char("", fg="late padding")
+LATE_PADDING = Cell("", fg="late padding")
 CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 
 
@@ -403,22 +407,46 @@ class CellScreen(pyte.Screen):
         if cells is None:
             if len(self._cells) >= 256:
                 self._cells.clear()
-            cells = self._cells[attrs] = _Cells(attrs)
+            cells = self._cells[attrs] = _Cells(as_cell(attrs))
         return cells
 
     def select_graphic_rendition(self, *attrs: int) -> None:
-        """SGR, remembered: pyte rebuilds the attributes with ``_replace`` every time."""
+        """SGR, remembered: a screen sees few distinct ones, and ``_replace`` is slow."""
         key = (self.cursor.attrs, attrs)
         known = self._renditions.get(key)
         if known is None:
-            super().select_graphic_rendition(*attrs)
+            known = rendition(self.cursor.attrs, attrs)
             if len(self._renditions) >= 1024:
                 self._renditions.clear()
-            known = self._renditions[key] = self.cursor.attrs
+            self._renditions[key] = known
         self.cursor.attrs = known
+
+    @property
+    def default_char(self) -> Char:
+        """What pyte fills new lines and cells with (tmux ignores DECSCNM: never reversed)."""
+        return BLANK
+
+    def define_charset(self, code: str, mode: str) -> None:
+        """``ESC ( 0``: DEC line drawing as tmux's client draws it (:data:`DEC_GRAPHICS`)."""
+        charset = DEC_GRAPHICS if code == "0" else LAT1_MAP if code == "B" else None
+        if charset is not None and mode == "(":
+            self.g0_charset = charset
+        elif charset is not None and mode == ")":
+            self.g1_charset = charset
+
+    def reset(self) -> None:
+        super().reset()
+        self.g1_charset = DEC_GRAPHICS
 
     def repeat_last(self, count: int | None = None) -> None:
         """REP (``CSI n b``): tmux repeats the last character up to the right margin only."""
         count = min(count or 1, self.columns - self.cursor.x)
         if self.repeat_char and count > 0:
             self.draw(self.repeat_char * count)
+
+
+# tmux's client draws DEC special graphics (``ESC ( 0``) on a UTF-8 terminal from its
+# tty-acs.c table, which differs from pyte's in three glyphs: 0 is U+25AE (not a full
+# block), h is U+2424 (not a light shade) and _ is not in the table (not a no-break space).
+_TMUX_ACS = {"0": "\u25ae", "h": "\u2424", "_": "_"}
+DEC_GRAPHICS = "".join(_TMUX_ACS.get(chr(i), VT100_MAP[i]) for i in range(len(VT100_MAP)))

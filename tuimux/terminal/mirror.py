@@ -22,11 +22,11 @@ from tuimux.control.escape import printable
 from tuimux.control.numbers import INT_MAXIMUM, clamp_uint
 from tuimux.errors import TuimuxError
 from tuimux.model import (
-    PANES_SUBSCRIPTION,
+    PANES_POLL_FORMAT,
     SUBSCRIPTIONS_PER_COMMAND,
     SessionModel,
+    pane_reads,
     refresh,
-    subscription_kind,
     subscriptions,
 )
 from tuimux.terminal.cells import RULES_PROBE, TMUX_33, cell_rules
@@ -78,6 +78,7 @@ REFLOOD_SECONDS = 1.0
 # tmux pauses a pane whose output this client has not read for this long (seconds):
 # a slow link then costs a resync, never a growing queue in tmux.
 PAUSE_AFTER_SECONDS = 1
+PANES_POLL_SECONDS = 1.0  # as often as tmux checks a subscription
 RESYNC_EVERYTHING_SECONDS = 1.0  # full re-reads after lost notifications, at most this often
 CONTINUE_TRIES = 100
 # Notifications kept to apply again after a refresh's reply (a flood of more re-reads).
@@ -204,6 +205,7 @@ class SessionMirror:
             self.mode_capture = usage_has_flag((await capture_usage).text, "M")
         await self._reconcile(initial=True)
         self.listener.structure_changed()
+        self._spawn(self._watch_panes())
 
     # -- notifications -----------------------------------------------------------------
 
@@ -238,12 +240,6 @@ class SessionMirror:
             return
         if isinstance(event, ev.Stalled):
             self.listener.stalled(event.command, event.seconds, event.after)
-            return
-        if (
-            isinstance(event, ev.SubscriptionChanged)
-            and subscription_kind(event.name) == PANES_SUBSCRIPTION
-        ):
-            self._pane_life_changed(event.pane_id, event.value)
             return
         if isinstance(event, ev.PaneModeChanged):
             self.mode_changes += 1  # a binding read for the last mode may be stale now
@@ -360,10 +356,34 @@ class SessionMirror:
             if not self._refresh_again:
                 return
 
+    async def _watch_panes(self) -> None:
+        """Once a second, each pane's process, dead flag and title (model.PANES_POLL_FORMAT):
+        a respawn or a death resets or freezes a screen with no notification, and a
+        title changes the user's status line. Read, not subscribed to (model.subscriptions)."""
+        titles: dict[str, str] | None = None
+        while not self.client.closed:
+            await asyncio.sleep(PANES_POLL_SECONDS)
+            session_id = self.model.session_id
+            if session_id is None:
+                continue
+            argv = ["list-panes", "-s", "-t", session_id, "-F", PANES_POLL_FORMAT]
+            try:
+                (lines,) = await self.client.read_formats([argv])
+            except TuimuxError as error:  # a slow moment, or the session went
+                log.debug("panes not read: %s", error)
+                continue
+            read = {pane_id: (life, title) for pane_id, life, title in pane_reads(lines)}
+            for pane_id, (life, _) in read.items():
+                self._pane_life_changed(pane_id, life)
+            now = {pane_id: title for pane_id, (_, title) in read.items()}
+            if titles is not None and now != titles:
+                self.listener.structure_changed()
+            titles = now
+
     def _subscribe(self) -> None:
         """Subscribe to each window and pane the model holds, and drop the subscriptions
         of those it no longer holds (see model.subscriptions: never "@*" or "%*")."""
-        wanted = subscriptions(self.model.windows, self.model.panes)
+        wanted = subscriptions(self.model.windows)
         added = [wanted[name] for name in wanted.keys() - self._subscribed]
         dropped = sorted(self._subscribed - wanted.keys())
         self._subscribed = set(wanted)

@@ -8,7 +8,9 @@ columns and ``?5h`` reverses the screen; mouse modes pile up; DECSC is an unboun
 stack and DECRC restores visibility and autowrap; ``CSI 3 J`` clears the screen; erasing
 copies bold, underline and reverse into blanks and raises on an unknown mode; ``CSI r``
 does not home; CUU/CUD outside the scroll region jump into it; BS and CUB from the
-pending-wrap column go one too far; VPA asserts under DECOM; SU, SD and CBT are missing.
+pending-wrap column go one too far; VPA asserts under DECOM; SU, SD and CBT are missing;
+lines scrolled or inserted ignore the background (tmux's BCE); IL and DL return the
+carriage and do nothing outside the region; ICH keeps a cell past the margin for DCH.
 Each is fixed below, where the method says what tmux does. :meth:`PaneScreen.restore`
 starts a screen from tmux's own ``capture-pane``.
 """
@@ -332,6 +334,100 @@ class PaneScreen(CellScreen):
         line.update(dict.fromkeys(range(x, end), self._blank()))
         self.dirty.add(self.cursor.y)
 
+    def _fill(self, rows: range) -> None:
+        """Lines scrolled or inserted into ``rows`` take the current background, as
+        tmux's ``grid_view_scroll_region_up`` and the others clear them with ``bg``
+        (BCE). With none, the buffer's default line (a blank) is already right."""
+        blank = self._blank()
+        if blank is not BLANK:
+            for y in rows:
+                self.buffer[y] = StaticDefaultDict(blank)
+
+    def index(self) -> None:
+        """IND and LF: a line scrolled in at the bottom of the region takes the
+        background (pyte leaves it default)."""
+        if self.cursor.attrs.bg == "default":
+            super().index()  # the line scrolled in is the buffer's blank
+            return
+        bottom = self.margins.bottom if self.margins else self.lines - 1
+        scrolls = self.cursor.y == bottom
+        super().index()
+        if scrolls:
+            self._fill(range(bottom, bottom + 1))
+
+    def reverse_index(self) -> None:
+        """RI: a line scrolled in at the top of the region takes the background."""
+        top = self.margins.top if self.margins else 0
+        scrolls = self.cursor.y == top
+        super().reverse_index()
+        if scrolls:
+            self._fill(range(top, top + 1))
+
+    def insert_lines(self, count: int | None = None) -> None:
+        """IL as tmux's ``screen_write_insertline``: within the scroll region, or from
+        the cursor to the bottom of the screen when the cursor is outside it (pyte does
+        nothing there); new lines take the background, and the cursor does not move."""
+        self._shift_lines(count or 1, insert=True)
+
+    def delete_lines(self, count: int | None = None) -> None:
+        """DL as tmux's ``screen_write_deleteline`` (see :meth:`insert_lines`)."""
+        self._shift_lines(count or 1, insert=False)
+
+    def _shift_lines(self, count: int, insert: bool) -> None:
+        y = self.cursor.y
+        top, bottom = self.margins or Margins(0, self.lines - 1)
+        if not top <= y <= bottom:
+            bottom = self.lines - 1
+        count = min(count, bottom + 1 - y)
+        rows = range(y, bottom + 1)
+        for row in reversed(rows) if insert else rows:
+            source = row - count if insert else row + count
+            if source in rows and source in self.buffer:
+                self.buffer[row] = self.buffer.pop(source)
+            else:
+                self.buffer.pop(row, None)
+        self._fill(range(y, y + count) if insert else range(bottom + 1 - count, bottom + 1))
+        self.dirty.update(rows)
+
+    def insert_characters(self, count: int | None = None) -> None:
+        """ICH as tmux's ``grid_view_insert_cells``: what is pushed past the right margin
+        is gone (pyte kept one cell there for DCH to bring back) and the inserted cells
+        take the background."""
+        x, columns = self.cursor.x, self.columns
+        if x >= columns:
+            return
+        count = min(count or 1, columns - x)
+        line = self.buffer[self.cursor.y]
+        for column in range(columns - 1, x - 1, -1):
+            if column - count >= x and column - count in line:
+                line[column] = line.pop(column - count)
+            else:
+                line.pop(column, None)
+        self._fill_cells(line, x, x + count)
+
+    def delete_characters(self, count: int | None = None) -> None:
+        """DCH as tmux's ``grid_view_delete_cells``: the cells freed at the right margin
+        take the background."""
+        x, columns = self.cursor.x, self.columns
+        if x >= columns:
+            return
+        count = min(count or 1, columns - x)
+        line = self.buffer[self.cursor.y]
+        for column in range(x, columns):
+            if column + count < columns and column + count in line:
+                line[column] = line.pop(column + count)
+            else:
+                line.pop(column, None)
+        self._fill_cells(line, columns - count, columns)
+
+    def _fill_cells(self, line: dict[int, Char], start: int, end: int) -> None:
+        for column in [column for column in line if column >= self.columns]:
+            del line[column]  # nothing lives past the margin (pyte's ICH left one there)
+        blank = self._blank()
+        if blank is not BLANK:
+            line.update(dict.fromkeys(range(start, end), blank))
+        self.dirty.add(self.cursor.y)
+
     def scroll_up(self, count: int | None = None) -> None:
         """SU (``CSI n S``): the scroll region moves up; the cursor stays."""
         self._scroll(count or 1)
@@ -349,6 +445,7 @@ class PaneScreen(CellScreen):
                 self.buffer[y] = self.buffer.pop(y + count)
             else:
                 self.buffer.pop(y, None)
+        self._fill(range(bottom + 1 - count, bottom + 1) if count > 0 else range(top, top - count))
         self.dirty.update(rows)
 
     # -- whole-screen changes ------------------------------------------------------------

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pyte.graphics import FG_BG_256
-
 from tuimux.control.numbers import INT_MAXIMUM, parse_uint
+from tuimux.terminal.attributes import as_cell, index_colour
 from tuimux.terminal.screen import PaneScreen
 
 # tmux's default mode-style (bg=yellow,fg=black); pyte calls ANSI yellow "brown".
@@ -59,9 +58,9 @@ class ModeStyle:
 
 
 def _colour(value: str) -> str | None:
-    """A tmux colour as pyte names it: the 16 ANSI colours by name (so the user's
-    palette applies), 256-colour, ``#rrggbb`` and theme colours as hex; None if tmux
-    would refuse it."""
+    """A tmux colour as the screen keeps it: the 16 ANSI colours by name and 256-colour
+    ones by index (so the user's palette applies, as tmux's client sends them),
+    ``#rrggbb`` and theme colours as hex; None if tmux would refuse it."""
     value = value.lower()
     if value in ("default", "terminal"):
         return "default"
@@ -72,9 +71,7 @@ def _colour(value: str) -> str | None:
     number = value.removeprefix("colour").removeprefix("color")
     index = parse_uint(number, 255) if number != value else None
     if index is not None:
-        if index < 16:
-            return ("bright" if index >= 8 else "") + _PYTE_NAMES[_ANSI_NAMES[index % 8]]
-        return FG_BG_256[index]
+        return index_colour(index)
     if _HEX.fullmatch(value):
         return value[1:]
     return _THEME.get(value)
@@ -193,7 +190,11 @@ def highlight(screen: PaneScreen, selection: Selection, style: ModeStyle = ModeS
         row = screen.buffer[y]
         for x in range(screen.columns):
             if selection.covers(x, y):
-                row[x] = row[x]._replace(
+                row[x] = as_cell(row[x])._replace(
+                    dim=False,
+                    hidden=False,
+                    overline=False,
+                    underscore_colour="default",
                     fg=style.fg,
                     bg=style.bg,
                     bold=style.bold,

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 import pyte
 from pyte import control as ctrl
 
+from tuimux.terminal.attributes import UNDERSCORE_STYLE
+
 if TYPE_CHECKING:
     from tuimux.terminal.screen import PaneScreen
 
@@ -105,9 +107,10 @@ def parse_params(raw: str) -> list[Param] | None:
 
 
 def sgr_arguments(params: Sequence[Param]) -> list[int]:
-    """tmux's ``input_csi_dispatch_sgr`` as arguments pyte's SGR reads right: ``4:n`` is
-    an underline style, ``21`` a double underline, ``38``/``48`` colours in ``;`` or ``:``
-    form (out of range as tmux does it), ``58`` an underline colour pyte cannot show."""
+    """tmux's ``input_csi_dispatch_sgr`` as arguments :func:`~tuimux.terminal.cells.rendition`
+    reads: ``4:n`` and ``21`` (double) as ``UNDERSCORE_STYLE + n``, ``38``/``48``/``58``
+    colours in ``;`` or ``:`` form as ``38;5;n`` or ``38;2;r;g;b`` (out of range as tmux
+    does it)."""
     out: list[int] = []
     i = 0
     while i < len(params):
@@ -128,7 +131,7 @@ def sgr_arguments(params: Sequence[Param]) -> list[int]:
                 out += _colour(param, 5, index if isinstance(index, int) else -1)
                 i += 1
         elif param == 21:
-            out.append(4)
+            out.append(UNDERSCORE_STYLE + 2)
         elif param == 6:
             out.append(5)
         else:
@@ -144,7 +147,7 @@ def _sgr_colon(group: tuple[int, ...]) -> list[int]:
     if head == 4:
         if n != 2 or not 0 <= group[1] <= 5:
             return []
-        return [4 if group[1] else 24]
+        return [UNDERSCORE_STYLE + group[1]]
     if n < 3 or head not in (38, 48, 58):
         return []
     if group[1] == 2:
@@ -158,10 +161,9 @@ def _sgr_colon(group: tuple[int, ...]) -> list[int]:
 
 
 def _colour(which: int, kind: int, *values: int) -> list[int]:
-    if which == 58:
-        return []  # underline colour: pyte has no such attribute
     if kind == 5 and not 0 <= values[0] <= 255:
-        return [39 if which == 38 else 49]  # tmux falls back to the default colour
+        # tmux falls back to the default colour; an underline colour stays as it was.
+        return [] if which == 58 else [which + 1]
     return [which, kind, *values]
 
 
@@ -323,6 +325,10 @@ class PaneStream(pyte.ByteStream):
     def _dispatch_csi(self, prefix: str, intermediates: str, final: str, raw: str) -> None:
         screen: Any = self.listener
         if final == "m" and not prefix and not intermediates:
+            if screen.reading_capture and "5:3" in raw:
+                # capture-pane -e writes overline (53) as "5:3", as it writes the
+                # underline styles ("4:3"); tmux itself would ignore it.
+                raw = raw.replace("5:3", "53")
             # SGR is most of what panes send, and few distinct ones: parse each once.
             if raw not in self._renditions:
                 if len(self._renditions) >= 256:

@@ -8,7 +8,9 @@ one-cell change re-renders one row, not the pane. The cursor is the terminal's o
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.segment import Segment
+from rich.color import ColorSystem
+from rich.console import COLOR_SYSTEMS
+from rich.segment import ControlType, Segment
 from rich.style import Style
 from textual.events import (
     MouseDown,
@@ -24,10 +26,18 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tuimux.control.escape import printable
+from tuimux.terminal.attributes import as_cell
+from tuimux.terminal.cells import VS16
 from tuimux.terminal.mouse import Action, MouseInput
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.host_cursor import HostCursor
+from tuimux.ui.host_features import host_features
 from tuimux.ui.style import MODE_BADGE, PANE_NUMBER, cell_style
+
+# Marks a segment Rich must count as no columns (Textual writes a segment's text whatever
+# its control codes say).
+_WHOLE_CELL = ((ControlType.BELL,),)
+AUTOWRAP_ON, AUTOWRAP_OFF = "\x1b[?7h", "\x1b[?7l"
 
 # Modes whose screen tuimux reads from tmux and draws as tmux does (copy mode's position
 # indicator included); view mode only where capture-pane reads a mode's screen (3.6+).
@@ -195,28 +205,51 @@ class PaneView(Widget):
         segments: list[Segment] = []
         text: list[str] = []
         style: Style | None = None
+        features, system = host_features(), self._color_system()
+        misfit = False
         for x in range(screen.columns):
-            char = row[x]
+            char = as_cell(row[x])
             if char.data == "":
                 continue  # the second cell of a wide character
-            cell = cell_style(
-                char.fg,
-                char.bg,
-                char.bold,
-                char.italics,
-                char.underscore,
-                char.strikethrough,
-                char.reverse,
-                char.blink,
-            )
+            cell = cell_style(char[1:], features, system)
             if cell is not style:
                 if text:
                     segments.append(Segment(printable("".join(text)), style))
                 text, style = [], cell
+            if VS16 in char.data and row[x + 1].data != "" and cell_len(char.data) == 2:
+                # An emoji with VS16 in one column (tmux 3.2a/3.3a, or tmux 3.4+ at the
+                # last column) is two to Rich: Textual would cut the row a cell early,
+                # the VS16 off the emoji. tmux's client sends the cell whole and lets the
+                # terminal draw it; so does this, as a zero-width control segment in a
+                # strip whose length is the pane's.
+                whole, last = printable(char.data), x == screen.columns - 1
+                if last and screen.rules.vs16_wide and not screen.rules.margin_back:
+                    # tmux 3.7+ made it two columns wide in the last one, where it does not
+                    # fit: its client leaves the emoji it drew before the VS16 came.
+                    text.append(printable(char.data.partition(VS16)[0]))
+                    continue
+                if last:
+                    # Textual turns autowrap off, and a terminal without it (tmux) joins
+                    # the VS16 to the cell before the last column: as tmux's client
+                    # does, print the last cell with autowrap on.
+                    whole = f"{AUTOWRAP_ON}{whole}{AUTOWRAP_OFF}"
+                if text:
+                    segments.append(Segment(printable("".join(text)), style))
+                segments.append(Segment(whole, style, _WHOLE_CELL))
+                text, misfit = [], True
+                continue
             text.append(char.data)
         if text:
             segments.append(Segment(printable("".join(text)), style))
-        return Strip(segments)
+        return Strip(segments, screen.columns) if misfit else Strip(segments)
+
+    def _color_system(self) -> ColorSystem:
+        """The colours Textual writes in (as ``Strip.render`` reads it: none is truecolor)."""
+        try:
+            name = self.app.console.color_system
+        except RuntimeError:  # Textual's NoActiveAppError: not drawn by an app
+            return ColorSystem.TRUECOLOR
+        return COLOR_SYSTEMS.get(name or "", ColorSystem.TRUECOLOR)
 
     # -- mouse: every event goes up as a MouseInput in pane cells ----------------------
 

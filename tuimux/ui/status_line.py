@@ -35,7 +35,6 @@ from tuimux.control.escape import printable
 from tuimux.control.format_draw import MAX_EXPANDED, Drawn, format_draw
 from tuimux.control.numbers import parse_uint
 from tuimux.errors import TuimuxError
-from tuimux.model import TITLES_SUBSCRIPTION, subscription_kind
 
 log = logging.getLogger(__name__)
 
@@ -140,15 +139,11 @@ async def keep_status(
     one command line per read, after each change and every ``status-interval``.
 
     Besides what the app reports (``changed``), two changes tmux tells no control client
-    about are watched here: a pane's title (the mirror's per-pane subscription, which
-    tmux checks once a second; see model.subscriptions for why never one for the
-    session) and a configuration sourced with errors (``%config-error``)."""
+    about: a pane's title (the mirror reads them once a second and reports a change
+    as a structure change) and a configuration sourced with errors (here)."""
 
     def on_event(event: ev.Notification) -> None:
-        if isinstance(event, ev.ConfigError) or (
-            isinstance(event, ev.SubscriptionChanged)
-            and subscription_kind(event.name) == TITLES_SUBSCRIPTION
-        ):
+        if isinstance(event, ev.ConfigError):
             changed.set()
 
     unsubscribe = client.subscribe(on_event)

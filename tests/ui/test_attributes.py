@@ -1,0 +1,135 @@
+"""What tuimux writes to its terminal is what tmux's own client writes: every attribute.
+
+Two outer terminals (panes of an outer tmux, ``TERM`` xterm-256color; the outer tmux
+names itself in ``TERM_PROGRAM``, so both clients know it takes underline styles and
+overline) show one inner session: one runs ``tmux attach``, the other tuimux. A program
+in the pane prints after both attached, so tuimux's emulator draws it (not a capture).
+The outer tmux keeps what each client drew; its ``capture-pane -e -N`` of the pane rows
+must be the same for both: dim, hidden, overline, underline styles and colours,
+colour indexes as indexes, DEC line drawing, lines scrolled in with the background.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.color import ColorSystem
+from textual.strip import Strip
+
+from tests.conftest import TmuxServer
+from tests.helpers import eventually
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
+from tuimux.terminal.attributes import Cell, as_cell
+from tuimux.terminal.cells import RULES_PROBE, TMUX_32, TMUX_33, CellRules, cell_rules
+from tuimux.terminal.screen import PaneScreen
+from tuimux.terminal.stream import PaneStream
+from tuimux.ui.host_features import HostFeatures, features_from
+from tuimux.ui.style import cell_style
+
+WIDTH, HEIGHT = 40, 16  # the outer terminals; the inner window is one line shorter
+FEATURES = "#{?client_control_mode,,#{client_termfeatures}}"
+
+ATTRIBUTES = (
+    "\x1b[2mdim\x1b[0m \x1b[8mhidden\x1b[0m \x1b[53mover\x1b[0m \x1b[1;2mbd\x1b[22mx\x1b[0m\r\n"
+    "\x1b[4:2md\x1b[4:3mc\x1b[4:4mo\x1b[4:5mh\x1b[4:1ms\x1b[21m2\x1b[4:0mn\x1b[0m\r\n"
+    "\x1b[4;58;5;9mi\x1b[58:2::255:128:0mr\x1b[59mn\x1b[0m\r\n"
+    "\x1b[38;5;1ma\x1b[38;5;9mb\x1b[48;5;4mc\x1b[38;5;200md\x1b[48;5;255me\x1b[0m"
+    "\x1b[31mf\x1b[91mg\x1b[0m\r\n"
+    "\x1b(0lqk0_hx\x1b(B0_h\r\n"
+    f"\x1b[7;{WIDTH}H\u2764\ufe0f\r\n"  # VS16 after an emoji in the last column
+    "end\r\n"
+)
+# vttest 11.6.5 and 8.4: a region filled, then lines scrolled in (LF, RI, IL, DL, SU,
+# SD) with a blue background; characters inserted past the margin and deleted again.
+SCROLLING = (
+    "".join(f"line {i}\r\n" for i in range(1, 10))
+    + "\x1b[3;8r\x1b[44m\x1b[8;1H\n\x1b[4;1H\x1b[L\x1b[5;1H\x1b[M\x1b[S\x1b[T\x1b[3;1H\x1bM"
+    + "\x1b[r\x1b[0m\x1b[11;1H"
+    + "0123456789" * 4
+    + "\x1b[11;5H\x1b[43m\x1b[3@\x1b[0m\x1b[11;20H\x1b[2P"
+    + "\x1b[12;1Hend\r\n"
+)
+
+
+def drawn(outer: TmuxServer, name: str, rules: CellRules) -> list[list[Cell]]:
+    """The cells the outer tmux holds for what a client drew in its window's rows (read
+    back from ``capture-pane -e -N``, so a run of SGR codes and blanks compare by what
+    they mean). tmux 3.2a and 3.3a's own client sends an indexed underline colour as RGB
+    (tty_check_us) where tuimux sends the index, as tmux 3.4+ does: not compared there."""
+    screen = PaneScreen(WIDTH, HEIGHT - 1, rules)
+    screen.restore(outer.capture_bytes(f"{name}:", "-e", "-N"), 0, 0)
+    rows = [[as_cell(screen.buffer[y][x]) for x in range(WIDTH)] for y in range(HEIGHT - 1)]
+    if rules in (TMUX_32, TMUX_33):
+        rows = [[cell._replace(underscore_colour="default") for cell in row] for row in rows]
+    return rows
+
+
+def differences(outer: TmuxServer, rules: CellRules) -> list[str]:
+    own, ours = drawn(outer, "own", rules), drawn(outer, "ours", rules)
+    return [
+        f"row {y} column {x}: tmux's client {a}, tuimux {b}"
+        for y, (own_row, our_row) in enumerate(zip(own, ours, strict=True))
+        for x, (a, b) in enumerate(zip(own_row, our_row, strict=True))
+        if a != b
+    ]
+
+
+@pytest.mark.parametrize("text", [ATTRIBUTES, SCROLLING], ids=["attributes", "scrolling"])
+async def test_tuimux_draws_what_tmux_own_client_draws(
+    tmux_server: TmuxServer, tmp_path: Path, text: str
+) -> None:
+    """tmux's client is told its terminal has no ``bce`` and no ``csr``, so it writes lines
+    scrolled in with a background as coloured blanks, which ``capture-pane`` of the outer
+    tmux shows (cells cleared with a background it leaves out, as for EL)."""
+    (tmp_path / "out").write_bytes(text.encode())
+    program = f"stty -echo -opost; read x; cat {tmp_path / 'out'}; exec sleep 600"
+    tmux_server.new_session("s", width=WIDTH, height=HEIGHT - 1, command=program)
+    tmux_server.run("set-option", "-as", "terminal-overrides", ",*:bce@:csr@")
+    rules = cell_rules(tmux_server.run(*RULES_PROBE).strip())
+    clients = {"own": tmux_attach(tmux_server), "ours": tuimux_attach(tmux_server)}
+    with outer_terminals(clients, WIDTH, HEIGHT) as outer:
+        await eventually(  # both drew the session's status line
+            lambda: all("[s]" in outer.capture(name + ":") for name in ("own", "ours")),
+            timeout=30,
+            detail=lambda: (outer.capture("own:"), outer.capture("ours:")),
+        )
+        # tmux's client learns its terminal's features from its answer to a query after
+        # attaching, and redraws (tmux 3.7+'s redraw leaves underline colours out).
+        await eventually(
+            lambda: "usstyle" in tmux_server.run("list-clients", "-F", FEATURES), timeout=20
+        )
+        tmux_server.run("send-keys", "-t", "s:", "Enter")
+
+        await eventually(
+            lambda: "end" in outer.capture("own:") and not differences(outer, rules),
+            timeout=20,
+            detail=lambda: differences(outer, rules)[:8],
+        )
+
+
+def test_features_come_from_the_terminal_name_and_terminfo() -> None:
+    assert features_from({"TERM_PROGRAM": "tmux"}, frozenset()) == HostFeatures(True, True)
+    assert features_from({"TERM_PROGRAM": "WezTerm"}, frozenset()) == HostFeatures(True, False)
+    assert features_from({"TERM": "foot-extra"}, frozenset()) == HostFeatures(True, False)
+    assert features_from({"TERM": "xterm-256color"}, frozenset()) == HostFeatures()
+    both = frozenset({"Smulx", "Setulc", "Smol"})
+    assert features_from({"TERM": "xterm-kitty"}, both) == HostFeatures(True, True)
+    assert features_from({}, frozenset({"Smulx"})) == HostFeatures()
+
+
+def rendered(data: bytes, features: HostFeatures) -> list[str]:
+    """The SGR Textual writes for each cell of a fed screen's first row."""
+    screen = PaneScreen(8, 1)
+    PaneStream(screen).feed(data)
+    system = ColorSystem.EIGHT_BIT
+    styles = [cell_style(screen.buffer[0][x][1:], features, system) for x in range(3)]
+    return [style._ansi or Strip.render_ansi(style, system) for style in styles]
+
+
+def test_underline_styles_are_plain_underlines_where_the_terminal_lacks_them() -> None:
+    """As tmux without ``Smulx``: a curly underline is an underline, its colour is left
+    out; overline is left out without ``Smol``. Dim and hidden are always sent."""
+    data = b"\x1b[2;4:3;58:5:9ma\x1b[0;53;8mb\x1b[0;38;5;1;48;5;200mc"
+    assert rendered(data, HostFeatures()) == ["2;4", "8", "31;48;5;200"]
+    assert rendered(data, HostFeatures(True, True)) == ["2;4:3;58:5:9", "8;53", "31;48;5;200"]
