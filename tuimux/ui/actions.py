@@ -7,6 +7,8 @@ quoting and the audit log apply to all of them alike.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from tuimux.client import TmuxClient
 from tuimux.control.bindings import PromptSpec, parse_commands, prompt_of, waits_for_client
 from tuimux.control.command import escape_format
@@ -126,8 +128,9 @@ class PrefixActions(KeyRouting):
 
         self.open_modal(Prompt("rename-window", window.name), answered)
 
-    async def _run_typed(self, line: str) -> None:
+    async def _run_typed(self, line: str, environ: Mapping[str, str] | None = None) -> None:
         """Run what was typed at ``C-b :``; its output is shown, its error said in the bar.
+        ``environ`` (tmux's global environment) expands ``~`` and ``$VAR`` as tmux would.
 
         A prompt (``command-prompt``, ``confirm-before``) is asked here instead; a menu or
         popup is refused: tmux would hold every later command for an answer tuimux can
@@ -139,7 +142,7 @@ class PrefixActions(KeyRouting):
                 await self.mode_keys.ask(self.mirror, self._target()[2], asked)
             return
         try:
-            argvs = split_command_line(line)
+            argvs = split_command_line(line, environ)
             if not argvs:
                 return
             replies = await self.client.commands(argvs)

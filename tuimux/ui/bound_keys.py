@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from tuimux.control.bindings import Command, PromptSpec, fill, parse_commands, prompt_of
 from tuimux.control.command import escape_format
@@ -39,11 +39,16 @@ from tuimux.errors import CommandError, TuimuxError
 from tuimux.terminal.keys import Literal, encode_key
 from tuimux.ui.actions import PrefixActions
 from tuimux.ui.palette import binding_commands, shown_output
+from tuimux.ui.prompt_editing import HISTORY_LIMIT
 
 log = logging.getLogger(__name__)
 
 # One read: what the key machine needs from the session's options.
-OPTIONS_FORMAT = "#{prefix}\t#{prefix2}\t#{repeat-time}\t#{key-table}\t#{mode-keys}"
+# The prompt's editing keys come last: word-separators is free text (a tab in it stays).
+OPTIONS_FORMAT = (
+    "#{prefix}\t#{prefix2}\t#{repeat-time}\t#{key-table}\t#{mode-keys}"
+    "\t#{status-keys}\t#{prompt-history-limit}\t#{word-separators}"
+)
 # How long keys typed at attach wait for the tables at most.
 HOLD_FOR_TABLES_SECONDS = 1.0
 # After these, the tables or the options may differ: read them again.
@@ -125,9 +130,10 @@ class BoundKeys(PrefixActions):
             return
         machine = self.keys
         machine.tables = parse_tables(tables)
-        fields = "".join(options).split("\t")
-        if len(fields) == 5:
-            prefix, prefix2, repeat, table, mode_keys = fields
+        fields = "\n".join(options).split("\t", 7)
+        if len(fields) == 8:
+            prefix, prefix2, repeat, table, mode_keys, *editing = fields
+            self._prompt_options(*editing)
             machine.prefix, machine.prefix2 = prefix or "None", prefix2 or "None"
             number = parse_uint(repeat, 2**31)
             machine.repeat_time_ms = number if number is not None else 500
@@ -144,6 +150,14 @@ class BoundKeys(PrefixActions):
             except TuimuxError:
                 continue  # no such table (the user unbound all its keys)
             with_notes(machine.tables, table, notes)
+
+    def _prompt_options(self, status_keys: str, limit: str, separators: str) -> None:
+        """The prompt's editing keys, as tmux reads them for its own prompt."""
+        settings = self.mode_keys.prompting
+        settings.status_keys = "vi" if status_keys == "vi" else "emacs"
+        number = parse_uint(limit, 2**31)  # tmux 3.2a has no prompt-history-limit
+        settings.history_limit = number if number is not None else HISTORY_LIMIT
+        settings.word_separators = separators
 
     # -- pressing ------------------------------------------------------------------------
 
@@ -373,18 +387,36 @@ class BoundKeys(PrefixActions):
             return
         self.run_worker(self._run_bound(commands), group="commands")
 
-    async def _run_typed(self, line: str) -> None:
-        """``C-b :``: the line runs as before; a line that binds keys or sets options
+    async def _run_typed(self, line: str, environ: Mapping[str, str] | None = None) -> None:
+        """``C-b :``: the line runs as tmux's prompt would run it, ``~`` and ``$VAR``
+        expanded from tmux's global environment; a line that binds keys or sets options
         has the tables read again before the next key is looked up."""
+        if environ is None and ("~" in line or "$" in line):
+            environ = await self._global_environment()
         if not _changes_keys(line):
-            await super()._run_typed(line)
+            await super()._run_typed(line, environ)
             return
         self.hold_keys()
         try:
-            await super()._run_typed(line)
+            await super()._run_typed(line, environ)
             await self.reread_keys()
         finally:
             self.release_keys()
+
+    async def _global_environment(self) -> dict[str, str]:
+        """tmux's global environment (``show-environment -g``), which its parser
+        expands ``~`` and ``$VAR`` from; empty if tmux would not say."""
+        try:
+            (lines,) = await self.client.read_formats([["show-environment", "-g"]])
+        except TuimuxError as error:
+            log.debug("environment not read: %s", error)
+            return {}
+        environ = {}
+        for line in lines:
+            name, equals, value = line.partition("=")
+            if equals and not name.startswith("-"):
+                environ[name] = value
+        return environ
 
 
 def _literal_for(command: Command, answers: list[str]) -> list[str]:

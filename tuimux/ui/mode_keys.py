@@ -34,6 +34,14 @@ from tuimux.ui.dialogs import (
     Prompt,
     SearchPrompt,
 )
+from tuimux.ui.prompt_editing import (
+    CANCEL,
+    ENTER,
+    NOTHING,
+    PromptSettings,
+    completion_words,
+    option_names,
+)
 from tuimux.ui.routing import KeyRouting
 
 log = logging.getLogger(__name__)
@@ -60,6 +68,8 @@ class ModeKeys:
         self._worker: asyncio.Task[None] | None = None
         # table name → (mirror.mode_changes when read, bindings)
         self._tables: dict[str, tuple[int, Table]] = {}
+        # The prompts' editing keys, history and completion words (set with the tables).
+        self.prompting = PromptSettings()
 
     @property
     def busy(self) -> bool:
@@ -75,6 +85,7 @@ class ModeKeys:
         """The connection was replaced: nothing queued is sent to the new one."""
         self._queue.clear()
         self._tables.clear()
+        self.prompting.commands = None  # the new server may know other commands
         if self._worker is not None:
             self._worker.cancel()
 
@@ -162,21 +173,36 @@ class ModeKeys:
                 return
             if spec.kind in ("key", "key-name"):
                 answer = await self._key(pane_id, label, names=spec.kind == "key-name")
-            else:
+            elif spec.kind == "incremental":
                 text, end = self._typed_ahead(pane_id)
-                if spec.kind == "incremental":
-                    await self._incremental(label, initial, text, end, lambda t: run([t]))
-                    return
-                if end == "Enter":
-                    answer = initial + text
-                elif end == "Escape":
+                await self._incremental(
+                    label, initial, text, end, lambda t: run([t]), spec.prompt_type
+                )
+                return
+            else:
+                prompt = self.prompt(label, initial, spec.prompt_type)
+                outcome = await self._typed_into(pane_id, prompt)
+                if outcome == ENTER:
+                    answer = prompt.editor.text
+                elif outcome == CANCEL:
                     answer = None
                 else:
-                    answer = await self._wait(Prompt(label, initial + text, exact=True))
+                    answer = await self._wait(prompt)
             if answer is None:
                 return
             answers.append(answer)
         run(answers)
+
+    async def _typed_into(self, pane_id: str, prompt: Prompt) -> str:
+        """Keys queued for the pane after the one that opened the prompt, edited into
+        it in order until one answers it (``enter``, ``cancel``); any other outcome
+        leaves the rest to the prompt once drawn."""
+        while self._queue and self._queue[0][0] == pane_id:
+            item = self._queue.popleft()[1]
+            outcome = await prompt.edit(item.text if isinstance(item, Literal) else item.name)
+            if outcome in (ENTER, CANCEL):
+                return outcome
+        return NOTHING
 
     def _typed_ahead(self, pane_id: str) -> tuple[str, str | None]:
         """Queued characters for the pane (BSpace applied), and the Enter or Escape that
@@ -240,9 +266,14 @@ class ModeKeys:
         text: str,
         end: str | None,
         changed: Callable[[str], None],
+        prompt_type: str,
     ) -> None:
         if end is None:
-            await self._wait(SearchPrompt(label, last, changed, text))
+            await self._wait(
+                SearchPrompt(
+                    label, last, changed, text, settings=self.prompting, prompt_type=prompt_type
+                )
+            )
             return
         changed("=")  # what tmux's prompt reports as it opens and as each key is typed
         for typed in range(1, len(text) + 1):
@@ -263,6 +294,52 @@ class ModeKeys:
         )
         label_text, initial_text = ("\n".join(reply.text) for reply in replies)
         return label_text if label else "", initial_text if initial else ""
+
+    def prompt(self, label: str, initial: str, prompt_type: str = "command") -> Prompt:
+        """A text prompt with the user's editing keys, history and completion."""
+        return Prompt(
+            label,
+            initial,
+            exact=True,
+            settings=self.prompting,
+            prompt_type=prompt_type,
+            top_buffer=self._top_buffer,
+            load_words=self._load_words,
+        )
+
+    async def _top_buffer(self) -> str | None:
+        """tmux's top paste buffer, for ``C-y`` in a prompt (None if there is none)."""
+        mirror = self.mirror()
+        if mirror is None:
+            return None
+        try:
+            reply = await mirror.client.command("show-buffer")
+        except TuimuxError:
+            return None  # no buffer: C-y does nothing, as in tmux
+        return "\n".join(reply.text)
+
+    async def _load_words(self) -> None:
+        """The words Tab completes, read from tmux once per connection: its commands
+        and their aliases, ``command-alias`` names, and its option names."""
+        mirror = self.mirror()
+        if mirror is None:
+            return
+        try:
+            commands, aliases, *options = await mirror.client.read_formats(
+                [
+                    ["list-commands", "-F", "#{command_list_name}\t#{command_list_alias}"],
+                    ["show-options", "-gqv", "command-alias"],
+                    ["show-options", "-s"],
+                    ["show-options", "-g"],
+                    ["show-options", "-gw"],
+                ]
+            )
+        except TuimuxError as error:
+            log.debug("completion words not read: %s", error)
+            self.prompting.commands = ()
+            return
+        self.prompting.commands = completion_words(commands, aliases)
+        self.prompting.options = option_names(line for lines in options for line in lines)
 
     async def _wait(self, screen: KeyTaker[Any]) -> Any:
         """The modal's answer; it takes every key typed after it was asked for, in
