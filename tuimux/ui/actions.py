@@ -24,8 +24,6 @@ from tuimux.ui.session_tree import SessionTree, TreeChoice
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.window_view import WindowView
 
-DISPLAY_PANES_SECONDS = 1.0  # tmux's display-panes-time default
-
 
 class PrefixActions(KeyRouting):
     """What tuimux does itself for a key binding's command (detach, display-panes, the
@@ -94,14 +92,13 @@ class PrefixActions(KeyRouting):
         self._tmux("previous-window", "-t", self._target()[0])
 
     def action_display_panes(self) -> None:
-        """Number the panes for a second (tmux's display-panes-time); a digit picks one."""
+        """Number the panes (until :meth:`_hide_numbers`); a digit picks one."""
         if self.mirror is None:
             return
         panes = self.mirror.model.panes
         for pane_id, view in self.window_view.panes.items():
             view.show_number(panes[pane_id].index if pane_id in panes else None)
         self._numbers_shown = True
-        self.set_timer(DISPLAY_PANES_SECONDS, self._hide_numbers)
 
     def _hide_numbers(self) -> None:
         self._numbers_shown = False
