@@ -42,11 +42,13 @@ from tuimux.control.key_table import (
 )
 from tuimux.control.menus import expanded, formats_of, menu_of
 from tuimux.control.numbers import parse_uint
+from tuimux.control.popups import popup_of, size_of
 from tuimux.errors import CommandError, TuimuxError
 from tuimux.terminal.keys import Literal, encode_key
 from tuimux.ui.actions import PrefixActions
-from tuimux.ui.menu import Geometry, Menu
+from tuimux.ui.menu import Geometry, Menu, place
 from tuimux.ui.palette import binding_commands, shown_output
+from tuimux.ui.popup import Popup, PopupJob
 from tuimux.ui.prompt_editing import HISTORY_LIMIT
 
 log = logging.getLogger(__name__)
@@ -69,7 +71,6 @@ FORMAT_EXPANDING = frozenset(
 )
 # Commands tmux would draw on the client's own terminal and wait for: refused.
 REFUSED = {
-    "display-popup": "tmux shows popups only on a terminal and would wait for tuimux to answer",
     "suspend-client": "it would stop tmux's control client, not tuimux",
 }
 # Until tmux has answered (or if it never does): the prefix still detaches.
@@ -95,6 +96,9 @@ class BoundKeys(PrefixActions):
     # display-panes: what a key runs while the numbers are shown, and how often shown.
     _panes_spec: PanesSpec = PanesSpec(None, DEFAULT_TEMPLATE)
     _panes_shown = 0
+    # Where the mouse was when a mouse binding ran (screen cells), for -xM/-yM menus
+    # and popups: set by whoever runs mouse bindings, None for keys.
+    mouse_at: tuple[int, int] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -261,6 +265,7 @@ class BoundKeys(PrefixActions):
             return not {"-a", "-s", "-t"} & set(args)
         return name in REFUSED or name in (
             "display-menu",
+            "display-popup",
             "command-prompt",
             "confirm-before",
             "display-panes",
@@ -334,6 +339,8 @@ class BoundKeys(PrefixActions):
             return True
         if name == "display-menu":
             return await self._menu(command)
+        if name == "display-popup":
+            return await self._popup(command)
         return await self._prompt(command)
 
     async def _menu(self, command: Command) -> bool:
@@ -354,8 +361,12 @@ class BoundKeys(PrefixActions):
         wanted = [index for index, text in enumerate(texts) if "#" in text]
         values = list(texts)
         try:
-            replies = await self.client.read_formats(
-                [["display-message", "-p", "-t", target, "--", texts[i]] for i in wanted]
+            replies = (
+                await self.client.read_formats(
+                    [["display-message", "-p", "-t", target, "--", texts[i]] for i in wanted]
+                )
+                if wanted
+                else []
             )
         except TuimuxError as error:
             self.status_bar.message = str(error)
@@ -393,6 +404,69 @@ class BoundKeys(PrefixActions):
             await self.run_commands(items[chosen].commands)
         return True
 
+    async def _popup(self, command: Command) -> bool:
+        """``display-popup``: the command runs in a hidden session of tuimux's, shown
+        in a box over the session until it ends (``-E``) or Escape closes it; the
+        session is killed then (:mod:`tuimux.ui.popup`)."""
+        if self.mirror is None:
+            return False
+        if self.client.read_only:
+            self._refuse_read_only("display-popup")
+            return False
+        try:
+            spec = popup_of(command[1:])
+            if spec.close_only:
+                return True
+            width, height = self.size
+            box_w, box_h = size_of(spec.width, width), size_of(spec.height, height)
+        except CommandError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        pane_id = self._target()[2]
+        formats = [spec.title, spec.directory]
+        try:
+            replies = await self.client.read_formats(
+                [["display-message", "-p", "-t", pane_id, "--", text or " "] for text in formats]
+            )
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        title, directory = (
+            "\n".join(lines).strip() if text else ""
+            for text, lines in zip(formats, replies, strict=True)
+        )
+        where = self._menu_geometry(pane_id)
+        x, y = place(spec.x, spec.y, box_w, box_h, where)
+        job = PopupJob(self.client)
+        inner = (box_w - 2, box_h - 2) if spec.border else (box_w, box_h)
+        try:
+            await job.start(spec, max(inner[0], 1), max(inner[1], 1), directory)
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            await job.stop()
+            return False
+        answer: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def closed(_: None) -> None:
+            if not answer.done():
+                answer.set_result(None)
+
+        self._hand_over += 1  # keys typed after the binding go to the popup, in order
+        try:
+            self.open_modal(Popup(job, spec, title, (x, y, box_w, box_h)), closed)
+            await answer
+        finally:
+            self._hand_over = max(self._hand_over - 1, 0)
+            await job.stop()
+        self.window_view.focus()
+        return True
+
+    def _refuse_read_only(self, what: str) -> None:
+        raise NotImplementedError  # the app's
+
     async def _display_panes(self, command: Command) -> bool:
         """``display-panes``: each pane's index over it for ``-d`` or the session's
         ``display-panes-time``; a digit (or a letter from ``a`` = 10) runs the template
@@ -414,8 +488,9 @@ class BoundKeys(PrefixActions):
         self._panes_shown += 1
         shown = self._panes_shown
         self.action_display_panes()
-        seconds = (delay if delay is not None else 1000) / 1000
-        self.set_timer(seconds, lambda: self._panes_over(shown))
+        if delay != 0:  # 0: until a key is pressed, as in tmux
+            seconds = (delay if delay is not None else 1000) / 1000
+            self.set_timer(seconds, lambda: self._panes_over(shown))
         return True
 
     def _panes_over(self, shown: int) -> None:
@@ -457,6 +532,7 @@ class BoundKeys(PrefixActions):
             (region.x, region.y, region.width, region.height),
             status_y,
             window_x,
+            self.mouse_at,
         )
 
     async def _message(self, command: Command, *, one_line: bool = False) -> bool:
@@ -576,7 +652,7 @@ def _literal_for(command: Command, answers: list[str]) -> list[str]:
 
 
 # Commands typed at the prompt that tuimux shows itself, as it does from a binding.
-SHOWN_HERE = frozenset({"display-menu", "display-panes"})
+SHOWN_HERE = frozenset({"display-menu", "display-popup", "display-panes"})
 
 
 def _shown_here(line: str) -> tuple[Command, ...] | None:

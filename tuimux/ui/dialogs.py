@@ -218,6 +218,11 @@ class Prompt(KeyTaker[str | None]):
     async def edit(self, name: str) -> str:
         """Apply one key by its tmux name; what it did (prompt_editing's outcomes)."""
         editor = self.editor
+        if self.is_mounted:  # the field edited some other way (Textual's own keys)
+            field = self.query_one(Input)
+            if field.value != editor.text:
+                editor.chars = list(field.value)
+                editor.index = field.cursor_position
         if name == "Tab" and editor.settings.commands is None and self.load_words is not None:
             await self.load_words()
         outcome = editor.key(name)
