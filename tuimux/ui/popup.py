@@ -41,7 +41,9 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1
 _OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
-STATE = "#{cursor_x} #{cursor_y} #{pane_dead} #{pane_dead_status}"
+STATE = "#{cursor_x} #{cursor_y} #{pane_dead} #{pane_dead_status} #{pane_height}"
+SCROLLED_BACK = 8  # history lines read back: what tmux 3.2a's "Pane is dead" scrolled away
+_SGR = re.compile(r"\x1b\[[0-9;:]*m")
 
 
 @dataclass(slots=True)
@@ -68,6 +70,9 @@ class PopupJob:
                 argv,
                 ["set-option", "-t", f"{name}:", "destroy-unattached", "off"],
                 ["set-option", "-w", "-t", f"{name}:", "remain-on-exit", "on"],
+                # No "Pane is dead" line (3.3+; -q: 3.2a has no such option and always
+                # draws one, which read() takes back out).
+                ["set-option", "-q", "-w", "-t", f"{name}:", "remain-on-exit-format", ""],
                 # Its own size, whatever clients come and go (a private window: the
                 # trap about resize-window pinning the size is what is wanted here).
                 ["set-option", "-w", "-t", f"{name}:", "window-size", "manual"],
@@ -78,19 +83,30 @@ class PopupJob:
 
     async def read(self) -> tuple[list[str], tuple[int, int], bool, int | None]:
         """The pane's lines (with SGR), the cursor, whether the command exited and with
-        what status."""
+        what status. tmux 3.2a marks a dead pane with a last line that scrolls the
+        screen by one: that line goes and the one scrolled away comes back."""
         capture, state = await self.client.commands(
             [
-                ["capture-pane", "-p", "-e", "-t", self.pane_id],
+                ["capture-pane", "-p", "-e", "-S", f"-{SCROLLED_BACK}", "-t", self.pane_id],
                 ["display-message", "-p", "-t", self.pane_id, STATE],
             ]
         )
         fields = "".join(state.text).split(" ")
-        x, y = (int(f) if f.isascii() and f.isdecimal() else 0 for f in fields[:2])
-        dead = len(fields) > 2 and fields[2] == "1"
-        status_field = fields[3] if len(fields) > 3 else ""
-        status = int(status_field) if status_field.isascii() and status_field.isdecimal() else None
-        return capture.text, (x, y), dead, status
+        numbers = [int(f) if f.isascii() and f.isdecimal() else None for f in fields]
+        numbers += [None] * (5 - len(numbers))
+        x, y, dead_flag, status, height = numbers[:5]
+        lines = capture.text
+        rows = max(height or 0, 0)
+        history, screen = lines[: len(lines) - rows], lines[len(lines) - rows :]
+        if dead_flag == 1:
+            plain_rows = [_SGR.sub("", row) for row in screen]
+            marks = [i for i, row in enumerate(plain_rows) if row.startswith("Pane is dead")]
+            if marks:
+                scrolled = len(screen) - marks[-1]
+                missing = max(scrolled - len(history), 0)
+                back = [""] * missing + history[len(history) - (scrolled - missing) :]
+                screen = [*back, *screen[: marks[-1]]]
+        return screen, (x or 0, y or 0), dead_flag == 1, status
 
     def send(self, key: str, character: str | None) -> None:
         item = encode_key(key, character)
