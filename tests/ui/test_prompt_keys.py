@@ -41,14 +41,19 @@ def twins(server: TmuxServer, *options: tuple[str, ...]) -> Iterator[TmuxServer]
     # at once): not what a typing user meets. Escape alone is Escape at once.
     server.run("set-option", "-g", "assume-paste-time", "0")
     server.run("set-option", "-s", "escape-time", "0")
+    server.run("set-option", "-g", "message-command-style", "bg=red")
     for option in options:
         server.run("set-option", *option)
     with tmux_client_on(server, "theirs") as outer:
         yield outer
 
 
-def last_line(outer: TmuxServer) -> str:
-    lines = outer.capture("o:").rstrip("\n").split("\n")
+# tmux draws a vi prompt in command mode with message-command-style: set to red here.
+COMMAND_STYLE = "41m"
+
+
+def last_line(outer: TmuxServer, *flags: str) -> str:
+    lines = outer.capture("o:", *flags).rstrip("\n").split("\n")
     return lines[-1] if lines else ""
 
 
@@ -64,7 +69,13 @@ async def open_prompt(
 
 
 async def same_keys(
-    app: TuimuxApp, pilot: object, outer: TmuxServer, ours: list[str], theirs: list[str]
+    app: TuimuxApp,
+    pilot: object,
+    outer: TmuxServer,
+    ours: list[str],
+    theirs: list[str],
+    *,
+    vi: bool = False,
 ) -> None:
     """Press ``ours`` in tuimux (Textual's names) and ``theirs`` in tmux's client (tmux's
     names, an Escape sent on its own so tmux cannot read it as Meta)."""
@@ -74,8 +85,12 @@ async def same_keys(
         if key == "Escape":
             if run:
                 outer.run("send-keys", "-t", "o:", *run)
+            if vi:  # what came before is read (insert mode again) before Escape goes
+                await eventually(lambda: COMMAND_STYLE not in last_line(outer, "-e"))
             outer.run("send-keys", "-t", "o:", "Escape")
             run = []
+            if vi:  # the next key must not join it as Meta: wait for command mode
+                await eventually(lambda: COMMAND_STYLE in last_line(outer, "-e"))
         else:
             run.append(key)
     if run:
@@ -106,7 +121,8 @@ async def rename_both(
         else:
             ours.append(TEXTUAL_NAMES.get(step, step))
             theirs.append(step)
-    await same_keys(app, pilot, outer, [*ours, "enter"], [*theirs, "Enter"])
+    vi = app.mode_keys.prompting.status_keys == "vi"
+    await same_keys(app, pilot, outer, [*ours, "enter"], [*theirs, "Enter"], vi=vi)
     await eventually(
         lambda: name(server, "ours") == name(server, "theirs") != "alpha beta-gamma",
         detail=lambda: (name(server, "ours"), name(server, "theirs"), app.status_bar.message),
@@ -245,8 +261,11 @@ async def test_history_and_tab_completion_as_in_tmux(tmux_server: TmuxServer) ->
             await prompt_line(
                 app, pilot, outer, "set display-panes-t", ("tab", "Tab"), *typed("1234")
             )
+            # tmux 3.8's prompt completes command names only: the line is then
+            # "set display-panes-t1234", an error in both.
+            done = ("", "") if tmux_version() >= (3, 8) else ("1234", "1234")
             await eventually(
-                lambda: both("display-panes-time") == ("1234", "1234"),
+                lambda: both("display-panes-time") == done,
                 detail=lambda: both("display-panes-time"),
             )
 
@@ -264,10 +283,14 @@ async def test_a_tilde_is_tmuxs_home_as_in_tmuxs_prompt(tmux_server: TmuxServer)
         tmux_server.run("set-environment", "-g", "WHERE", "there")
         app = await make_app(tmux_server, "ours")
 
-        def both() -> tuple[str, str]:
+        def both() -> tuple[str, str]:  # tmux 3.4 prints a "$" in a value as "\$"
             return (
-                tmux_server.run("show-options", "-t", "ours", "-v", "@path").strip(),
-                tmux_server.run("show-options", "-t", "theirs", "-v", "@path").strip(),
+                tmux_server.run("show-options", "-t", "ours", "-v", "@path")
+                .strip()
+                .replace("\\$", "$"),
+                tmux_server.run("show-options", "-t", "theirs", "-v", "@path")
+                .strip()
+                .replace("\\$", "$"),
             )
 
         async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from tuimux.connect import tmux_version
 from tuimux.control.bindings import Command, PromptSpec, aimed_at, fill, parse_list_keys, prompt_of
 from tuimux.control.command import build
 from tuimux.errors import TuimuxError
@@ -46,6 +47,8 @@ from tuimux.ui.routing import KeyRouting
 
 log = logging.getLogger(__name__)
 
+# The last tmux version whose prompt completes option and layout names too (+1).
+OPTIONS_COMPLETED_UNTIL = (3, 8)
 # Modes whose keys tmux looks up in the copy-mode tables (window-copy.c key_table).
 COPY_MODES = frozenset({"copy-mode", "view-mode"})
 Table = dict[str, tuple[Command, ...]]
@@ -332,13 +335,18 @@ class ModeKeys:
                     ["show-options", "-s"],
                     ["show-options", "-g"],
                     ["show-options", "-gw"],
+                    ["display-message", "-p", "#{version}"],
                 ]
             )
         except TuimuxError as error:
             log.debug("completion words not read: %s", error)
             self.prompting.commands = ()
             return
+        *options, version = options
         self.prompting.commands = completion_words(commands, aliases)
+        # tmux 3.8's rewritten prompt completes command names only.
+        number = tmux_version(" ".join(version))
+        self.prompting.arguments = number is None or number < OPTIONS_COMPLETED_UNTIL
         self.prompting.options = option_names(line for lines in options for line in lines)
 
     async def _wait(self, screen: KeyTaker[Any]) -> Any:

@@ -43,6 +43,7 @@ POLL_SECONDS = 0.1
 _OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 STATE = "#{cursor_x} #{cursor_y} #{pane_dead} #{pane_dead_status} #{pane_height}"
 SCROLLED_BACK = 8  # history lines read back: what tmux 3.2a's "Pane is dead" scrolled away
+_IDS = re.compile(r"(\$[0-9]+) (%[0-9]+)")
 _SGR = re.compile(r"\x1b\[[0-9;:]*m")
 
 
@@ -79,7 +80,12 @@ class PopupJob:
                 ["resize-window", "-t", f"{name}:", "-x", str(width), "-y", str(height)],
             ]
         )
-        self.session_id, _, self.pane_id = "".join(replies[0].text).partition(" ")
+        # Only the ids: tmux-next (3.8) may end the line with notifications.
+        self.session_id = f"={name}"  # killed by name if tmux's answer is unreadable
+        ids = _IDS.match("".join(replies[0].text))
+        if ids is None:
+            raise TuimuxError("display-popup: tmux did not say which session it made.")
+        self.session_id, self.pane_id = ids[1], ids[2]
 
     async def read(self) -> tuple[list[str], tuple[int, int], bool, int | None]:
         """The pane's lines (with SGR), the cursor, whether the command exited and with

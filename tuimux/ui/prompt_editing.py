@@ -60,6 +60,9 @@ class PromptSettings:
     # Command names and aliases (and command-alias names), then option names: read once.
     commands: tuple[str, ...] | None = None
     options: tuple[str, ...] = ()
+    # Whether words after the first complete too (option and layout names): not in
+    # tmux 3.8, whose prompt completes command names only.
+    arguments: bool = True
 
     def history(self, prompt_type: str) -> list[str]:
         return self.histories.setdefault(prompt_type, [])
@@ -79,6 +82,8 @@ class PromptSettings:
         starts with ``word`` and a space, or what all of them start with; None if that
         adds nothing. At the start of the line only command names (and aliases)."""
         if not word or self.commands is None:
+            return None
+        if not at_start and not self.arguments:
             return None
         words = set(self.commands)
         if not at_start:
