@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
+from tests.ui.burst import PREFIX, feed
 from tests.ui.test_app import make_app
 from tests.ui.test_bindings import HEIGHT, WIDTH, tmux_client_on
 from tuimux.ui.menu import Menu
@@ -129,6 +130,8 @@ async def test_a_users_menu_by_key_and_by_click(tmux_server: TmuxServer) -> None
         await eventually(lambda: not isinstance(app.screen, Menu))
         await pilot.press("ctrl+b", "m", "down", "enter")  # Down skips the greyed item
         await eventually(lambda: name() == "s-second", detail=name)
+        feed(app, f"{PREFIX}mf")  # one read: the key after the menu's goes to the menu
+        await eventually(lambda: name() == "first", detail=name)
         assert not app.client.stalled
 
 
