@@ -313,3 +313,29 @@ async def test_a_tilde_is_tmuxs_home_as_in_tmuxs_prompt(tmux_server: TmuxServer)
                     lambda expected=expected: both() == (expected, expected), detail=both
                 )
             assert isinstance(app.screen, Prompt) is False
+
+
+@pytest.mark.skipif(tmux_version() < (3, 3), reason="tmux 3.2a has no show-prompt-history")
+async def test_lines_typed_in_tmuxs_own_prompt_are_in_tuimuxs_history(
+    tmux_server: TmuxServer,
+) -> None:
+    """tmux keeps its prompts' history in the server, for every client: a line typed at
+    tmux's own client's ``C-b :`` comes back with Up in tuimux's."""
+    with twins(tmux_server) as outer:
+        app = await make_app(tmux_server, "ours")
+
+        def seed(session: str) -> str:
+            return tmux_server.run("show-options", "-t", session, "-v", "@seed").strip()
+
+        async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+            await eventually(lambda: len(app.window_view.panes) == 1)
+            await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
+            outer.run("send-keys", "-t", "o:", "C-b", ":")
+            await eventually(lambda: last_line(outer).startswith(":"))
+            outer.run("send-keys", "-t", "o:", "-l", "set @seed fromtmux")
+            outer.run("send-keys", "-t", "o:", "Enter")
+            await eventually(lambda: seed("theirs") == "fromtmux")
+            await pilot.press("ctrl+b", "colon")
+            await eventually(lambda: isinstance(app.screen, Prompt))
+            await pilot.press("up", "enter")
+            await eventually(lambda: seed("ours") == "fromtmux", detail=lambda: seed("ours"))

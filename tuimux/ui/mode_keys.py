@@ -42,6 +42,7 @@ from tuimux.ui.prompt_editing import (
     PromptSettings,
     completion_words,
     option_names,
+    prompt_history,
 )
 from tuimux.ui.routing import KeyRouting
 
@@ -73,6 +74,7 @@ class ModeKeys:
         self._tables: dict[str, tuple[int, Table]] = {}
         # The prompts' editing keys, history and completion words (set with the tables).
         self.prompting = PromptSettings()
+        self._seeded: set[str] = set()  # prompt types whose tmux history was read
 
     @property
     def busy(self) -> bool:
@@ -89,6 +91,7 @@ class ModeKeys:
         self._queue.clear()
         self._tables.clear()
         self.prompting.commands = None  # the new server may know other commands
+        self._seeded.clear()
         if self._worker is not None:
             self._worker.cancel()
 
@@ -183,6 +186,7 @@ class ModeKeys:
                 )
                 return
             else:
+                await self._seed_history(mirror, spec.prompt_type)
                 prompt = self.prompt(label, initial, spec.prompt_type)
                 outcome = await self._typed_into(pane_id, prompt)
                 if outcome == ENTER:
@@ -309,6 +313,22 @@ class ModeKeys:
             top_buffer=self._top_buffer,
             load_words=self._load_words,
         )
+
+    async def _seed_history(self, mirror: SessionMirror, prompt_type: str) -> None:
+        """The first time a prompt of this type opens on this connection, the lines
+        tmux's own prompts remember (``show-prompt-history``, tmux 3.3+; typed in any
+        client of the server) come first in its history, as Up shows them in tmux."""
+        if prompt_type in self._seeded:
+            return
+        self._seeded.add(prompt_type)
+        try:
+            (lines,) = await mirror.client.read_formats(
+                [["show-prompt-history", "-T", prompt_type]]
+            )
+        except TuimuxError as error:
+            log.debug("prompt history not read: %s", error)  # tmux 3.2a has none
+            return
+        self.prompting.seed(prompt_type, prompt_history(lines))
 
     async def _top_buffer(self) -> str | None:
         """tmux's top paste buffer, for ``C-y`` in a prompt (None if there is none)."""

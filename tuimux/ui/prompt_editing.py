@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from tuimux.control.escape import printable
+
 PROMPT_TYPES = ("command", "search", "target", "window-target")
 HISTORY_LIMIT = 100  # tmux's prompt-history-limit default
 # tmux's prompt layouts for completion after the first word (status.c, 3.5+ adds the
@@ -77,6 +79,12 @@ class PromptSettings:
             history.append(line)
         del history[: max(len(history) - self.history_limit, 0)]
 
+    def seed(self, prompt_type: str, lines: Sequence[str]) -> None:
+        """tmux's own history for the type goes before what tuimux remembered."""
+        history = self.history(prompt_type)
+        history[:0] = [line for line in lines if line]
+        del history[: max(len(history) - self.history_limit, 0)]
+
     def complete(self, word: str, at_start: bool) -> str | None:
         """tmux's ``status_prompt_complete`` for a command prompt: the one name that
         starts with ``word`` and a space, or what all of them start with; None if that
@@ -119,6 +127,17 @@ def option_names(lines: Iterable[str]) -> tuple[str, ...]:
         if _is_word(name) and not name.startswith("@"):
             names.add(name)
     return tuple(sorted(names))
+
+
+def prompt_history(lines: Iterable[str]) -> list[str]:
+    """``show-prompt-history -T TYPE`` lines (``History for command:``, then ``1: line``
+    oldest first) → the lines, made printable (another client typed them)."""
+    out = []
+    for line in lines:
+        number, colon, text = line.partition(": ")
+        if colon and number.isascii() and number.isdecimal():
+            out.append(printable(text))
+    return out
 
 
 def _is_word(word: str) -> bool:
