@@ -325,7 +325,7 @@ async def test_lines_typed_in_tmuxs_own_prompt_are_in_tuimuxs_history(
         app = await make_app(tmux_server, "ours")
 
         def seed(session: str) -> str:
-            return tmux_server.run("show-options", "-t", session, "-v", "@seed").strip()
+            return tmux_server.run("show-options", "-q", "-t", session, "-v", "@seed").strip()
 
         async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
             await eventually(lambda: len(app.window_view.panes) == 1)
