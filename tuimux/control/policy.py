@@ -16,8 +16,21 @@ from tuimux.errors import CommandError
 
 # Reads only: nothing here changes a session, a window, a pane, a buffer or a mode.
 # ``list-keys`` too: a watcher's keys follow the user's tables (tmux's ``-r`` allows it).
+# What a prompt reads: tmux's own history, the names Tab completes, the environment that
+# ``~`` and ``$VAR`` expand from.
 READ_ONLY_COMMANDS = frozenset(
-    {"list-windows", "list-panes", "list-sessions", "list-clients", "list-keys", "detach-client"}
+    {
+        "list-windows",
+        "list-panes",
+        "list-sessions",
+        "list-clients",
+        "list-keys",
+        "detach-client",
+        "show-prompt-history",
+        "list-commands",
+        "show-options",
+        "show-environment",
+    }
 )
 # These read with -p and would write elsewhere without it (a paste buffer, a message).
 PRINTING_COMMANDS = frozenset({"capture-pane", "display-message"})
