@@ -16,8 +16,8 @@ from tuimux.errors import CommandError
 
 # Reads only: nothing here changes a session, a window, a pane, a buffer or a mode.
 # ``list-keys`` too: a watcher's keys follow the user's tables (tmux's ``-r`` allows it).
-# What a prompt reads: tmux's own history, the names Tab completes, the environment that
-# ``~`` and ``$VAR`` expand from.
+# What a prompt reads: tmux's own history and the names Tab completes (not the
+# environment ``~`` and ``$VAR`` expand from: it may hold secrets a watcher must not see).
 READ_ONLY_COMMANDS = frozenset(
     {
         "list-windows",
@@ -29,7 +29,6 @@ READ_ONLY_COMMANDS = frozenset(
         "show-prompt-history",
         "list-commands",
         "show-options",
-        "show-environment",
     }
 )
 # These read with -p and would write elsewhere without it (a paste buffer, a message).

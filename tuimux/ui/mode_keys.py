@@ -318,8 +318,8 @@ class ModeKeys:
         """The first time a prompt of this type opens on this connection, the lines
         tmux's own prompts remember (``show-prompt-history``, tmux 3.3+; typed in any
         client of the server) come first in its history, as Up shows them in tmux."""
-        if prompt_type in self._seeded:
-            return
+        if prompt_type in self._seeded or mirror.client.read_only:
+            return  # a watcher does not read what the owner typed
         self._seeded.add(prompt_type)
         try:
             (lines,) = await mirror.client.read_formats(
