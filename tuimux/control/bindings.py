@@ -150,6 +150,7 @@ class PromptSpec:
     digits, any other key answers and is then handled as a key), ``incremental``
     (``-i``: the template runs on every change with ``=``/``+``/``-`` before the text),
     or ``confirm`` (``confirm-before``: ``confirm_key`` runs ``template`` unchanged).
+    ``prompt_type`` (``-T``) picks the history the prompt's Up and Down walk.
     """
 
     kind: str
@@ -157,6 +158,7 @@ class PromptSpec:
     template: tuple[Command, ...]
     confirm_key: str = "y"
     enter_confirms: bool = False
+    prompt_type: str = "command"
 
 
 # Options that take a value (3.2a's -T took none; 3.3+ names a prompt type).
@@ -251,7 +253,10 @@ def _command_prompt(args: list[Arg]) -> PromptSpec | None:
         kind = "key-name"  # the name of the next key (``C-b /``: what is C-a bound to?)
     else:
         kind = "text"
-    return PromptSpec(kind, prompts, template)
+    prompt_type = options.get("T", "")
+    if prompt_type not in _PROMPT_TYPES:
+        prompt_type = "command"  # tmux's default (and 3.2a's bare -T)
+    return PromptSpec(kind, prompts, template, prompt_type=prompt_type)
 
 
 def _confirm_before(args: list[Arg]) -> PromptSpec | None:

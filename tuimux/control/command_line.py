@@ -4,18 +4,21 @@ The line is not sent as typed: each command is rebuilt with :func:`build` so tha
 command is seen separately by the read-only choke point (``list-windows ; kill-server``
 typed raw would pass as a list) and by the reply accounting (tmux answers one block per
 command of a line). Words follow tmux's own quoting (:mod:`tuimux.control.words`) and
-each reaches tmux literally: there is no ``~``, ``$VAR`` or ``{ }`` block expansion, as
-there would be in a config file.
+each reaches tmux as tmux's parser would have read it: ``~`` and ``$VAR`` are expanded
+with tmux's global environment when the caller gives it (as tmux's own prompt does);
+``{ }`` blocks are not.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from tuimux.control.command import build
 from tuimux.control.words import SEPARATOR, tokens
 from tuimux.errors import CommandError
 
 
-def split_command_line(text: str) -> list[list[str]]:
+def split_command_line(text: str, environ: Mapping[str, str] | None = None) -> list[list[str]]:
     """The commands of a typed line, as argv lists; each is checked by :func:`build`.
 
     Raises :class:`CommandError` (one sentence) for line breaks, unclosed quotes or a
@@ -25,7 +28,7 @@ def split_command_line(text: str) -> list[list[str]]:
         if char in text:
             raise CommandError("a command typed at the prompt must be on one line.")
     commands: list[list[str]] = [[]]
-    for word in tokens(text, "the command"):
+    for word in tokens(text, "the command", environ):
         if word is SEPARATOR:
             commands.append([])
         else:

@@ -18,6 +18,8 @@ from tuimux.errors import CommandError
 # ``list-keys`` too: a watcher's keys follow the user's tables (tmux's ``-r`` allows it).
 # The buffer reads check a program's OSC 52 against what tmux kept (terminal.clipboard):
 # a watcher's terminal gets it as tmux's own ``attach -r`` client's does.
+# What a prompt reads: tmux's own history and the names Tab completes (not the
+# environment ``~`` and ``$VAR`` expand from: it may hold secrets a watcher must not see).
 READ_ONLY_COMMANDS = frozenset(
     {
         "list-windows",
@@ -28,6 +30,9 @@ READ_ONLY_COMMANDS = frozenset(
         "list-buffers",
         "show-buffer",
         "detach-client",
+        "show-prompt-history",
+        "list-commands",
+        "show-options",
     }
 )
 # These read with -p and would write elsewhere without it (a paste buffer, a message).

@@ -7,7 +7,7 @@ quoting and the audit log apply to all of them alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
@@ -25,8 +25,6 @@ from tuimux.ui.routing import KeyRouting
 from tuimux.ui.session_tree import SessionTree, TreeChoice
 from tuimux.ui.status_bar import StatusBar
 from tuimux.ui.window_view import WindowView
-
-DISPLAY_PANES_SECONDS = 1.0  # tmux's display-panes-time default
 
 
 class PrefixActions(KeyRouting):
@@ -96,14 +94,13 @@ class PrefixActions(KeyRouting):
         self._tmux("previous-window", "-t", self._target()[0])
 
     def action_display_panes(self) -> None:
-        """Number the panes for a second (tmux's display-panes-time); a digit picks one."""
+        """Number the panes (until :meth:`_hide_numbers`); a digit picks one."""
         if self.mirror is None:
             return
         panes = self.mirror.model.panes
         for pane_id, view in self.window_view.panes.items():
             view.show_number(panes[pane_id].index if pane_id in panes else None)
         self._numbers_shown = True
-        self.set_timer(DISPLAY_PANES_SECONDS, self._hide_numbers)
 
     def _hide_numbers(self) -> None:
         self._numbers_shown = False
@@ -137,8 +134,9 @@ class PrefixActions(KeyRouting):
             return await self.mirror.copies.run_writing(argvs)
         return await self.client.commands(argvs)
 
-    async def _run_typed(self, line: str) -> None:
+    async def _run_typed(self, line: str, environ: Mapping[str, str] | None = None) -> None:
         """Run what was typed at ``C-b :``; its output is shown, its error said in the bar.
+        ``environ`` (tmux's global environment) expands ``~`` and ``$VAR`` as tmux would.
 
         A prompt (``command-prompt``, ``confirm-before``) is asked here instead; a menu or
         popup is refused: tmux would hold every later command for an answer tuimux can
@@ -150,7 +148,7 @@ class PrefixActions(KeyRouting):
                 await self.mode_keys.ask(self.mirror, self._target()[2], asked)
             return
         try:
-            argvs = split_command_line(line)
+            argvs = split_command_line(line, environ)
             if not argvs:
                 return
             replies = await self.tmux_commands(argvs)

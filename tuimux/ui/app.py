@@ -19,6 +19,7 @@ from textual.widgets import Static
 from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
 from tuimux.control import events as ev
+from tuimux.control.display_panes import pane_index_of
 from tuimux.control.escape import printable
 from tuimux.control.key_table import PREFIX, KeyMachine, lookup
 from tuimux.control.numbers import parse_uint
@@ -586,7 +587,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             return
         if self._numbers_shown and not self.keys.pending:
             self._hide_numbers()
-            number = parse_uint(character or "", 9)  # "²".isdigit() is true
+            number = pane_index_of(character)  # "²".isdigit() is true: ASCII only
             if number is not None:
                 self._select_pane_by_index(number)
                 return

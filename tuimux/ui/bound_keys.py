@@ -19,12 +19,18 @@ or ``suspend-client`` is refused with a sentence.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from tuimux.control.bindings import Command, PromptSpec, fill, parse_commands, prompt_of
 from tuimux.control.command import escape_format
+from tuimux.control.display_panes import (
+    DEFAULT_TEMPLATE,
+    PanesSpec,
+    display_panes_of,
+)
 from tuimux.control.key_table import (
     PREFIX,
     ROOT,
@@ -34,16 +40,25 @@ from tuimux.control.key_table import (
     parse_tables,
     with_notes,
 )
+from tuimux.control.menus import expanded, formats_of, menu_of
 from tuimux.control.numbers import parse_uint
+from tuimux.control.popups import popup_of, size_of
 from tuimux.errors import CommandError, TuimuxError
 from tuimux.terminal.keys import Literal, encode_key
 from tuimux.ui.actions import PrefixActions
+from tuimux.ui.menu import Geometry, Menu, place
 from tuimux.ui.palette import binding_commands, shown_output
+from tuimux.ui.popup import Popup, PopupJob
+from tuimux.ui.prompt_editing import HISTORY_LIMIT
 
 log = logging.getLogger(__name__)
 
 # One read: what the key machine needs from the session's options.
-OPTIONS_FORMAT = "#{prefix}\t#{prefix2}\t#{repeat-time}\t#{key-table}\t#{mode-keys}"
+# The prompt's editing keys come last: word-separators is free text (a tab in it stays).
+OPTIONS_FORMAT = (
+    "#{prefix}\t#{prefix2}\t#{repeat-time}\t#{key-table}\t#{mode-keys}"
+    "\t#{status-keys}\t#{prompt-history-limit}\t#{word-separators}"
+)
 # How long keys typed at attach wait for the tables at most.
 HOLD_FOR_TABLES_SECONDS = 1.0
 # After these, the tables or the options may differ: read them again.
@@ -56,8 +71,6 @@ FORMAT_EXPANDING = frozenset(
 )
 # Commands tmux would draw on the client's own terminal and wait for: refused.
 REFUSED = {
-    "display-menu": "tmux shows menus only on a terminal and would wait for tuimux to answer",
-    "display-popup": "tmux shows popups only on a terminal and would wait for tuimux to answer",
     "suspend-client": "it would stop tmux's control client, not tuimux",
 }
 # Until tmux has answered (or if it never does): the prefix still detaches.
@@ -80,6 +93,12 @@ class BoundKeys(PrefixActions):
     keys: KeyMachine
     mode_keys_option: str
     _keys_session: str | None
+    # display-panes: what a key runs while the numbers are shown, and how often shown.
+    _panes_spec: PanesSpec = PanesSpec(None, DEFAULT_TEMPLATE)
+    _panes_shown = 0
+    # Where the mouse was when a mouse binding ran (screen cells), for -xM/-yM menus
+    # and popups: set by whoever runs mouse bindings, None for keys.
+    mouse_at: tuple[int, int] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -125,9 +144,10 @@ class BoundKeys(PrefixActions):
             return
         machine = self.keys
         machine.tables = parse_tables(tables)
-        fields = "".join(options).split("\t")
-        if len(fields) == 5:
-            prefix, prefix2, repeat, table, mode_keys = fields
+        fields = "\n".join(options).split("\t", 7)
+        if len(fields) == 8:
+            prefix, prefix2, repeat, table, mode_keys, *editing = fields
+            self._prompt_options(*editing)
             machine.prefix, machine.prefix2 = prefix or "None", prefix2 or "None"
             number = parse_uint(repeat, 2**31)
             machine.repeat_time_ms = number if number is not None else 500
@@ -144,6 +164,14 @@ class BoundKeys(PrefixActions):
             except TuimuxError:
                 continue  # no such table (the user unbound all its keys)
             with_notes(machine.tables, table, notes)
+
+    def _prompt_options(self, status_keys: str, limit: str, separators: str) -> None:
+        """The prompt's editing keys, as tmux reads them for its own prompt."""
+        settings = self.mode_keys.prompting
+        settings.status_keys = "vi" if status_keys == "vi" else "emacs"
+        number = parse_uint(limit, 2**31)  # tmux 3.2a has no prompt-history-limit
+        settings.history_limit = number if number is not None else HISTORY_LIMIT
+        settings.word_separators = separators
 
     # -- pressing ------------------------------------------------------------------------
 
@@ -236,6 +264,8 @@ class BoundKeys(PrefixActions):
         if name == "detach-client":
             return not {"-a", "-s", "-t"} & set(args)
         return name in REFUSED or name in (
+            "display-menu",
+            "display-popup",
             "command-prompt",
             "confirm-before",
             "display-panes",
@@ -295,8 +325,7 @@ class BoundKeys(PrefixActions):
             await self.action_detach()
             return False
         if name == "display-panes":
-            self.action_display_panes()
-            return True
+            return await self._display_panes(command)
         if name == "display-message":
             return await self._message(command)
         if name == "choose-tree":
@@ -308,7 +337,203 @@ class BoundKeys(PrefixActions):
         if name == "list-keys":
             self.action_list_keys()
             return True
+        if name == "display-menu":
+            return await self._menu(command)
+        if name == "display-popup":
+            return await self._popup(command)
         return await self._prompt(command)
+
+    async def _menu(self, command: Command) -> bool:
+        """``display-menu``: its names, title and commands expanded by tmux for the
+        target pane, shown by tuimux; the chosen item's commands then run like the
+        binding's own (the audit log and read-only rules see each)."""
+        if self.mirror is None:
+            return False
+        try:
+            spec = menu_of(command[1:])
+        except CommandError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        pane_id = self._target()[2]
+        target = spec.target if spec.target not in ("", "=", "{mouse}") else pane_id
+        texts = formats_of(spec)
+        wanted = [index for index, text in enumerate(texts) if "#" in text]
+        values = list(texts)
+        try:
+            replies = (
+                await self.client.read_formats(
+                    [["display-message", "-p", "-t", target, "--", texts[i]] for i in wanted]
+                )
+                if wanted
+                else []
+            )
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        for index, lines in zip(wanted, replies, strict=True):
+            values[index] = "\n".join(lines)
+        title, items = expanded(spec, values)
+        where = self._menu_geometry(pane_id)
+        menu = Menu(
+            title,
+            items,
+            where,
+            spec.x,
+            spec.y,
+            stay_open=spec.stay_open,
+            starting_choice=spec.starting_choice,
+        )
+        if not items or menu.box[0] > where.width or menu.box[1] > where.height:
+            return True  # tmux shows nothing (no item, or too big for the terminal)
+        answer: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+
+        def answered(index: int | None) -> None:
+            if not answer.done():
+                answer.set_result(index)
+
+        self._hand_over += 1  # keys typed after the binding go to the menu, in order
+        try:
+            self.open_modal(menu, answered)
+            chosen = await answer
+        finally:
+            self._hand_over = max(self._hand_over - 1, 0)
+        self.window_view.focus()
+        if chosen is not None:
+            await self.run_commands(items[chosen].commands)
+        return True
+
+    async def _popup(self, command: Command) -> bool:
+        """``display-popup``: the command runs in a hidden session of tuimux's, shown
+        in a box over the session until it ends (``-E``) or Escape closes it; the
+        session is killed then (:mod:`tuimux.ui.popup`)."""
+        if self.mirror is None:
+            return False
+        if self.client.read_only:
+            self._refuse_read_only("display-popup")
+            return False
+        try:
+            spec = popup_of(command[1:])
+            if spec.close_only:
+                return True
+            width, height = self.size
+            box_w, box_h = size_of(spec.width, width), size_of(spec.height, height)
+        except CommandError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        pane_id = self._target()[2]
+        formats = [spec.title, spec.directory]
+        try:
+            replies = await self.client.read_formats(
+                [["display-message", "-p", "-t", pane_id, "--", text or " "] for text in formats]
+            )
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        title, directory = (
+            "\n".join(lines).strip() if text else ""
+            for text, lines in zip(formats, replies, strict=True)
+        )
+        where = self._menu_geometry(pane_id)
+        x, y = place(spec.x, spec.y, box_w, box_h, where)
+        job = PopupJob(self.client)
+        inner = (box_w - 2, box_h - 2) if spec.border else (box_w, box_h)
+        try:
+            await job.start(spec, max(inner[0], 1), max(inner[1], 1), directory)
+        except TuimuxError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            await job.stop()
+            return False
+        answer: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def closed(_: None) -> None:
+            if not answer.done():
+                answer.set_result(None)
+
+        self._hand_over += 1  # keys typed after the binding go to the popup, in order
+        try:
+            self.open_modal(Popup(job, spec, title, (x, y, box_w, box_h)), closed)
+            await answer
+        finally:
+            self._hand_over = max(self._hand_over - 1, 0)
+            await job.stop()
+        self.window_view.focus()
+        return True
+
+    def _refuse_read_only(self, what: str) -> None:
+        raise NotImplementedError  # the app's
+
+    async def _display_panes(self, command: Command) -> bool:
+        """``display-panes``: each pane's index over it for ``-d`` or the session's
+        ``display-panes-time``; a digit (or a letter from ``a`` = 10) runs the template
+        for that pane."""
+        try:
+            spec = display_panes_of(command[1:])
+        except CommandError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        delay = spec.delay_ms
+        if delay is None:
+            try:
+                reply = await self.client.command("display-message", "-p", "#{display-panes-time}")
+                delay = parse_uint("".join(reply.text), 2**32 - 1)
+            except TuimuxError as error:
+                log.debug("display-panes-time not read: %s", error)
+        self._panes_spec = spec
+        self._panes_shown += 1
+        shown = self._panes_shown
+        self.action_display_panes()
+        if delay != 0:  # 0: until a key is pressed, as in tmux
+            seconds = (delay if delay is not None else 1000) / 1000
+            self.set_timer(seconds, lambda: self._panes_over(shown))
+        return True
+
+    def _panes_over(self, shown: int) -> None:
+        if shown == self._panes_shown:  # not shown again since
+            self._hide_numbers()
+
+    def _select_pane_by_index(self, index: int) -> None:
+        """A key picked a pane while the numbers were shown: the template runs for it."""
+        spec = self._panes_spec
+        if self.mirror is None or not spec.keys:
+            return
+        for pane_id in self.window_view.panes:
+            pane = self.mirror.model.panes.get(pane_id)
+            if pane is not None and pane.index == index:
+                try:
+                    commands = [tuple(argv) for argv in fill(spec.template, [pane_id])]
+                except CommandError as error:
+                    self.status_bar.message = str(error)
+                    return
+                self.hold_keys()
+                self.run_worker(self._run_bound(commands), group="commands")
+                return
+
+    def _menu_geometry(self, pane_id: str) -> Geometry:
+        """Where the menu's position letters point on tuimux's screen."""
+        width, height = self.size
+        view = self.window_view.panes.get(pane_id)
+        region = view.region if view is not None else self.window_view.region
+        bar = self.status_bar.region
+        status_y = bar.y if self.status_bar.display and bar.height else None
+        window_x = None
+        window = self.mirror.model.current if self.mirror is not None else None
+        window_at = getattr(self.status_bar, "window_at", None)
+        if window is not None and callable(window_at):
+            window_x = next((x for x in range(bar.width) if window_at(x) == window.window_id), None)
+        return Geometry(
+            width,
+            height,
+            (region.x, region.y, region.width, region.height),
+            status_y,
+            window_x,
+            self.mouse_at,
+        )
 
     async def _message(self, command: Command, *, one_line: bool = False) -> bool:
         """``display-message`` in a binding: tmux before 3.4 would set the message of a
@@ -380,18 +605,43 @@ class BoundKeys(PrefixActions):
             return
         self.run_worker(self._run_bound(commands), group="commands")
 
-    async def _run_typed(self, line: str) -> None:
-        """``C-b :``: the line runs as before; a line that binds keys or sets options
+    async def _run_typed(self, line: str, environ: Mapping[str, str] | None = None) -> None:
+        """``C-b :``: the line runs as tmux's prompt would run it, ``~`` and ``$VAR``
+        expanded from tmux's global environment; a line that binds keys or sets options
         has the tables read again before the next key is looked up."""
+        shown_here = _shown_here(line)
+        if shown_here is not None:  # a menu typed at the prompt: as from a binding
+            try:
+                await self.run_commands(shown_here)
+            finally:
+                self.release_keys()
+            return
+        if environ is None and ("~" in line or "$" in line):
+            environ = await self._global_environment()
         if not _changes_keys(line):
-            await super()._run_typed(line)
+            await super()._run_typed(line, environ)
             return
         self.hold_keys()
         try:
-            await super()._run_typed(line)
+            await super()._run_typed(line, environ)
             await self.reread_keys()
         finally:
             self.release_keys()
+
+    async def _global_environment(self) -> dict[str, str]:
+        """tmux's global environment (``show-environment -g``), which its parser
+        expands ``~`` and ``$VAR`` from; empty if tmux would not say."""
+        try:
+            (lines,) = await self.client.read_formats([["show-environment", "-g"]])
+        except TuimuxError as error:
+            log.debug("environment not read: %s", error)
+            return {}
+        environ = {}
+        for line in lines:
+            name, equals, value = line.partition("=")
+            if equals and not name.startswith("-"):
+                environ[name] = value
+        return environ
 
 
 def _literal_for(command: Command, answers: list[str]) -> list[str]:
@@ -417,6 +667,22 @@ def one_key_line(lines: list[str], key: str) -> str:
             if len(words) > at and words[at] == key:
                 return " ".join([*words[: at + 1], " ".join(words[at + 1 :])]).strip()
     return ""
+
+
+# Commands typed at the prompt that tuimux shows itself, as it does from a binding.
+SHOWN_HERE = frozenset({"display-menu", "display-popup", "display-panes"})
+
+
+def _shown_here(line: str) -> tuple[Command, ...] | None:
+    """The line's commands if one of them is a menu (or the pane numbers) tuimux draws."""
+    try:
+        commands = parse_commands(line)
+    except CommandError:
+        return None
+    names = {
+        command_name(command[0]) for command in commands if command and isinstance(command[0], str)
+    }
+    return commands if names & SHOWN_HERE else None
 
 
 def _changes_keys(line: str) -> bool:

@@ -9,7 +9,7 @@ the key has bubbled up to the app, after the printable keys of the same read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -24,6 +24,16 @@ from textual.widgets import Input, Label
 
 from tuimux.control.escape import printable
 from tuimux.terminal.keys import Literal, encode_key
+from tuimux.ui.prompt_editing import (
+    CANCEL,
+    CHANGED,
+    ENTER,
+    MOVED,
+    NOTHING,
+    PASTE,
+    LineEditor,
+    PromptSettings,
+)
 from tuimux.ui.taps import TapBar
 
 T = TypeVar("T")
@@ -143,10 +153,15 @@ class Confirm(KeyTaker[bool]):
 
 
 class Prompt(KeyTaker[str | None]):
-    """A one-line text prompt (``(rename-window) name``); Escape cancels.
+    """A one-line text prompt (``(rename-window) name``) edited with tmux's keys.
 
     ``hidden`` shows bullets instead of what is typed (passwords, passphrases);
     ``exact`` draws the label as given (tmux's own prompt text, ``(search down) ``).
+    Keys edit the line as tmux's prompt would with the user's ``status-keys``
+    (:mod:`tuimux.ui.prompt_editing`); ``settings`` carries those, the history and the
+    words Tab completes, ``prompt_type`` picks the history (``command-prompt -T``).
+    ``top_buffer`` fetches tmux's top paste buffer for ``C-y`` and ``load_words`` the
+    names Tab completes, the first time they are needed.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -162,13 +177,28 @@ class Prompt(KeyTaker[str | None]):
     """
 
     def __init__(
-        self, label: str, value: str = "", *, hidden: bool = False, exact: bool = False
+        self,
+        label: str,
+        value: str = "",
+        *,
+        hidden: bool = False,
+        exact: bool = False,
+        settings: PromptSettings | None = None,
+        prompt_type: str = "command",
+        top_buffer: Callable[[], Awaitable[str | None]] | None = None,
+        load_words: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__()
         self.label = label
         self.value = value
         self.hidden = hidden
         self.exact = exact
+        # The value is drawn, and Input draws ESC and C1 as they are: the window name
+        # offered by rename-window comes from tmux, which need not be one that encodes
+        # control characters (a hostile server sends anything).
+        self.editor = LineEditor(printable(value), settings or PromptSettings(), prompt_type)
+        self.top_buffer = top_buffer
+        self.load_words = load_words
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -179,10 +209,7 @@ class Prompt(KeyTaker[str | None]):
                 label = printable(self.label)
                 shown = (label if self.hidden else f"({label})") + " "
             yield Label(Text(shown))
-            # The value is drawn too, and Input draws ESC and C1 as they are: the window
-            # name offered by rename-window comes from tmux, which need not be one that
-            # encodes control characters (a hostile server sends anything).
-            yield Input(value=printable(self.value), select_on_focus=False, password=self.hidden)
+            yield Input(value=self.editor.text, select_on_focus=False, password=self.hidden)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -192,36 +219,56 @@ class Prompt(KeyTaker[str | None]):
         self.finish(None)
 
     async def take_key(self, event: Key) -> None:
-        """A character is typed in; an editing key (C-u, C-e, BSpace…) runs its Input
-        action at once, so a burst is applied in the order it was typed."""
-        field = self.query_one(Input)
-        if event.key == "enter":
-            self.finish(field.value)
-        elif bound_action(_PROMPT_KEYS, event) == "cancel":
+        """One key, edited into the line at once as tmux's prompt would, so a burst is
+        applied in the order it was typed."""
+        item = encode_key(event.key, event.character)
+        if item is None:
+            return
+        outcome = await self.edit(item.text if isinstance(item, Literal) else item.name)
+        if outcome == ENTER:
+            self.finish(self.editor.text)
+        elif outcome == CANCEL:
             self.finish(None)
-        elif event.is_printable and event.character is not None:
-            _type(field, event.character)
-        else:
-            action = bound_action(_INPUT_KEYS, event)
-            if action is not None:
-                await field.run_action(action)
+
+    async def edit(self, name: str) -> str:
+        """Apply one key by its tmux name; what it did (prompt_editing's outcomes)."""
+        editor = self.editor
+        if self.is_mounted:  # the field edited some other way (Textual's own keys)
+            field = self.query_one(Input)
+            if field.value != editor.text:
+                editor.chars = list(field.value)
+                editor.index = field.cursor_position
+        if name == "Tab" and editor.settings.commands is None and self.load_words is not None:
+            await self.load_words()
+        outcome = editor.key(name)
+        if outcome == PASTE:
+            data = await self.top_buffer() if self.top_buffer is not None else None
+            outcome = editor.paste(data) if data else NOTHING
+        if outcome in (CHANGED, MOVED):
+            self.show_line()
+            if outcome == CHANGED:
+                self.edited(editor.text)
+        return outcome
+
+    def became_ready(self) -> None:
+        self.show_line()  # keys typed before it was drawn moved the cursor
+        super().became_ready()
+
+    def show_line(self) -> None:
+        if not self.is_mounted:
+            return
+        field = self.query_one(Input)
+        field.value = self.editor.text
+        field.cursor_position = self.editor.index
+
+    def edited(self, text: str) -> None:
+        """The line changed (an incremental prompt reports it)."""
 
     def take_paste(self, text: str) -> None:
         lines = text.splitlines()
-        if lines:
-            _type(self.query_one(Input), lines[0])
-
-
-def _type(field: Input, text: str) -> None:
-    """What Input does with typed or pasted text: insert it, or replace the selection."""
-    if field.selection.is_empty:
-        field.insert_text_at_cursor(text)
-    else:
-        field.replace(text, *field.selection)
-
-
-_PROMPT_KEYS = bindings_of(Prompt, inherited=False)
-_INPUT_KEYS = bindings_of(Input)
+        if lines and self.editor.paste(lines[0]) == CHANGED:
+            self.show_line()
+            self.edited(self.editor.text)
 
 
 class SearchPrompt(Prompt):
@@ -229,15 +276,17 @@ class SearchPrompt(Prompt):
     every edit, after ``=`` (search again from where it started); Ctrl+S / Ctrl+R give
     ``+`` / ``-`` (next, previous match), or on an empty prompt bring back ``last``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "again('+')", show=False, priority=True, id="prompt.search-next"),
-        Binding("ctrl+r", "again('-')", show=False, priority=True, id="prompt.search-previous"),
-    ]
-
     def __init__(
-        self, label: str, last: str, changed: Callable[[str], None], typed: str = ""
+        self,
+        label: str,
+        last: str,
+        changed: Callable[[str], None],
+        typed: str = "",
+        *,
+        settings: PromptSettings | None = None,
+        prompt_type: str = "search",
     ) -> None:
-        super().__init__(label, exact=True)
+        super().__init__(label, exact=True, settings=settings, prompt_type=prompt_type)
         self.last = last
         self.changed = changed
         self.typed = typed
@@ -245,30 +294,27 @@ class SearchPrompt(Prompt):
     def on_mount(self) -> None:
         self.changed("=")  # tmux reports the empty prompt at once: the search starts here
         if self.typed:  # typed before the prompt was drawn: as if typed into it
-            self.query_one(Input).value = printable(self.typed)
+            self.editor.set_text(printable(self.typed))
+            self.show_line()
+            self.edited(self.editor.text)
 
-    @on(Input.Changed)
-    def edited(self, event: Input.Changed) -> None:
-        if event.value != self.value:
-            self.value = event.value
-            self.changed("=" + event.value)
+    def edited(self, text: str) -> None:
+        self.changed("=" + text)
 
-    def action_again(self, prefix: str) -> None:
-        field = self.query_one(Input)
-        if not field.value:
-            field.value = printable(self.last)  # reported by edited() with "="
+    def again(self, prefix: str) -> None:
+        editor = self.editor
+        if not editor.text:
+            editor.set_text(printable(self.last))
+            self.show_line()
+            self.changed("=" + editor.text)
         else:
-            self.changed(prefix + field.value)
+            self.changed(prefix + editor.text)
 
     async def take_key(self, event: Key) -> None:
-        action = bound_action(_SEARCH_KEYS, event)
-        if action is not None:
-            await self.run_action(action)
+        if event.key in ("ctrl+s", "ctrl+r"):
+            self.again("+" if event.key == "ctrl+s" else "-")
         else:
             await super().take_key(event)
-
-
-_SEARCH_KEYS = bindings_of(SearchPrompt, inherited=False)
 
 
 class KeyPrompt(KeyTaker[str | None]):

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from tuimux.connect import tmux_version
 from tuimux.control.bindings import Command, PromptSpec, aimed_at, fill, parse_list_keys, prompt_of
 from tuimux.control.command import build
 from tuimux.errors import TuimuxError
@@ -34,10 +35,21 @@ from tuimux.ui.dialogs import (
     Prompt,
     SearchPrompt,
 )
+from tuimux.ui.prompt_editing import (
+    CANCEL,
+    ENTER,
+    NOTHING,
+    PromptSettings,
+    completion_words,
+    option_names,
+    prompt_history,
+)
 from tuimux.ui.routing import KeyRouting
 
 log = logging.getLogger(__name__)
 
+# The last tmux version whose prompt completes option and layout names too (+1).
+OPTIONS_COMPLETED_UNTIL = (3, 8)
 # Modes whose keys tmux looks up in the copy-mode tables (window-copy.c key_table).
 COPY_MODES = frozenset({"copy-mode", "view-mode"})
 Table = dict[str, tuple[Command, ...]]
@@ -60,6 +72,9 @@ class ModeKeys:
         self._worker: asyncio.Task[None] | None = None
         # table name → (mirror.mode_changes when read, bindings)
         self._tables: dict[str, tuple[int, Table]] = {}
+        # The prompts' editing keys, history and completion words (set with the tables).
+        self.prompting = PromptSettings()
+        self._seeded: set[str] = set()  # prompt types whose tmux history was read
 
     @property
     def busy(self) -> bool:
@@ -75,6 +90,8 @@ class ModeKeys:
         """The connection was replaced: nothing queued is sent to the new one."""
         self._queue.clear()
         self._tables.clear()
+        self.prompting.commands = None  # the new server may know other commands
+        self._seeded.clear()
         if self._worker is not None:
             self._worker.cancel()
 
@@ -162,21 +179,37 @@ class ModeKeys:
                 return
             if spec.kind in ("key", "key-name"):
                 answer = await self._key(pane_id, label, names=spec.kind == "key-name")
-            else:
+            elif spec.kind == "incremental":
                 text, end = self._typed_ahead(pane_id)
-                if spec.kind == "incremental":
-                    await self._incremental(label, initial, text, end, lambda t: run([t]))
-                    return
-                if end == "Enter":
-                    answer = initial + text
-                elif end == "Escape":
+                await self._incremental(
+                    label, initial, text, end, lambda t: run([t]), spec.prompt_type
+                )
+                return
+            else:
+                await self._seed_history(mirror, spec.prompt_type)
+                prompt = self.prompt(label, initial, spec.prompt_type)
+                outcome = await self._typed_into(pane_id, prompt)
+                if outcome == ENTER:
+                    answer = prompt.editor.text
+                elif outcome == CANCEL:
                     answer = None
                 else:
-                    answer = await self._wait(Prompt(label, initial + text, exact=True))
+                    answer = await self._wait(prompt)
             if answer is None:
                 return
             answers.append(answer)
         run(answers)
+
+    async def _typed_into(self, pane_id: str, prompt: Prompt) -> str:
+        """Keys queued for the pane after the one that opened the prompt, edited into
+        it in order until one answers it (``enter``, ``cancel``); any other outcome
+        leaves the rest to the prompt once drawn."""
+        while self._queue and self._queue[0][0] == pane_id:
+            item = self._queue.popleft()[1]
+            outcome = await prompt.edit(item.text if isinstance(item, Literal) else item.name)
+            if outcome in (ENTER, CANCEL):
+                return outcome
+        return NOTHING
 
     def _typed_ahead(self, pane_id: str) -> tuple[str, str | None]:
         """Queued characters for the pane (BSpace applied), and the Enter or Escape that
@@ -240,9 +273,14 @@ class ModeKeys:
         text: str,
         end: str | None,
         changed: Callable[[str], None],
+        prompt_type: str,
     ) -> None:
         if end is None:
-            await self._wait(SearchPrompt(label, last, changed, text))
+            await self._wait(
+                SearchPrompt(
+                    label, last, changed, text, settings=self.prompting, prompt_type=prompt_type
+                )
+            )
             return
         changed("=")  # what tmux's prompt reports as it opens and as each key is typed
         for typed in range(1, len(text) + 1):
@@ -263,6 +301,73 @@ class ModeKeys:
         )
         label_text, initial_text = ("\n".join(reply.text) for reply in replies)
         return label_text if label else "", initial_text if initial else ""
+
+    def prompt(self, label: str, initial: str, prompt_type: str = "command") -> Prompt:
+        """A text prompt with the user's editing keys, history and completion."""
+        return Prompt(
+            label,
+            initial,
+            exact=True,
+            settings=self.prompting,
+            prompt_type=prompt_type,
+            top_buffer=self._top_buffer,
+            load_words=self._load_words,
+        )
+
+    async def _seed_history(self, mirror: SessionMirror, prompt_type: str) -> None:
+        """The first time a prompt of this type opens on this connection, the lines
+        tmux's own prompts remember (``show-prompt-history``, tmux 3.3+; typed in any
+        client of the server) come first in its history, as Up shows them in tmux."""
+        if prompt_type in self._seeded or mirror.client.read_only:
+            return  # a watcher does not read what the owner typed
+        self._seeded.add(prompt_type)
+        try:
+            (lines,) = await mirror.client.read_formats(
+                [["show-prompt-history", "-T", prompt_type]]
+            )
+        except TuimuxError as error:
+            log.debug("prompt history not read: %s", error)  # tmux 3.2a has none
+            return
+        self.prompting.seed(prompt_type, prompt_history(lines))
+
+    async def _top_buffer(self) -> str | None:
+        """tmux's top paste buffer, for ``C-y`` in a prompt (None if there is none)."""
+        mirror = self.mirror()
+        if mirror is None:
+            return None
+        try:
+            reply = await mirror.client.command("show-buffer")
+        except TuimuxError:
+            return None  # no buffer: C-y does nothing, as in tmux
+        return "\n".join(reply.text)
+
+    async def _load_words(self) -> None:
+        """The words Tab completes, read from tmux once per connection: its commands
+        and their aliases, ``command-alias`` names, and its option names."""
+        mirror = self.mirror()
+        if mirror is None:
+            return
+        try:
+            commands, aliases, *options = await mirror.client.read_formats(
+                [
+                    ["list-commands", "-F", "#{command_list_name}\t#{command_list_alias}"],
+                    ["show-options", "-gqv", "command-alias"],
+                    ["show-options", "-s"],
+                    ["show-options", "-g"],
+                    ["show-options", "-gw"],
+                    ["display-message", "-p", "#{version}"],
+                ]
+            )
+        except TuimuxError as error:
+            log.debug("completion words not read: %s", error)
+            self.prompting.commands = ()
+            return
+        *options, version = options
+        self.prompting.commands = completion_words(commands, aliases)
+        # tmux 3.8's rewritten prompt completes command names only.
+        number = tmux_version(" ".join(version))
+        self.prompting.arguments = number is None or number < OPTIONS_COMPLETED_UNTIL
+        self.prompting.options = option_names(line for lines in options for line in lines)
 
     async def _wait(self, screen: KeyTaker[Any]) -> Any:
         """The modal's answer; it takes every key typed after it was asked for, in
