@@ -171,6 +171,7 @@ class SessionMirror:
         self.mode_capture = False
         # Names of the subscriptions tmux holds for this client (_subscribe).
         self._subscribed: set[str] = set()
+        self._watcher: asyncio.Task[None] | None = None  # _watch_panes
         # Counts %pane-mode-changed: the UI reads a mode's key table again after one.
         self.mode_changes = 0
         # How the server puts characters into cells (tmux 3.6 changed it): every pane's
@@ -205,7 +206,7 @@ class SessionMirror:
             self.mode_capture = usage_has_flag((await capture_usage).text, "M")
         await self._reconcile(initial=True)
         self.listener.structure_changed()
-        self._spawn(self._watch_panes())
+        self._watcher = asyncio.ensure_future(self._watch_panes())  # for as long as it lasts
 
     # -- notifications -----------------------------------------------------------------
 
@@ -715,10 +716,11 @@ class SessionMirror:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        for task in list(self._tasks):
+        tasks = [*self._tasks, *([self._watcher] if self._watcher is not None else [])]
+        for task in tasks:
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def over_frame(terminal: PaneTerminal) -> bool:
