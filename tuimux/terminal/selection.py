@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pyte.screens import Char
+
 from tuimux.control.numbers import INT_MAXIMUM, parse_uint
-from tuimux.terminal.attributes import as_cell, index_colour
+from tuimux.terminal.attributes import Cell, as_cell, index_colour
 from tuimux.terminal.screen import PaneScreen
 
 # tmux's default mode-style (bg=yellow,fg=black); pyte calls ANSI yellow "brown".
@@ -181,6 +183,25 @@ def selection_in_view(
     return Selection(sx, sy, ex, ey, rectangle=rectangle, emacs=fields[6] != "vi")
 
 
+def in_style(cell: Char, style: ModeStyle) -> Cell:
+    """A cell drawn in the mode style: tmux replaces its colours and attributes and keeps
+    its character."""
+    return as_cell(cell)._replace(
+        dim=False,
+        hidden=False,
+        overline=False,
+        underscore_colour="default",
+        fg=style.fg,
+        bg=style.bg,
+        bold=style.bold,
+        italics=style.italics,
+        underscore=style.underscore,
+        strikethrough=style.strikethrough,
+        reverse=style.reverse,
+        blink=style.blink,
+    )
+
+
 def highlight(screen: PaneScreen, selection: Selection, style: ModeStyle = ModeStyle()) -> None:
     """Draw the selection into a mode screen: tmux replaces a selected cell's colours
     and attributes with the mode style and keeps its character."""
@@ -190,20 +211,7 @@ def highlight(screen: PaneScreen, selection: Selection, style: ModeStyle = ModeS
         row = screen.buffer[y]
         for x in range(screen.columns):
             if selection.covers(x, y):
-                row[x] = as_cell(row[x])._replace(
-                    dim=False,
-                    hidden=False,
-                    overline=False,
-                    underscore_colour="default",
-                    fg=style.fg,
-                    bg=style.bg,
-                    bold=style.bold,
-                    italics=style.italics,
-                    underscore=style.underscore,
-                    strikethrough=style.strikethrough,
-                    reverse=style.reverse,
-                    blink=style.blink,
-                )
+                row[x] = in_style(row[x], style)
 
 
 def stamp_position(
@@ -222,14 +230,4 @@ def stamp_position(
     if start > 0 and row[start - 1].data and row[start].data == "":
         row[start - 1] = row[start - 1]._replace(data=" ")  # a wide char cut in half
     for offset, char in enumerate(shown):
-        row[start + offset] = row[start + offset]._replace(
-            data=char,
-            fg=style.fg,
-            bg=style.bg,
-            bold=style.bold,
-            italics=style.italics,
-            underscore=style.underscore,
-            strikethrough=style.strikethrough,
-            reverse=style.reverse,
-            blink=style.blink,
-        )
+        row[start + offset] = in_style(row[start + offset], style)._replace(data=char)
