@@ -40,8 +40,10 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 64 * 1024 * 1024
 """Per run: far more than a person types in a day once the chatter is left out."""
-# Reads that only copy tmux's state to the screen, when printed (-p) rather than stored.
-MIRROR_READS = frozenset({"list-windows", "list-panes", "list-sessions", "list-clients"})
+# Reads that only copy tmux's state to the screen, when printed (-p) rather than stored:
+# every list-* (windows, panes, keys, buffers' names, commands) and the options a prompt
+# completes from. show-buffer is not one: it copies a buffer's content out.
+MIRROR_READS = frozenset({"show-options"})
 PRINTING_READS = frozenset({"capture-pane", "display-message"})
 FLOW_CONTROL = frozenset({"-A", "-B", "-f"})
 
@@ -49,7 +51,7 @@ FLOW_CONTROL = frozenset({"-A", "-B", "-f"})
 def worth_auditing(command: str) -> bool:
     """False for the mirroring reads and flow control tuimux sends on tmux's cue."""
     name = command.split(" ", 1)[0]
-    if name in MIRROR_READS:
+    if name in MIRROR_READS or name.startswith("list-"):
         return False
     if name not in PRINTING_READS and name != "refresh-client":
         return True
@@ -59,8 +61,9 @@ def worth_auditing(command: str) -> bool:
         return True
     if name in PRINTING_READS:
         return "-p" not in words
-    if name == "refresh-client":
-        return not (len(words) == 3 and words[1] in FLOW_CONTROL)
+    if name == "refresh-client":  # one or more flow-control flags, each with its value
+        pairs = words[1:]
+        return not (pairs and len(pairs) % 2 == 0 and set(pairs[::2]) <= FLOW_CONTROL)
     return True
 
 
