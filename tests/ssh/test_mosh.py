@@ -10,6 +10,7 @@ pane has not seen it, and reach the pane once the server runs again.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shlex
@@ -18,6 +19,7 @@ import signal
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,31 @@ def mosh_command(sshd: SSHServer, inner: TmuxServer) -> str:
     )
 
 
+async def type_and_confirm(
+    outer: TmuxServer, inner: TmuxServer, pane: str, typed: str, key: str
+) -> str:
+    """Type one key into mosh and wait until both the pane and mosh's screen show it."""
+    outer.run("send-keys", "-t", "m:", "-l", key)
+    now = typed + key
+    shown = now.rstrip()  # tmux's capture drops trailing blanks
+    await eventually(
+        lambda: shown in inner.capture(pane) and shown in outer.capture("m:"),
+        timeout=20,
+        detail=lambda: outer.capture("m:"),
+    )
+    return now
+
+
+async def within(seconds: float, condition: Callable[[], bool]) -> bool:
+    """Whether ``condition`` becomes true within ``seconds`` (polled)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.1)
+    return True
+
+
 def mosh_servers(inner: TmuxServer) -> list[int]:
     """mosh-server processes started for this test (its command names the socket)."""
     found = subprocess.run(
@@ -95,24 +122,31 @@ async def test_typing_is_predicted_at_the_pane_cursor_through_mosh(
 
         # Echoes confirmed end to end, one key at a time: mosh-server acknowledges a
         # key's echo with a later frame, and only then does mosh trust its predictions.
-        for end in range(1, len("echo abc") + 1):
-            outer.run("send-keys", "-t", "m:", "-l", "echo abc"[end - 1])
-            typed = "echo abc"[:end].rstrip()  # tmux's capture drops trailing blanks
-            await eventually(
-                lambda t=typed: t in tmux_server.capture(pane) and t in outer.capture("m:"),
-                timeout=20,
-                detail=lambda: outer.capture("m:"),
-            )
-        os.kill(servers[0], signal.SIGSTOP)
-        outer.run("send-keys", "-t", "m:", "-l", "defgh")
-        await eventually(
-            lambda: "echo abcdefgh" in outer.capture("m:"),
-            timeout=20,
-            detail=lambda: (outer.capture("m:"), outer.display("m:", CURSOR)),
-        )
-        assert "defgh" not in tmux_server.capture(pane)  # predicted, not echoed
-        os.kill(servers[0], signal.SIGCONT)
-        await eventually(lambda: "echo abcdefgh" in tmux_server.capture(pane), timeout=20)
+        typed = ""
+        for key in "echo abc":
+            typed = await type_and_confirm(outer, tmux_server, pane, typed, key)
+        # mosh shows predictions only once its last echo is acknowledged ("late ack", a
+        # later frame of mosh-server): on a loaded machine that frame can still be on
+        # its way when the server stops. Then nothing is predicted, through tuimux or
+        # tmux's own client alike, and the next attempt starts from a confirmed echo.
+        # Predictions never shown (a cursor tuimux put elsewhere) fail every attempt.
+        seen: list[object] = []
+        for attempt in "defgh", "ijklm", "nopqr":
+            await asyncio.sleep(0.5)  # room for the late ack; the retry covers the rest
+            os.kill(servers[0], signal.SIGSTOP)
+            outer.run("send-keys", "-t", "m:", "-l", attempt)
+            shown = typed + attempt
+            predicted = await within(10, lambda s=shown: s in outer.capture("m:"))
+            seen.append((outer.capture("m:"), outer.display("m:", CURSOR)))
+            if predicted:
+                assert attempt not in tmux_server.capture(pane)  # predicted, not echoed
+            os.kill(servers[0], signal.SIGCONT)
+            await eventually(lambda s=shown: s in tmux_server.capture(pane), timeout=20)
+            typed = shown
+            if predicted:
+                break
+        else:
+            raise AssertionError(f"mosh predicted nothing in three attempts: {seen!r}")
 
         # A copy in copy mode reaches the phone's clipboard through mosh: the outer tmux
         # (set-clipboard on) keeps what arrives as OSC 52 as a buffer of its own.

@@ -180,6 +180,9 @@ class SessionMirror:
         # Panes paused when this client left their session: continued by their next
         # snapshot once the model has them again (_pause_left_panes).
         self._left: set[str] = set()
+        # The session whose windows and panes the model holds: the one last read. After
+        # a switch, until the new one is read, the model still holds the session left.
+        self._read_session: str | None = None
         # Output of panes the model does not have yet (a new pane prints before the
         # re-read that brings it in): its first snapshot finds the pen there.
         self._unknown_output: dict[str, RecentOutput] = {}
@@ -197,6 +200,7 @@ class SessionMirror:
         rules = self.client.send([build(*RULES_PROBE)])[0]
         capture_usage = self.client.send([build(*CAPTURE_USAGE_PROBE)])[0]
         await refresh(self.client, self.model, self.client.session_id)
+        self._read_session = self.client.session_id
         if probe is not None:
             with contextlib.suppress(TuimuxError):
                 self.paste_verbatim = has_verbatim_flag((await probe).text)
@@ -286,6 +290,8 @@ class SessionMirror:
         if len(self._left) > MAX_LEFT:  # ids of panes long gone; a stray %pause is harmless
             self._left.clear()
         self._left.update(self.terminals)
+        for terminal in self.terminals.values():
+            terminal.away = True
         self.fire([build("refresh-client", "-A", f"{pane}:pause") for pane in self.terminals])
 
     def _resync_everything(self) -> None:
@@ -343,6 +349,7 @@ class SessionMirror:
             self._awaiting_reply, self._since_refresh = True, []
             try:
                 await refresh(self.client, self.model, session_id)
+                self._read_session = session_id
             except TuimuxError as error:
                 log.debug("refresh failed: %s", error)
                 return
@@ -401,7 +408,14 @@ class SessionMirror:
             self.fire(commands)
 
     async def _reconcile(self, initial: bool = False) -> None:
-        """Create, resize or drop pane terminals to match the model, and resync them."""
+        """Create, resize or drop pane terminals to match the model, and resync them.
+
+        Not while the model still holds a session this client has left (a layout change
+        or a late reply before the new session is read): its panes are the ones just
+        paused (_pause_left_panes), not panes coming back, and re-reading them as such
+        continued them; tmux 3.2a-3.7 then died at their next respawn."""
+        if self.client.session_id not in (None, self._read_session):
+            return
         model = self.model
         self._subscribe()
         for pane_id in list(self.terminals):
@@ -432,6 +446,7 @@ class SessionMirror:
             for terminal in to_sync:
                 reset = not terminal.synced or terminal.pane_id in self._left
                 self._left.discard(terminal.pane_id)
+                terminal.away = False
                 self._spawn(self.resync(terminal.pane_id, reset=reset))
 
     def _replaced_callback(self, pane_id: str) -> Callable[[], None]:
@@ -580,7 +595,15 @@ class SessionMirror:
         def alive() -> bool:
             return not self.client.closed and self.terminals.get(pane_id) is terminal
 
+        def left() -> bool:  # stays paused; coming back re-reads and continues it
+            if terminal.away:
+                terminal.flooding = False
+                return True
+            return False
+
         while alive():
+            if left():
+                return
             if not self._in_view(pane_id):  # nobody sees it: stay paused, read nothing
                 await asyncio.sleep(FLOOD_POLL_SECONDS)
                 continue
@@ -602,7 +625,7 @@ class SessionMirror:
         terminal.flooding = False
         resume = [["refresh-client", "-A", f"{pane_id}:continue"]]
         for _ in range(CONTINUE_TRIES):  # the continue must get out, or the pane stays paused
-            if not alive():
+            if not alive() or left():
                 return
             await terminal.wait_idle()
             if await terminal.resync(self.client, first=resume):

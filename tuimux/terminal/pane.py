@@ -173,6 +173,10 @@ class PaneTerminal:
         # True while a resync that resets tmux's output offsets is in flight: the
         # %pause it makes tmux print is tuimux's own, not a pane falling behind.
         self.resetting = False
+        # True while this client is in another session and tmux holds the pane paused
+        # for it (SessionMirror._pause_left_panes): nothing re-reads it then, since the
+        # reset's continue would end that pause. Coming back clears it.
+        self.away = False
         self._idle = asyncio.Event()
         self._idle.set()
         self._begun = False
@@ -255,6 +259,8 @@ class PaneTerminal:
         tmux still has queued for the pane, all of it older than the capture. Not for a
         pane that floods: the continue would end tmux's hold on it.
         """
+        if self.away:  # also a re-read asked for before the switch and run after it
+            return False
         if self._syncing:
             self._resync_again = True
             self._reset_again = self._reset_again or reset
