@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuimux.control.command import build, join
+from tuimux.control.getopt import getopt
 from tuimux.control.words import SEPARATOR, Brace, tokens
 from tuimux.errors import CommandError
 
@@ -175,33 +176,13 @@ def _is(name: str, full: str, minimum: int = 3) -> bool:
 
 
 def _options(args: Sequence[Arg], valued: frozenset[str]) -> tuple[dict[str, str], list[Arg]]:
-    """getopt as tmux's args_parse does it: ``-1p x`` and ``-1 -p x`` alike."""
-    options: dict[str, str] = {}
-    index = 0
-    while index < len(args):
-        word = args[index]
-        if not isinstance(word, str) or not word.startswith("-") or len(word) < 2:
-            break
-        index += 1
-        if word == "--":
-            break
-        for at, flag in enumerate(word[1:], 1):
-            if flag not in valued:
-                options[flag] = ""
-                continue
-            value = word[at + 1 :]
-            if not value and index < len(args):
-                following = args[index]
-                if flag == "T" and (
-                    not isinstance(following, str) or following not in _PROMPT_TYPES
-                ):
-                    options[flag] = ""  # 3.2a's bare -T (complete a target)
-                    break
-                value = following if isinstance(following, str) else ""
-                index += 1
-            options[flag] = value
-            break
-    return options, list(args[index:])
+    """The flags (the last value of each) and the arguments after them."""
+
+    def takes(letter: str, following: Arg) -> bool:  # 3.2a's bare -T (complete a target)
+        return letter != "T" or (isinstance(following, str) and following in _PROMPT_TYPES)
+
+    flags, rest = getopt(args, valued, takes=takes)
+    return dict(flags), rest
 
 
 def prompt_of(commands: Sequence[Command]) -> PromptSpec | None:

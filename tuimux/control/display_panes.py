@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuimux.control.bindings import Arg, Block, Command, parse_commands
+from tuimux.control.getopt import getopt
 from tuimux.control.numbers import parse_uint
 from tuimux.errors import CommandError
 
@@ -29,29 +30,14 @@ class PanesSpec:
 def display_panes_of(args: Sequence[Arg]) -> PanesSpec:
     """The command's arguments (after its name) → what to show; raises
     :class:`CommandError` for a delay that is not a number, as tmux does."""
+    flags, rest = getopt(args, "d")
     delay: int | None = None
-    keys = True
-    index = 0
-    while index < len(args):
-        word = args[index]
-        if not isinstance(word, str) or not word.startswith("-") or len(word) < 2:
-            break
-        index += 1
-        if word == "--":
-            break
-        for at, flag in enumerate(word[1:], 1):
-            if flag == "N":
-                keys = False
-            elif flag == "d":
-                value = word[at + 1 :]
-                if not value and index < len(args) and isinstance(args[index], str):
-                    value = str(args[index])
-                    index += 1
-                delay = parse_uint(value, 2**32 - 1)
-                if delay is None:
-                    raise CommandError(f"display-panes: delay {value} is invalid.")
-                break
-    rest = args[index:]
+    for letter, value in flags:
+        if letter == "d":
+            delay = parse_uint(value, 2**32 - 1)
+            if delay is None:
+                raise CommandError(f"display-panes: delay {value} is invalid.")
+    keys = ("N", "") not in flags
     if not rest:
         template = DEFAULT_TEMPLATE
     elif isinstance(rest[0], Block):

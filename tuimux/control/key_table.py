@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from tuimux.control.bindings import Block, Command, parse_commands, split_arguments
 from tuimux.control.command import quote
+from tuimux.control.getopt import getopt
 from tuimux.errors import CommandError
 
 ROOT = "root"
@@ -80,31 +81,13 @@ def parse_tables(lines: Sequence[str]) -> Tables:
         if not words or words[0][:1] != ("bind-key",):
             continue
         first = words[0]
-        table, repeat, note = PREFIX, False, ""
-        index = 1
-        while index < len(first):
-            word = first[index]
-            if not isinstance(word, str) or not word.startswith("-") or word == "-":
-                break
-            following = first[index + 1] if index + 1 < len(first) else ""
-            if word in ("-T", "-N") and isinstance(following, str):
-                if word == "-T":
-                    table = following
-                else:
-                    note = following
-                index += 2
-                continue
-            if word == "-r":
-                repeat = True
-            elif word == "--":
-                index += 1
-                break
-            index += 1
-        if index + 1 >= len(first) or not isinstance(first[index], str):
+        found, rest = getopt(first[1:], "TN")
+        options = dict(found)
+        table, repeat, note = options.get("T", PREFIX), "r" in options, options.get("N", "")
+        if len(rest) < 2 or not isinstance(rest[0], str):
             continue
-        key = first[index]
-        assert isinstance(key, str)
-        commands = (*split_arguments(first[index + 1 :]), *words[1:])
+        key = rest[0]
+        commands = (*split_arguments(rest[1:]), *words[1:])
         tables.setdefault(table, {})[key] = Bound(table, key, commands, repeat, note)
     return tables
 

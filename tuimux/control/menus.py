@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuimux.control.bindings import Arg, Block, Command, parse_commands
+from tuimux.control.getopt import getopt
 from tuimux.errors import CommandError
 
 # display-menu's options that take a value (3.2a: c t T x y; 3.4 adds b C H s S).
@@ -49,27 +50,8 @@ def menu_of(args: Sequence[Arg]) -> MenuSpec:
 
     Raises :class:`CommandError` with tmux's sentence for an item missing its key or
     command."""
-    options: dict[str, str] = {}
-    index = 0
-    while index < len(args):
-        word = args[index]
-        if not isinstance(word, str) or not word.startswith("-") or len(word) < 2:
-            break
-        index += 1
-        if word == "--":
-            break
-        for at, flag in enumerate(word[1:], 1):
-            if flag not in _VALUED:
-                options[flag] = ""
-                continue
-            value = word[at + 1 :]
-            if not value and index < len(args):
-                following = args[index]
-                value = following if isinstance(following, str) else ""
-                index += 1
-            options[flag] = value
-            break
-    rest = list(args[index:])
+    flags, rest = getopt(args, _VALUED)
+    options = dict(flags)
     items: list[MenuItem] = []
     at = 0
     while at < len(rest):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tuimux.control.bindings import Arg, Command
+from tuimux.control.getopt import getopt
 from tuimux.control.key_table import command_name
 
 # tmux's KEYC_CLICK_TIMEOUT (milliseconds, fixed in 3.2a to 3.4).
@@ -177,44 +178,15 @@ def flags(command: Command) -> str:
     flags' values skipped by their first letter's table)."""
     if not command or not isinstance(command[0], str):
         return ""
-    name = command_name(command[0])
-    valued = _VALUED.get(name, "t")
-    seen = ""
-    index = 1
-    while index < len(command):
-        word = command[index]
-        index += 1
-        if not isinstance(word, str) or not word.startswith("-") or word in ("-", "--"):
-            break
-        for at, flag in enumerate(word[1:], 1):
-            seen += flag
-            if flag in valued:
-                if at == len(word) - 1:
-                    index += 1
-                break
-    return seen
+    found, _ = getopt(command[1:], _VALUED.get(command_name(command[0]), "t"))
+    return "".join(letter for letter, _ in found)
 
 
 def positional(command: Command) -> list[Arg]:
     """The arguments after the flags (``send -X select-word`` → ``["select-word"]``)."""
     if not command or not isinstance(command[0], str):
         return []
-    name = command_name(command[0])
-    valued = _VALUED.get(name, "t")
-    index = 1
-    while index < len(command):
-        word = command[index]
-        if not isinstance(word, str) or not word.startswith("-") or word == "-":
-            break
-        index += 1
-        if word == "--":
-            break
-        for at, flag in enumerate(word[1:], 1):
-            if flag in valued:
-                if at == len(word) - 1:
-                    index += 1
-                break
-    return list(command[index:])
+    return getopt(command[1:], _VALUED.get(command_name(command[0]), "t"))[1]
 
 
 def without_flag(command: Command, flag: str) -> Command:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuimux.control.bindings import Arg
+from tuimux.control.getopt import getopt
 from tuimux.control.numbers import parse_uint
 from tuimux.errors import CommandError
 
@@ -39,32 +40,11 @@ class PopupSpec:
 
 def popup_of(args: Sequence[Arg]) -> PopupSpec:
     """The command's arguments (after its name) → what to run and show."""
-    options: dict[str, str] = {}
-    environment: list[str] = []
-    exits = 0
-    index = 0
-    while index < len(args):
-        word = args[index]
-        if not isinstance(word, str) or not word.startswith("-") or len(word) < 2:
-            break
-        index += 1
-        if word == "--":
-            break
-        for at, flag in enumerate(word[1:], 1):
-            if flag not in _VALUED:
-                exits += flag == "E"
-                options[flag] = ""
-                continue
-            value = word[at + 1 :]
-            if not value and index < len(args):
-                following = args[index]
-                value = following if isinstance(following, str) else ""
-                index += 1
-            if flag == "e":
-                environment.append(value)
-            options[flag] = value
-            break
-    command = tuple(arg for arg in args[index:] if isinstance(arg, str))
+    flags, rest = getopt(args, _VALUED)
+    options = dict(flags)
+    environment = [value for letter, value in flags if letter == "e"]
+    exits = sum(letter == "E" for letter, _ in flags)
+    command = tuple(arg for arg in rest if isinstance(arg, str))
     return PopupSpec(
         command=command,
         width=options.get("w", ""),
