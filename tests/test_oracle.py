@@ -9,7 +9,12 @@ lines must equal ``capture-pane -p``. Comparison is retried until tmux and tuimu
 from __future__ import annotations
 
 import asyncio
+import os
+import shlex
+import shutil
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -70,8 +75,117 @@ COLOURS = (
 )
 
 
-def programs(tmp: Path) -> dict[str, tuple[str, list[str]]]:
-    """name → (shell command for the pane, keys to type once it runs)."""
+FILLER = "\n".join(f"<p>filler paragraph {i} with enough words to wrap.</p>" for i in range(40))
+PAGE = f"""<html><head><title>Oracle page</title></head><body>
+<h1>Heading one</h1>
+<p>A paragraph with <b>bold</b>, <i>italic</i>, <u>underlined</u> text and
+<a href="second.html">a first link</a> and <a href="#end">a second link</a>.</p>
+<ul><li>first item</li><li>second item <a href="second.html">third link</a></li></ul>
+<table border="1"><tr><th>name</th><th>value</th></tr>
+<tr><td>alpha</td><td>1</td></tr><tr><td>beta</td><td>22</td></tr></table>
+<pre>preformatted   text
+  indented line</pre>
+{FILLER}
+<h2 id="end">The end</h2><p>last words</p>
+</body></html>
+"""
+
+RICH = """\
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.__main__ import make_test_card
+
+console = Console()
+console.print(make_test_card())
+console.print("[dim]rendered in [not dim]1.0ms[/] (cold cache)")
+input()
+table = Table(title="Packages", caption="[dim]a dim caption")
+table.add_column("name", style="bold cyan")
+table.add_column("size", justify="right", style="dim")
+table.add_column("state", style="italic")
+for name, size, state in [("tmux", "1.2 MB", "[green]ok"), ("rich", "600 kB", "[red]old")]:
+    table.add_row(name, size, state)
+console.print(table)
+text = "[dim]secondary[/] [bold]primary[/] [u]under[/] [strike]gone[/]"
+console.print(Panel(text, title="Panel"))
+console.print(ProgressBar(total=100, completed=40, width=30), "[dim]40%")
+console.rule("[dim]rule")
+input()
+"""
+
+# A counter that stops at 3, so watch's screen settles (-d=permanent keeps its marks).
+WATCH = (
+    "n=$(cat count); [ $n -lt 3 ] && echo $((n + 1)) > count; "
+    "printf '\\033[1;32mcount %s\\033[0m\\n' $n; ls"
+)
+
+
+@dataclass(frozen=True)
+class Program:
+    """A program for a pane: its shell command, the keys Textual presses once ``ready``
+    is on tmux's screen, and text tmux must show after them (the keys drew something)."""
+
+    command: str
+    keys: tuple[str, ...] = ()
+    ready: str | None = None
+    shown: str | None = None
+    needs: str | None = None  # the executable it runs (skipped if missing)
+
+
+def typed(text: str) -> tuple[str, ...]:
+    return (*text, "enter")
+
+
+def isolated(tmp: Path, command: str, cwd: Path | None = None) -> str:
+    """``command`` run in ``cwd`` (or ``tmp``) with a fixed environment: HOME and XDG
+    directories in ``tmp``, TERM as tmux set it, a UTF-8 locale and nothing of the user's."""
+    home = tmp / "home"
+    for sub in ("config", "data", "cache", "state"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    env = {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TZ": "UTC",
+    }
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    return f'cd {shlex.quote(str(cwd or tmp))} && exec env -i TERM="$TERM" {assignments} {command}'
+
+
+def git_repository(path: Path) -> None:
+    """A throw-away repository with a few commits, fixed dates and names, for tig."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(path),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Ann Author",
+        "GIT_AUTHOR_EMAIL": "ann@example.org",
+        "GIT_COMMITTER_NAME": "Ann Author",
+        "GIT_COMMITTER_EMAIL": "ann@example.org",
+    }
+    path.mkdir()
+
+    def git(*args: str, date: str = "2024-01-01T00:00:00Z") -> None:
+        dated = {**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run(["git", "-C", str(path), *args], env=dated, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    for day in range(1, 6):
+        (path / "file.txt").write_text("".join(f"line {i} of day {day}\n" for i in range(day * 3)))
+        (path / f"day{day}.py").write_text(SAMPLE_PY)
+        git("add", ".")
+        git("commit", "-q", "-m", f"Day {day}: change things", date=f"2024-01-0{day}T10:00:00Z")
+
+
+def programs(tmp: Path) -> dict[str, Program]:
+    """name → the program and how to drive it."""
     sample = tmp / "sample.py"
     sample.write_text(SAMPLE_PY)
     listing = tmp / "listing"
@@ -84,21 +198,112 @@ def programs(tmp: Path) -> dict[str, tuple[str, list[str]]]:
     (listing / "link").symlink_to("notes.txt")
     coloured = tmp / "coloured.txt"
     coloured.write_text("".join(f"\x1b[3{i % 8}mline {i}\x1b[0m plain\n" for i in range(200)))
+    (tmp / "page.html").write_text(PAGE)
+    (tmp / "second.html").write_text("<h1>Second page</h1><p>reached by a link</p>")
+    (tmp / "rich_demo.py").write_text(RICH)
+    (tmp / "count").write_text("0\n")
+    menu = "--menu 'Pick one' 15 40 5 a Apples b Bananas c Cherries d Dates e Elderberries"
+    checklist = "--checklist 'Pick some' 15 40 4 a Apples on b Bananas off c Cherries off"
     return {
-        "ls": (f"cd {listing} && ls --color=always -la --time-style=+ ; exec sleep 600", []),
-        "vim": (f"exec vim -u NONE -N -i NONE -c 'syntax on' {sample}", ["j", "j", "w"]),
-        "less": (f"exec less -R {coloured}", ["space", "j", "j"]),
-        "top": ("exec top -d 100", []),
-        "python": (f"exec {sys.executable} -q", ["print('\\x1b[31mred\\x1b[0m', 6 * 7)"]),
-        "unicode": (UNICODE + "; exec sleep 600", []),
-        "scroll-region": (SCROLL_REGION + "; exec sleep 600", []),
-        "alternate": (ALTERNATE + "; exec sleep 600", []),
-        "colours": (COLOURS + "; exec sleep 600", []),
+        "ls": Program(f"cd {listing} && ls --color=always -la --time-style=+ ; exec sleep 600"),
+        "vim": Program(f"exec vim -u NONE -N -i NONE -c 'syntax on' {sample}", ("j", "j", "w")),
+        "less": Program(f"exec less -R {coloured}", ("space", "j", "j")),
+        "top": Program("exec top -d 100"),
+        "python": Program(
+            f"exec {sys.executable} -q", typed("print('\\x1b[31mred\\x1b[0m', 6 * 7)")
+        ),
+        "unicode": Program(UNICODE + "; exec sleep 600"),
+        "scroll-region": Program(SCROLL_REGION + "; exec sleep 600"),
+        "alternate": Program(ALTERNATE + "; exec sleep 600"),
+        "colours": Program(COLOURS + "; exec sleep 600"),
         # remain-on-exit is set for this one: tmux writes "Pane is dead" into the grid
         # itself, with no %output at all. The pause lets tuimux read the last words
         # first: tmux 3.2a crashes when a pane dies while a control client still has
         # output of it queued (its control_write_pending has no dead-pane check).
-        "dead": ("printf 'last words\\n'; sleep 0.5; exit 3", []),
+        "dead": Program("printf 'last words\\n'; sleep 0.5; exit 3"),
+        # The setup screen (F2), then the colour scheme list with a second one picked.
+        "htop": Program(
+            isolated(tmp, "htop -d 600"),
+            ("f2", "down", "down", "down", "down", "right", "down"),
+            ready="PID",
+            shown="Colors",
+            needs="htop",
+        ),
+        # The Left menu (F9) open over both panels.
+        "mc": Program(
+            isolated(tmp, f"mc -u -X {listing} {listing}"),
+            ("down", "down", "f9", "down"),
+            ready="script.sh",
+            shown="Listing format",
+            needs="mc",
+        ),
+        "mcedit": Program(
+            isolated(tmp, f"mcedit {sample}"),
+            ("down", "down", "end", "f9", "down"),
+            ready="greet",
+            shown="Save as",
+            needs="mcedit",
+        ),
+        "ncdu": Program(
+            isolated(tmp, f"ncdu -x {listing}"),
+            ("down", "down", "i"),
+            ready="dir_a",
+            shown="Disk usage",
+            needs="ncdu",
+        ),
+        # The log, then a commit's diff in a split view.
+        "tig": Program(
+            isolated(tmp, "tig", tmp / "repo"),
+            ("down", "enter"),
+            ready="Day 5",
+            shown="day4.py",
+            needs="tig",
+        ),
+        "nano": Program(
+            isolated(tmp, f"nano -I -l {sample}"),
+            ("down", "down", "ctrl+w"),
+            ready="greet",
+            shown="Search",
+            needs="nano",
+        ),
+        "dialog": Program(
+            isolated(tmp, f"dialog --title Fruit {menu}"),
+            ("down", "down"),
+            ready="Elderberries",
+            needs="dialog",
+        ),
+        "whiptail": Program(
+            isolated(tmp, f"whiptail --title Fruit {checklist}"),
+            ("down", "space", "down"),
+            ready="Cherries",
+            shown="[*] b",
+            needs="whiptail",
+        ),
+        "w3m": Program(
+            isolated(tmp, "w3m -no-mouse page.html"),
+            ("tab", "tab", "space"),
+            ready="Heading one",
+            shown="filler paragraph",
+            needs="w3m",
+        ),
+        "lynx": Program(
+            isolated(tmp, "lynx -nopause page.html"),
+            ("down", "down", "space"),
+            ready="Heading one",
+            shown="filler paragraph",
+            needs="lynx",
+        ),
+        "watch": Program(
+            isolated(tmp, f"watch -n 0.5 -c -d=permanent {shlex.quote(WATCH)}"),
+            ready="count 3",
+            needs="watch",
+        ),
+        "rich": Program(
+            isolated(tmp, f"{sys.executable} rich_demo.py"),
+            ("enter",),
+            ready="cold cache",
+            shown="primary",
+        ),
     }
 
 
@@ -147,29 +352,24 @@ def differences(server: TmuxServer, app: TuimuxApp, pane: str) -> list[str]:
     return problems
 
 
+PROGRAMS = ["ls", "vim", "less", "top", "python", "unicode", "scroll-region", "alternate"]
+PROGRAMS += ["colours", "dead", "htop", "mc", "mcedit", "ncdu", "tig", "nano", "dialog"]
+PROGRAMS += ["whiptail", "w3m", "lynx", "watch", "rich"]
+
+
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-@pytest.mark.parametrize(
-    "program",
-    [
-        "ls",
-        "vim",
-        "less",
-        "top",
-        "python",
-        "unicode",
-        "scroll-region",
-        "alternate",
-        "colours",
-        "dead",
-    ],
-)
+@pytest.mark.parametrize("name", PROGRAMS)
 async def test_screen_equals_tmux(
-    tmux_server: TmuxServer, tmp_path: Path, program: str, size: tuple[int, int]
+    tmux_server: TmuxServer, tmp_path: Path, name: str, size: tuple[int, int]
 ) -> None:
     width, height = size
-    command, keys = programs(tmp_path)[program]
+    program = programs(tmp_path)[name]
+    if program.needs is not None and shutil.which(program.needs) is None:
+        pytest.skip(f"{program.needs} is not installed (.ci/run installs it)")
+    if name == "tig":
+        git_repository(tmp_path / "repo")
     tmux_server.new_session("o", width=width, height=height)
-    if program == "dead":
+    if name == "dead":
         tmux_server.run("set-option", "-g", "remain-on-exit", "on")
     target = Target(socket_name=tmux_server.socket_name, session="o", env=tmux_server.env)
     app = TuimuxApp(await connect_local(target, width, height))
@@ -178,13 +378,23 @@ async def test_screen_equals_tmux(
             await asyncio.sleep(0.02)
         pane = tmux_server.display("o:", "#{pane_id}")
         # Start the program after attaching, so its output arrives as %output.
-        tmux_server.run("respawn-pane", "-k", "-t", pane, command)
-        await asyncio.sleep(0.5)
-        for key in keys:
-            if len(key) == 1 or key in ("space",):
-                await pilot.press(key)
-            else:
-                await pilot.press(*key, "enter")
+        tmux_server.run("respawn-pane", "-k", "-t", pane, program.command)
+        if program.ready is None:
+            await asyncio.sleep(0.5)
+        else:
+            await eventually(
+                lambda: program.ready in tmux_server.capture(pane),
+                timeout=15,
+                detail=lambda: tmux_server.capture(pane),
+            )
+        for key in program.keys:
+            await pilot.press(key)
+        if program.shown is not None:
+            await eventually(
+                lambda: program.shown in tmux_server.capture(pane),
+                timeout=15,
+                detail=lambda: tmux_server.capture(pane),
+            )
         problems: list[str] = ["not compared yet"]
         deadline = asyncio.get_running_loop().time() + 15
         while problems and asyncio.get_running_loop().time() < deadline:
