@@ -293,6 +293,14 @@ def programs(tmp: Path) -> dict[str, Program]:
             shown="filler paragraph",
             needs="lynx",
         ),
+        # No init files; the menu bar's File menu (F10) open over the buffer.
+        "emacs": Program(
+            isolated(tmp, f"emacs -nw -Q {sample}"),
+            ("ctrl+n", "ctrl+n", "ctrl+e", "f10"),
+            ready="greet",
+            shown="Visit New File",
+            needs="emacs",
+        ),
         "watch": Program(
             isolated(tmp, f"watch -n 0.5 -c -d=permanent {shlex.quote(WATCH)}"),
             ready="count 3",
@@ -354,7 +362,7 @@ def differences(server: TmuxServer, app: TuimuxApp, pane: str) -> list[str]:
 
 PROGRAMS = ["ls", "vim", "less", "top", "python", "unicode", "scroll-region", "alternate"]
 PROGRAMS += ["colours", "dead", "htop", "mc", "mcedit", "ncdu", "tig", "nano", "dialog"]
-PROGRAMS += ["whiptail", "w3m", "lynx", "watch", "rich"]
+PROGRAMS += ["whiptail", "w3m", "lynx", "emacs", "watch", "rich"]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
