@@ -51,6 +51,23 @@ SCROLLING = (
     + "\x1b[12;1Hend\r\n"
 )
 
+# Cells erased in a colour (BCE), which tmux 3.3a's capture-pane leaves out: the whole
+# screen (ED 2), the end, start and whole of a line (EL 0, 1, 2), five cells (ECH), in
+# indexed and RGB colours and under reverse (the erase takes the background only); the
+# screen's end (ED 0); whole-screen scrolling by LF.
+ERASING = (
+    "\x1b[42m\x1b[2J\x1b[H\x1b[0m"
+    "one\x1b[44m\x1b[K\x1b[0m\r\n"
+    "two two two\x1b[4G\x1b[45m\x1b[1K\x1b[0m\r\n"
+    "three\x1b[46m\x1b[2K\x1b[0m\r\n"
+    "0123456789\x1b[3G\x1b[41m\x1b[5X\x1b[0m\r\n"
+    "\x1b[38;5;200;48;5;17mfour\x1b[K\x1b[0m\r\n"
+    "\x1b[48;2;10;200;30mfive\x1b[K\x1b[0m\r\n"
+    "\x1b[7;31mrev\x1b[K\x1b[0m\r\n"
+    "\x1b[10;5H\x1b[43m\x1b[J\x1b[0m"
+    "\x1b[12;1H\x1b[44mx\n\n\n\n\x1b[0mend"
+)
+
 
 def drawn(outer: TmuxServer, name: str, rules: CellRules) -> list[list[Cell]]:
     """The cells the outer tmux holds for what a client drew in its window's rows (read
@@ -79,15 +96,36 @@ def differences(outer: TmuxServer, rules: CellRules) -> list[str]:
 async def test_tuimux_draws_what_tmux_own_client_draws(
     tmux_server: TmuxServer, tmp_path: Path, text: str
 ) -> None:
-    """tmux's client is told its terminal has no ``bce`` and no ``csr``, so it writes lines
-    scrolled in with a background as coloured blanks, which ``capture-pane`` of the outer
-    tmux shows (cells cleared with a background it leaves out, as for EL)."""
+    await compare_clients(tmux_server, tmp_path, text)
+
+
+async def test_cells_erased_in_a_colour_are_drawn_as_tmux_own_client_draws_them(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """ED, EL, ECH and scrolling under a colour. Both outer terminals say they take RGB
+    colour (``COLORTERM``): tmux's client learns it from the outer tmux's answer to its
+    query whatever the variable says, tuimux only from the variable (``--colors``)."""
+    await compare_clients(tmux_server, tmp_path, ERASING, "export COLORTERM=truecolor; ")
+
+
+async def compare_clients(
+    tmux_server: TmuxServer, tmp_path: Path, text: str, prefix: str = ""
+) -> None:
+    """Both clients draw ``text`` printed in the pane; the outer tmux must hold the same
+    cells for both. tmux's client is told its terminal has no ``bce`` and no ``csr``, so
+    it writes what it erases or scrolls in with a background as coloured blanks, which
+    ``capture-pane`` of the outer tmux shows (cells cleared with a background tmux 3.3a
+    leaves out; tuimux always writes each cell). ``prefix`` starts both clients' shell
+    commands."""
     (tmp_path / "out").write_bytes(text.encode())
     program = f"stty -echo -opost; read x; cat {tmp_path / 'out'}; exec sleep 600"
     tmux_server.new_session("s", width=WIDTH, height=HEIGHT - 1, command=program)
     tmux_server.run("set-option", "-as", "terminal-overrides", ",*:bce@:csr@")
     rules = cell_rules(tmux_server.run(*RULES_PROBE).strip())
-    clients = {"own": tmux_attach(tmux_server), "ours": tuimux_attach(tmux_server)}
+    clients = {
+        "own": prefix + tmux_attach(tmux_server),
+        "ours": prefix + tuimux_attach(tmux_server),
+    }
     with outer_terminals(clients, WIDTH, HEIGHT) as outer:
         await eventually(  # both drew the session's status line
             lambda: all("[s]" in outer.capture(name + ":") for name in ("own", "ours")),
