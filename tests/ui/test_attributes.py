@@ -20,7 +20,7 @@ from textual.strip import Strip
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
-from tuimux.terminal.attributes import Cell, as_cell
+from tuimux.terminal.attributes import Cell, as_cell, index_colour
 from tuimux.terminal.cells import RULES_PROBE, TMUX_32, TMUX_33, CellRules, cell_rules
 from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import PaneStream
@@ -33,7 +33,7 @@ FEATURES = "#{?client_control_mode,,#{client_termfeatures}}"
 ATTRIBUTES = (
     "\x1b[2mdim\x1b[0m \x1b[8mhidden\x1b[0m \x1b[53mover\x1b[0m \x1b[1;2mbd\x1b[22mx\x1b[0m\r\n"
     "\x1b[4:2md\x1b[4:3mc\x1b[4:4mo\x1b[4:5mh\x1b[4:1ms\x1b[21m2\x1b[4:0mn\x1b[0m\r\n"
-    "\x1b[4;58;5;9mi\x1b[58:2::255:128:0mr\x1b[59mn\x1b[0m\r\n"
+    "\x1b[4;58;5;9mi\x1b[58:5:100mj\x1b[58;5;244mk\x1b[58:2::255:128:0mr\x1b[59mn\x1b[0m\r\n"
     "\x1b[38;5;1ma\x1b[38;5;9mb\x1b[48;5;4mc\x1b[38;5;200md\x1b[48;5;255me\x1b[0m"
     "\x1b[31mf\x1b[91mg\x1b[0m\r\n"
     "\x1b(0lqk0_hx\x1b(B0_h\r\n"
@@ -69,16 +69,43 @@ ERASING = (
 )
 
 
+XTERM_16 = (0x000000, 0x800000, 0x008000, 0x808000, 0x000080, 0x800080, 0x008080, 0xC0C0C0)
+XTERM_16 += (0x808080, 0xFF0000, 0x00FF00, 0xFFFF00, 0x0000FF, 0xFF00FF, 0x00FFFF, 0xFFFFFF)
+CUBE = (0x00, 0x5F, 0x87, 0xAF, 0xD7, 0xFF)
+INDEXES = {index_colour(index): index for index in range(256)}
+
+
+def as_rgb(colour: str) -> str:
+    """An indexed colour as tmux 3.2a and 3.3a's own client sends an underline colour:
+    as RGB (``tty_check_us``, tmux's ``colour_256toRGB`` table); tmux 3.4+ sends the
+    index (``Setulc1``), as tuimux does on every tmux. Other colours are unchanged."""
+    index = INDEXES.get(colour)
+    if index is None:
+        return colour
+    if index < 16:
+        value = XTERM_16[index]
+    elif index < 232:
+        red, green, blue = (index - 16) // 36, (index - 16) // 6 % 6, (index - 16) % 6
+        value = CUBE[red] << 16 | CUBE[green] << 8 | CUBE[blue]
+    else:
+        value = (8 + 10 * (index - 232)) * 0x010101
+    return f"{value:06x}"
+
+
 def drawn(outer: TmuxServer, name: str, rules: CellRules) -> list[list[Cell]]:
     """The cells the outer tmux holds for what a client drew in its window's rows (read
     back from ``capture-pane -e -N``, so a run of SGR codes and blanks compare by what
     they mean). tmux 3.2a and 3.3a's own client sends an indexed underline colour as RGB
-    (tty_check_us) where tuimux sends the index, as tmux 3.4+ does: not compared there."""
+    where tuimux sends the index, as tmux 3.4+ does: there tuimux's index is compared as
+    the RGB that client sends for it (:func:`as_rgb`)."""
     screen = PaneScreen(WIDTH, HEIGHT - 1, rules)
     screen.restore(outer.capture_bytes(f"{name}:", "-e", "-N"), 0, 0)
     rows = [[as_cell(screen.buffer[y][x]) for x in range(WIDTH)] for y in range(HEIGHT - 1)]
-    if rules in (TMUX_32, TMUX_33):
-        rows = [[cell._replace(underscore_colour="default") for cell in row] for row in rows]
+    if name == "ours" and rules in (TMUX_32, TMUX_33):
+        rows = [
+            [cell._replace(underscore_colour=as_rgb(cell.underscore_colour)) for cell in row]
+            for row in rows
+        ]
     return rows
 
 
