@@ -59,4 +59,45 @@ async def test_killing_the_session_tuimux_shows_leaves_the_server_running(
         finally:
             os.kill(pid, signal.SIGCONT)
         assert alive.split() == ["other"]
-        await eventually(lambda: outer.display("ours:", "#{pane_dead}") == "1", timeout=20)
+        await eventually(
+            lambda: outer.display("ours:", "#{pane_dead}") == "1",
+            timeout=20,
+            detail=lambda: outer.capture("ours:"),
+        )
+
+
+def ended(pid: str) -> bool:
+    """Gone, or a zombie its new parent has not reaped yet."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "\nState:\tZ" in status
+
+
+def control_clients(tmux_server: TmuxServer) -> list[str]:
+    lines = tmux_server.run("list-clients", "-F", "#{client_control_mode} #{client_pid}")
+    return [line.split()[1] for line in lines.splitlines() if line.startswith("1 ")]
+
+
+async def test_a_killed_tuimux_leaves_no_control_client_behind(tmux_server: TmuxServer) -> None:
+    """tuimux killed outright (SIGKILL, or its terminal gone: its ``tmux -C`` has a session
+    of its own and gets no SIGHUP) must not leave its ``tmux -C`` attached. Such a
+    client stayed for good (orphaned suite runs showed dozens), and before tmux 3.8 one
+    with output it could not deliver kept ``kill-server`` from ever finishing."""
+    tmux_server.new_session("s", width=60, height=15)
+    with outer_terminals({"ours": tuimux_attach(tmux_server)}, 60, 16) as outer:
+        await eventually(lambda: "[s]" in outer.capture("ours:"), timeout=30)
+        (pid,) = tuimux_pids(tmux_server.socket_name)
+        (client,) = control_clients(tmux_server)
+        tmux_server.run("send-keys", "-t", "s:0", "yes 'queued for tuimux'", "Enter")
+        os.kill(pid, signal.SIGSTOP)  # output queues for it, as over a stalled link
+        time.sleep(1)
+        os.kill(pid, signal.SIGKILL)
+        await eventually(
+            lambda: control_clients(tmux_server) == [],
+            timeout=10,
+            detail=lambda: (client, control_clients(tmux_server)),
+        )
+        await eventually(lambda: ended(client), timeout=10)
+        tmux_server.run("send-keys", "-t", "s:0", "C-c", "")

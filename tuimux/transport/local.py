@@ -10,12 +10,41 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
-from collections.abc import Sequence
+import signal
+import sys
+from collections.abc import Callable, Sequence
 
 from tuimux.errors import ConnectError
 
 READ_SIZE = 256 * 1024
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """What the ``tmux -C`` child runs before exec so that it ends when tuimux does.
+
+    A ``tmux -C`` that outlives tuimux (killed, or its terminal closed: the child has a
+    session of its own, so no SIGHUP reaches it) keeps its client in the server, and
+    before tmux 3.8 a control client with output it cannot deliver never leaves: the
+    user's ``kill-server`` then never finishes. Linux's parent-death signal ends it
+    with tuimux, however tuimux ends; elsewhere :meth:`LocalTransport.close` is all."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    term = int(signal.SIGTERM)
+
+    def run_in_child() -> None:  # between fork and exec: no Python objects to build
+        prctl(PR_SET_PDEATHSIG, term)
+
+    return run_in_child
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def tmux_argv(
@@ -48,6 +77,7 @@ class LocalTransport:
                 stderr=asyncio.subprocess.PIPE,
                 env=env if env is not None else dict(os.environ),
                 start_new_session=True,
+                preexec_fn=_die_with_parent(),
             )
         except FileNotFoundError:
             raise ConnectError(

@@ -32,6 +32,7 @@ from tuimux.ui.bell import OPTIONS_READ, BellRinger
 from tuimux.ui.bound_keys import FALLBACK_TABLES, BoundKeys, key_name
 from tuimux.ui.dialogs import Prompt
 from tuimux.ui.hook_prompt import ask_hook_prompt
+from tuimux.ui.job_control import guard_resume
 from tuimux.ui.mode_keys import ModeKeys
 from tuimux.ui.mouse_bindings import MouseBindings
 from tuimux.ui.mouse_mode import MouseReporting
@@ -153,6 +154,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             self.notify(printable(problem), severity="warning", markup=False)
         self.window_view.focus()
         self.app_resume_signal.subscribe(self, lambda _app: self.mouse_reporting.resumed())
+        guard_resume(lambda: self.refresh(repaint=True))
         self.status_bar.message = "attaching…"
         self.attach()
 
