@@ -529,3 +529,60 @@ async def test_a_line_too_long_to_lay_out_gives_the_model_line(tmux_server: Tmux
         await eventually(lambda: app.status_bar.status is not None and app.mirror is not None)
         assert app.status_bar.status is not None and not app.status_bar.status.whole
         await eventually(lambda: app.status_bar.render().plain.startswith("[s] 0:"))
+
+
+def own_border_cells(outer: TmuxServer, rows: int, width: int) -> list[tuple[int, int, int]]:
+    """(row, column, colour) of each border cell tmux's own client drew."""
+    raw = outer.capture_bytes("own:", "-e", "-N").decode("utf-8", "replace").split("\n")
+    found = []
+    for y, row in enumerate(sgr_rows(raw[:rows], width)):
+        for x, (char, cell) in enumerate(comparable(row)):
+            if char in BORDER_CHARS:
+                found.append((y, x, cell.fg))
+    return found
+
+
+def our_border_cells(app: TuimuxApp, rows: int) -> list[tuple[int, int, int]]:
+    return [
+        (y, x, number if number is not None else ts.DEFAULT)
+        for y in range(rows)
+        for x, (char, number) in enumerate(border_colours(app, y))
+        if char in BORDER_CHARS
+    ]
+
+
+@pytest.mark.parametrize(
+    ("split", "indicators"), [("-h", "colour"), ("-v", "colour"), ("-h", "off")]
+)
+async def test_two_panes_colour_the_half_of_the_border_beside_the_active_one(
+    tmux_server: TmuxServer, split: str, indicators: str
+) -> None:
+    """With two panes tmux colours only the half of the line beside the active pane
+    (pane-border-indicators colour, tmux's default; always on 3.2a), so the line says
+    which side is active; with the indicators off, the whole line."""
+    tmux_server.new_session("s", width=80, height=23)
+    if indicators == "off":
+        if not tmux_server.display("s:", "#{pane-border-indicators}"):
+            pytest.skip("this tmux has no pane-border-indicators")
+        tmux_server.run("set-option", "-g", "pane-border-indicators", "off")
+    tmux_server.run("set-option", "-g", "pane-border-style", "fg=colour4")
+    tmux_server.run("set-option", "-g", "pane-active-border-style", "fg=colour1")
+    tmux_server.run("split-window", split, "-t", "s:")
+    app = TuimuxApp(
+        await connect_local(
+            Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 24
+        )
+    )
+    with outer_terminals({"own": tmux_attach(tmux_server)}, 80, 24) as outer:
+        async with app.run_test(size=(80, 24)):
+            for direction in ("-R", "-L") if split == "-h" else ("-D", "-U"):
+                tmux_server.run("select-pane", direction, "-t", "s:")
+                await eventually(
+                    lambda: own_border_cells(outer, 23, 80) == our_border_cells(app, 23),
+                    timeout=20,
+                    detail=lambda: (
+                        f"{own_border_cells(outer, 23, 80)}\n{our_border_cells(app, 23)}"
+                    ),
+                )
+                colours = {colour for _, _, colour in our_border_cells(app, 23)}
+                assert colours == ({1} if indicators == "off" else {1, 4})

@@ -193,7 +193,10 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
     def _show_status(self, status: StatusRead) -> None:
         self.status_bar.show_status(status)
         self.window_view.borders.set_look(
-            status.border_lines, rich_style(status.border), rich_style(status.active_border)
+            status.border_lines,
+            rich_style(status.border),
+            rich_style(status.active_border),
+            status.border_indicators,
         )
 
     def _follow_mouse(self) -> None:
