@@ -270,6 +270,50 @@ async def test_a_real_configuration_with_powerline_glyphs(
     await assert_same_line(tmux_server, 90, 24, HAMVOCKE, tmp_path)
 
 
+async def test_the_line_shows_the_prefix_as_the_user_made_it_show_it(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """While the prefix is down tmux's client is in the prefix table and the user's line
+    says so (``client_prefix``: hamvocke's left end turns green): tuimux's line too, and
+    with no mark of tuimux's own over it, as tmux's own client adds none."""
+    tmux_server.new_session("s", width=80, height=23)
+    fixed_themes(tmux_server)
+    path = tmp_path / "tmux.conf"
+    path.write_text(HAMVOCKE + "set -g status-right '#{?client_prefix,PREFIX,plain}'\n")
+    tmux_server.run("source-file", str(path))
+    app = TuimuxApp(
+        await connect_local(
+            Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 24
+        )
+    )
+    with outer_terminals({"own": tmux_attach(tmux_server)}, 80, 24) as outer:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for key, shown in ((None, "plain"), ("C-b", "PREFIX"), ("Escape", "plain")):
+                if key is not None:
+                    outer.run("send-keys", "-t", "own:", key)
+                    await pilot.press("ctrl+b" if key == "C-b" else "escape")
+
+                def same(shown: str = shown) -> bool:
+                    ours = our_rows(app, 80)
+                    texts = ["".join(c for c, _ in row) for row in ours]
+                    return (
+                        own_rows(outer, [23], 80) == ours
+                        and texts[0].endswith(shown)
+                        and app.status_bar.render().plain == texts[0]
+                    )
+
+                await eventually(
+                    same,
+                    timeout=20,
+                    detail=lambda: "\n".join(
+                        [
+                            *differences(own_rows(outer, [23], 80), our_rows(app, 80)),
+                            app.status_bar.render().plain,
+                        ]
+                    ),
+                )
+
+
 async def test_styles_of_every_kind_and_rgb(tmux_server: TmuxServer, tmp_path: Path) -> None:
     tmux_server.new_session("s", width=80, height=23)
     tmux_server.run("new-window", "-d", "-t", "s:", "-n", "two")
@@ -360,12 +404,8 @@ async def test_a_note_shows_over_the_right_end_of_the_user_line(tmux_server: Tmu
             Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 23
         )
     )
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         await eventually(lambda: app.status_bar.status is not None and app.mirror is not None)
-        await pilot.press("ctrl+b")  # the prefix state, as tuimux's own line said it
-        await eventually(lambda: app.status_bar.render().plain.endswith(" prefix "))
-        await pilot.press("escape")  # unbound after the prefix: nothing, the state ends
-        await eventually(lambda: not app.status_bar.render().plain.endswith(" prefix "))
         app._note("reconnected")
         app.structure_changed()
         await eventually(lambda: app.status_bar.render().plain.endswith(" reconnected "))
