@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
 from tests.ui.test_app import make_app, recorder_session
 from tests.ui.test_bindings import HEIGHT, WIDTH, tmux_client_on
 from tuimux.ui import bound_keys
@@ -290,4 +291,39 @@ async def test_a_key_name_prompt_answers_with_the_keys_name(
         await eventually(
             lambda: "Rotate through the panes" in app.status_bar.tmux_message,
             detail=lambda: (app.status_bar.tmux_message, app.status_bar.message),
+        )
+
+
+async def test_ctrl_h_is_the_users_key_and_backspace_still_erases(tmux_server: TmuxServer) -> None:
+    """In a real terminal (an outer tmux's pane, whose Backspace sends ^?) tmux's own
+    client reads ^H as C-h, which users bind (Oh my tmux!'s prefix C-h previous-window,
+    vim-tmux-navigator's root C-h), and ^? as Backspace: tuimux the same, each client on
+    a twin session."""
+    for name in ("own", "ours"):
+        tmux_server.new_session(name, width=WIDTH, height=HEIGHT - 1, command="cat -v")
+    tmux_server.run("bind-key", "-n", "C-h", "rename-window", "got-C-h")
+    clients = {
+        "own": tmux_attach(tmux_server, "own"),
+        "ours": tuimux_attach(tmux_server, "ours"),
+    }
+    with outer_terminals(clients, WIDTH, HEIGHT) as outer:
+        await eventually(
+            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
+            timeout=30,
+        )
+        for name in clients:
+            outer.run("send-keys", "-t", f"{name}:", "-H", "08")
+            outer.run("send-keys", "-t", f"{name}:", "-l", "ab")
+            outer.run("send-keys", "-t", f"{name}:", "-H", "7f")
+            outer.run("send-keys", "-t", f"{name}:", "-l", "c")
+            outer.run("send-keys", "-t", f"{name}:", "Enter")
+
+        def seen(name: str) -> tuple[str, list[str]]:
+            lines = tmux_server.capture(f"{name}:").split("\n")
+            return tmux_server.display(f"{name}:", "#{window_name}"), lines[:1]
+
+        await eventually(
+            lambda: seen("own") == seen("ours") == ("got-C-h", ["ac"]),
+            timeout=20,
+            detail=lambda: (seen("own"), seen("ours")),
         )
