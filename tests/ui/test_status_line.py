@@ -19,7 +19,7 @@ from wcwidth import wcwidth
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
-from tests.ui.outer import outer_terminals, tmux_attach
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
 from tuimux.connect import Target, connect_local
 from tuimux.control import tmux_style as ts
 from tuimux.control.format_draw import format_draw
@@ -626,3 +626,41 @@ async def test_two_panes_colour_the_half_of_the_border_beside_the_active_one(
                 )
                 colours = {colour for _, _, colour in our_border_cells(app, 23)}
                 assert colours == ({1} if indicators == "off" else {1, 4})
+
+
+@pytest.mark.parametrize(
+    ("position", "style"),
+    [("bottom", "fg=yellow bg=terminal bold"), ("top", "fg=colour1,bg=colour3,underscore")],
+)
+async def test_a_prompt_is_drawn_where_and_as_tmux_draws_it(
+    tmux_server: TmuxServer, position: str, style: str
+) -> None:
+    """tmux draws its command prompt on the status line, the whole row in the user's
+    message-style and the cursor in that style reversed (hamvocke's ``bg=terminal
+    bold``); tuimux's prompt is the same cells, at the top too. Each client on a twin
+    session."""
+    for name in ("own", "ours"):
+        tmux_server.new_session(name, width=80, height=23, command="sh")
+    tmux_server.run("set-option", "-g", "status-position", position)
+    tmux_server.run("set-option", "-g", "message-style", style)
+    clients = {"own": tmux_attach(tmux_server, "own"), "ours": tuimux_attach(tmux_server, "ours")}
+    row = 0 if position == "top" else 23
+
+    def cells(name: str) -> Cells:
+        raw = outer.capture_bytes(f"{name}:", "-e", "-N").decode("utf-8", "replace")
+        return comparable(sgr_rows(raw.split("\n")[: row + 1], 80)[row])
+
+    with outer_terminals(clients, 80, 24) as outer:
+        await eventually(
+            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
+            timeout=30,
+        )
+        for name in clients:
+            outer.run("send-keys", "-t", f"{name}:", "C-b", ",")
+        await eventually(
+            lambda: (
+                "(rename-window) sh" in outer.capture("ours:") and cells("own") == cells("ours")
+            ),
+            timeout=20,
+            detail=lambda: "\n".join(differences([cells("own")], [cells("ours")])),
+        )

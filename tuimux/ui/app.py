@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
@@ -270,6 +271,13 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         for window_id in self.bells.flags_seen(flagged):
             window = model.windows[window_id]
             self._ring(window_id, window.index, window_id == model.active_window)
+
+    def modal_look(self) -> tuple[Style | None, bool]:
+        """tmux draws its prompts on the status line in the user's ``message-style``."""
+        status = self.status_bar.status
+        if status is None:
+            return None, False
+        return rich_style(status.message), status.top and status.lines > 0
 
     def _tell_table(self) -> None:
         """tuimux walks the key tables itself, so tmux would take this client to be in
