@@ -327,3 +327,48 @@ async def test_ctrl_h_is_the_users_key_and_backspace_still_erases(tmux_server: T
             timeout=20,
             detail=lambda: (seen("own"), seen("ours")),
         )
+
+
+@pytest.mark.parametrize("height", [23, 4])
+async def test_display_panes_draws_what_tmux_draws(tmux_server: TmuxServer, height: int) -> None:
+    """``C-b q`` numbers the panes as tmux's own client does: the index in the clock's big
+    digits in display-panes-colour (the active pane's in display-panes-active-colour) and
+    the pane's size at its top right; in a pane too low for the digits, the index as
+    text. Each client on a twin session, every cell above the status line compared."""
+    from tests.ui.test_status_line import comparable, sgr_rows
+    from tuimux.control import tmux_style as ts
+
+    for name in ("own", "ours"):
+        tmux_server.new_session(name, width=80, height=height, command="sh")
+        tmux_server.run("split-window", "-h", "-t", f"{name}:", "sh")
+    tmux_server.run("set-option", "-g", "display-panes-colour", "colour5")
+    tmux_server.run("set-option", "-g", "display-panes-active-colour", "colour202")
+    tmux_server.run("set-option", "-g", "display-panes-time", "60000")
+    clients = {"own": tmux_attach(tmux_server, "own"), "ours": tuimux_attach(tmux_server, "ours")}
+
+    def panes(name: str) -> list[list[tuple[str, ts.Cell]]]:
+        raw = outer.capture_bytes(f"{name}:", "-e", "-N").decode("utf-8", "replace")
+        return [comparable(row) for row in sgr_rows(raw.split("\n")[:height], 80)]
+
+    with outer_terminals(clients, 80, height + 1) as outer:
+        await eventually(
+            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
+            timeout=30,
+        )
+        for name in clients:
+            outer.run("send-keys", "-t", f"{name}:", "C-b", "q")
+        await eventually(lambda: "40x" in outer.capture("own:") if height > 7 else True, timeout=10)
+
+        def numbered(name: str) -> bool:  # both colours drawn: the numbers are up
+            drawn = {c for row in panes(name) for _, cell in row for c in (cell.fg, cell.bg)}
+            return {5, ts.FLAG_256 | 202} <= drawn
+
+        await eventually(
+            lambda: numbered("own") and panes("own") == panes("ours"),
+            timeout=20,
+            detail=lambda: [
+                (y, "".join(c for c, _ in a), "".join(c for c, _ in b))
+                for y, (a, b) in enumerate(zip(panes("own"), panes("ours"), strict=True))
+                if a != b
+            ][:4],
+        )

@@ -24,6 +24,9 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from rich.color import Color
+
+from tuimux.control import tmux_style as ts
 from tuimux.control.bindings import Command, PromptSpec, fill, parse_commands, prompt_of
 from tuimux.control.command import escape_format
 from tuimux.control.display_panes import (
@@ -50,8 +53,16 @@ from tuimux.ui.menu import Geometry, Menu, place
 from tuimux.ui.palette import binding_commands, shown_output
 from tuimux.ui.popup import Popup, PopupJob
 from tuimux.ui.prompt_editing import HISTORY_LIMIT
+from tuimux.ui.status_line import rich_colour
 
 log = logging.getLogger(__name__)
+
+
+def pane_colour(name: str, fallback: int) -> Color | None:
+    """A display-panes colour option → Rich's (tmux's default colour if unreadable)."""
+    colour = ts.colour_from_string(name)
+    return rich_colour(colour) if colour is not None else Color.from_ansi(fallback)
+
 
 # One read: what the key machine needs from the session's options.
 # The prompt's editing keys come last: word-separators is free text (a tab in it stays).
@@ -59,6 +70,8 @@ OPTIONS_FORMAT = (
     "#{prefix}\t#{prefix2}\t#{repeat-time}\t#{key-table}\t#{mode-keys}"
     "\t#{status-keys}\t#{prompt-history-limit}\t#{word-separators}"
 )
+# display-panes: how long, and its colours (tmux's defaults: blue, the active pane red).
+PANES_FORMAT = "#{display-panes-time}|#{display-panes-colour}|#{display-panes-active-colour}"
 # How long keys typed at attach wait for the tables at most.
 HOLD_FOR_TABLES_SECONDS = 1.0
 # After these, the tables or the options may differ: read them again.
@@ -478,12 +491,14 @@ class BoundKeys(PrefixActions):
             self.bell()
             return False
         delay = spec.delay_ms
-        if delay is None:
-            try:
-                reply = await self.client.command("display-message", "-p", "#{display-panes-time}")
-                delay = parse_uint("".join(reply.text), 2**32 - 1)
-            except TuimuxError as error:
-                log.debug("display-panes-time not read: %s", error)
+        try:
+            reply = await self.client.command("display-message", "-p", PANES_FORMAT)
+            time_ms, colour, active = [*"".join(reply.text).split("|"), "", ""][:3]
+            if delay is None:
+                delay = parse_uint(time_ms, 2**32 - 1)
+            self.panes_colours = (pane_colour(colour, 4), pane_colour(active, 1))
+        except TuimuxError as error:
+            log.debug("display-panes options not read: %s", error)
         self._panes_spec = spec
         self._panes_shown += 1
         shown = self._panes_shown
