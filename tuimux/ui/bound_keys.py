@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from rich.color import Color
 
+from tuimux.connect import tmux_version
 from tuimux.control import tmux_style as ts
 from tuimux.control.bindings import Command, PromptSpec, fill, parse_commands, prompt_of
 from tuimux.control.command import escape_format
@@ -49,7 +50,7 @@ from tuimux.control.popups import popup_of, size_of
 from tuimux.errors import CommandError, TuimuxError
 from tuimux.terminal.keys import Literal, encode_key
 from tuimux.ui.actions import PrefixActions
-from tuimux.ui.menu import Geometry, Menu, place
+from tuimux.ui.menu import Geometry, Menu, menu_look, place
 from tuimux.ui.palette import binding_commands, shown_output
 from tuimux.ui.popup import Popup, PopupJob
 from tuimux.ui.prompt_editing import HISTORY_LIMIT
@@ -72,6 +73,15 @@ OPTIONS_FORMAT = (
 )
 # display-panes: how long, and its colours (tmux's defaults: blue, the active pane red).
 PANES_FORMAT = "#{display-panes-time}|#{display-panes-colour}|#{display-panes-active-colour}"
+# The menu's look, as tmux reads it for its own client (tuimux.ui.menu.menu_look).
+MENU_LOOK = (
+    "#{E:menu-style}",
+    "#{E:menu-selected-style}",
+    "#{E:menu-border-style}",
+    "#{menu-border-lines}",
+    "#{E:mode-style}",
+    "#{version}",
+)
 # How long keys typed at attach wait for the tables at most.
 HOLD_FOR_TABLES_SECONDS = 1.0
 # After these, the tables or the options may differ: read them again.
@@ -374,17 +384,32 @@ class BoundKeys(PrefixActions):
         wanted = [index for index, text in enumerate(texts) if "#" in text]
         values = list(texts)
         try:
-            replies = (
-                await self.client.read_formats(
-                    [["display-message", "-p", "-t", target, "--", texts[i]] for i in wanted]
-                )
-                if wanted
-                else []
+            (
+                *replies,
+                menu_style,
+                selected,
+                border,
+                border_lines,
+                mode_style,
+                version,
+            ) = await self.client.read_formats(
+                [
+                    *(["display-message", "-p", "-t", target, "--", texts[i]] for i in wanted),
+                    *(["display-message", "-p", "-t", target, text] for text in MENU_LOOK),
+                ]
             )
         except TuimuxError as error:
             self.status_bar.message = str(error)
             self.bell()
             return False
+        look = menu_look(
+            "".join(menu_style),
+            "".join(selected),
+            "".join(border),
+            "".join(border_lines),
+            "".join(mode_style),
+            tmux_version("".join(version)),
+        )
         for index, lines in zip(wanted, replies, strict=True):
             values[index] = "\n".join(lines)
         title, items = expanded(spec, values)
@@ -397,6 +422,7 @@ class BoundKeys(PrefixActions):
             spec.y,
             stay_open=spec.stay_open,
             starting_choice=spec.starting_choice,
+            look=look,
         )
         if not items or menu.box[0] > where.width or menu.box[1] > where.height:
             return True  # tmux shows nothing (no item, or too big for the terminal)

@@ -93,9 +93,14 @@ class KeyTaker(ModalScreen[T], Generic[T]):
         self._take_look()
         self.call_after_refresh(self.became_ready)
 
+    # Whether this is one of tmux's status-line prompts (the look applies to it).
+    prompt_line: ClassVar[bool] = False
+
     def _take_look(self) -> None:
         """Draw the line as tmux draws its prompt: the whole row in ``message-style``
         (its cursor that style reversed), on the status line's row."""
+        if not self.prompt_line:
+            return
         if self.at_top:
             self.styles.align_vertical = "top"
         look = self.look
@@ -167,6 +172,8 @@ class Confirm(KeyTaker[bool]):
     ``(y/n)``) and confirms only with ``key`` (confirm-before ``-c``), or Enter with ``-y``.
     """
 
+    prompt_line = True
+
     DEFAULT_CSS = """
     Confirm { align: left bottom; background: transparent; }
     Confirm > Horizontal { height: 1; background: $warning-muted; }
@@ -216,6 +223,8 @@ class Prompt(KeyTaker[str | None]):
     ``top_buffer`` fetches tmux's top paste buffer for ``C-y`` and ``load_words`` the
     names Tab completes, the first time they are needed.
     """
+
+    prompt_line = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", show=False, id="prompt.cancel")
@@ -373,6 +382,8 @@ class SearchPrompt(Prompt):
 class KeyPrompt(KeyTaker[str | None]):
     """``command-prompt -1`` (copy mode's jump keys): the first character answers."""
 
+    prompt_line = True
+
     DEFAULT_CSS = """
     KeyPrompt { align: left bottom; background: transparent; }
     KeyPrompt > Label { width: 100%; height: 1; background: $warning-muted; }
@@ -413,6 +424,8 @@ class NumberPrompt(KeyTaker[NumberAnswer]):
     """``command-prompt -N`` (vi copy mode's repeat count): digits collect; any other
     key answers with them and is then handled as a key (tmux's PROMPT_NUMERIC). The
     answer is (digits, key, character)."""
+
+    prompt_line = True
 
     DEFAULT_CSS = """
     NumberPrompt { align: left bottom; background: transparent; }
