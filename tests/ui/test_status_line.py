@@ -630,7 +630,11 @@ async def test_two_panes_colour_the_half_of_the_border_beside_the_active_one(
 
 @pytest.mark.parametrize(
     ("position", "style"),
-    [("bottom", "fg=yellow bg=terminal bold"), ("top", "fg=colour1,bg=colour3,underscore")],
+    [
+        ("bottom", "fg=yellow bg=terminal bold"),
+        ("top", "fg=colour1,bg=colour3,underscore"),
+        ("bottom", "fg=#080808,bg=#ffff00,bold"),  # Oh my tmux!'s, in a truecolor terminal
+    ],
 )
 async def test_a_prompt_is_drawn_where_and_as_tmux_draws_it(
     tmux_server: TmuxServer, position: str, style: str
@@ -646,7 +650,10 @@ async def test_a_prompt_is_drawn_where_and_as_tmux_draws_it(
         pytest.skip("tmux 3.8 rewrote its prompt (status-right stays, a themed cursor)")
     tmux_server.run("set-option", "-g", "status-position", position)
     tmux_server.run("set-option", "-g", "message-style", style)
-    clients = {"own": tmux_attach(tmux_server, "own"), "ours": tuimux_attach(tmux_server, "ours")}
+    # tmux's client writes RGB to the outer tmux (it says it is tmux); tuimux when the
+    # terminal says truecolor.
+    ours = "export COLORTERM=truecolor; " + tuimux_attach(tmux_server, "ours")
+    clients = {"own": tmux_attach(tmux_server, "own"), "ours": ours}
     row = 0 if position == "top" else 23
 
     def cells(name: str) -> Cells:

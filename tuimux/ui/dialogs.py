@@ -127,6 +127,7 @@ class KeyTaker(ModalScreen[T], Generic[T]):
             widget.styles.color = colour
             widget.styles.text_style = " ".join(attributes) or "none"
         for field in self.query(PromptField):
+            field.styles.background_tint = Color(0, 0, 0, 0)  # no focus tint: tmux's colour
             field.cursor_blink = False  # tmux's is a steady reversed cell
             field.cursor_look = look + Style(reverse=not look.reverse)
 
