@@ -8,6 +8,8 @@ the binding's own commands do.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.burst import PREFIX, feed
@@ -156,11 +158,14 @@ async def test_display_panes_picks_a_pane_by_its_number(tmux_server: TmuxServer)
         )
 
 
-async def test_a_menu_is_drawn_in_the_users_styles(tmux_server: TmuxServer) -> None:
+@pytest.mark.parametrize(("position", "x", "y"), [("bottom", "2", "12"), ("top", "W", "W")])
+async def test_a_menu_is_drawn_in_the_users_styles(
+    tmux_server: TmuxServer, position: str, x: str, y: str
+) -> None:
     """A menu in the user's menu-style, menu-selected-style, menu-border-style and
     menu-border-lines (tmux 3.4+), or with the chosen item in mode-style (3.2a, 3.3a),
     a greyed item dim, cell for cell as tmux's own client draws it; each client on a
-    twin session."""
+    twin session. With the status line at the top, a menu at W opens below it."""
     from tests.ui.test_status_line import comparable, fixed_themes, sgr_rows
 
     # Names of one length: the menu opens at the window's place in the status line.
@@ -168,6 +173,7 @@ async def test_a_menu_is_drawn_in_the_users_styles(tmux_server: TmuxServer) -> N
         tmux_server.new_session(name, width=WIDTH, height=HEIGHT, command="sh")
         tmux_server.run("split-window", "-h", "-t", f"{name}:", "sh")
     fixed_themes(tmux_server)
+    tmux_server.run("set-option", "-g", "status-position", position)
     tmux_server.run("set-option", "-g", "mode-style", "fg=colour1,bg=colour3,bold")
     if tmux_server.display("own:", "#{menu-selected-style}"):
         for option, value in (
@@ -178,14 +184,16 @@ async def test_a_menu_is_drawn_in_the_users_styles(tmux_server: TmuxServer) -> N
         ):
             tmux_server.run("set-option", "-g", option, value)
     tmux_server.run(
-        "bind-key", "M", "display-menu", "-x", "2", "-y", "12", "-T", "styled",
+        "bind-key", "M", "display-menu", "-x", x, "-y", y, "-T", "styled",
         "Chosen", "c", "", "", "-Greyed", "g", "", "Other", "o", "",
     )  # fmt: skip
     clients = {"own": tmux_attach(tmux_server, "own"), "our": tuimux_attach(tmux_server, "our")}
 
     def rows(name: str) -> list[list[tuple[str, object]]]:
         raw = outer.capture_bytes(f"{name}:", "-e", "-N").decode("utf-8", "replace")
-        return [comparable(row) for row in sgr_rows(raw.split("\n")[:HEIGHT], WIDTH)]
+        first = 1 if position == "top" else 0  # the panes, not the status line
+        lines = raw.split("\n")[first : first + HEIGHT]
+        return [comparable(row) for row in sgr_rows(lines, WIDTH)]
 
     def boxed(name: str) -> bool:
         return any(corner in outer.capture(f"{name}:") for corner in "┌╔")

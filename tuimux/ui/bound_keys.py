@@ -574,6 +574,7 @@ class BoundKeys(PrefixActions):
             status_y,
             window_x,
             self.mouse_at,
+            bar.height if status_y is not None and self.status_bar.styles.dock == "top" else 0,
         )
 
     async def _message(self, command: Command, *, one_line: bool = False) -> bool:

@@ -107,6 +107,9 @@ class Geometry:
     status_y: int | None = None
     window_x: int | None = None
     mouse: tuple[int, int] | None = None
+    # The status line's rows when it is at the top (tmux then opens S and W menus
+    # below it); 0 when it is at the bottom.
+    status_top_lines: int = 0
 
 
 def item_width(item: ShownItem, room: int) -> tuple[int, bool]:
@@ -143,6 +146,9 @@ def place(spec_x: str, spec_y: str, w: int, h: int, where: Geometry) -> tuple[in
         "S": status,
         "W": status,
     }
+    if status is not None and where.status_top_lines:  # the box goes below the line
+        y_of["S"] = where.status_top_lines + h
+        y_of["W"] = status + 1 + h
     x = x_of[spec_x] if spec_x in x_of else _number(spec_x)
     y = y_of[spec_y] if spec_y in y_of else _number(spec_y)
     x = x if x is not None else 0
