@@ -341,10 +341,10 @@ async def test_display_panes_draws_what_tmux_draws(tmux_server: TmuxServer, heig
 
     for name in ("own", "ours"):
         tmux_server.new_session(name, width=80, height=height, command="sh")
+        tmux_server.run("split-window", "-h", "-t", f"{name}:", "sh")
     version = tmux_version(tmux_server.display("own:", "#{version}"))
     if version is None or version >= (3, 8):
         pytest.skip("tmux 3.8 draws display-panes as a mode in the pane (panes-mode)")
-        tmux_server.run("split-window", "-h", "-t", f"{name}:", "sh")
     tmux_server.run("set-option", "-g", "display-panes-colour", "colour5")
     tmux_server.run("set-option", "-g", "display-panes-active-colour", "colour202")
     tmux_server.run("set-option", "-g", "display-panes-time", "60000")
@@ -358,6 +358,7 @@ async def test_display_panes_draws_what_tmux_draws(tmux_server: TmuxServer, heig
         await eventually(
             lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
             timeout=30,
+            detail=lambda: [outer.capture(f"{name}:")[-300:] for name in clients],
         )
         for name in clients:
             outer.run("send-keys", "-t", f"{name}:", "C-b", "q")

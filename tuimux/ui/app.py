@@ -287,6 +287,8 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         table = self.keys.table
         if table == self._told_table or self.client.read_only or self.client.closed:
             return
+        if self._detaching:
+            return
         self._told_table = table
         self.run_worker(self._send_quietly([build("switch-client", "-T", table)]))
         self._status_changed.set()
@@ -629,6 +631,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         if name is None:
             return  # nothing a terminal could send
         outcome = self.press_key(name, self._active_pane())
+        self._tell_table()  # before the binding runs (a detach-client is the last word)
         if outcome == "pane":
             if self.client.read_only:
                 self._refuse_read_only("keys")
