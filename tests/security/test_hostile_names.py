@@ -148,7 +148,9 @@ async def set_by_commands(
     await watched.pilot.press("ctrl+b", "comma")
     await eventually(lambda: isinstance(app.screen, Prompt))
     await watched.pilot.pause()
-    quiet(watched, f"{label} via rename-window, in the rename prompt", caplog)
+    # The user's own C-b moved this client's key table, which tmux is told of.
+    tables = frozenset({"switch-client -T prefix", "switch-client -T root"})
+    quiet(watched, f"{label} via rename-window, in the rename prompt", caplog, tables)
     await watched.pilot.press("escape")
     await eventually(lambda: not isinstance(app.screen, Prompt))
 

@@ -211,7 +211,9 @@ ROUND_TRIP: list[tuple[str, bytes]] = [
     ("\r", b"\r"),
     ("\t", b"\t"),
     ("\x7f", b"\x7f"),
-    ("\x08", b"\x7f"),  # Textual: ^H is backspace, a legacy Ctrl+H cannot be told apart
+    # ^H is Ctrl+H where the terminal's Backspace sends ^? (tmux: termios VERASE)
+    ("\x08", b"\x08"),
+    ("\x1b\x08", b"\x1b\x08"),
     ("\x00", b"\x00"),
     ("\x01", b"\x01"),
     ("\x1c", b"\x1c"),
@@ -349,6 +351,25 @@ def test_terminal_bytes_survive_textual_and_tmux(
         if got != want
     ]
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_terminal_whose_backspace_sends_ctrl_h_keeps_it_backspace() -> None:
+    """tmux's client reads the terminal's erase character as Backspace, whichever byte
+    it is; the other of ^H and ^? is what it is."""
+    from textual import events
+
+    from tuimux.ui.legacy_keys import AltKeyParser
+
+    class CtrlHErase(AltKeyParser):
+        erase = "\x08"
+
+    def keys(parser: AltKeyParser, sequence: str) -> list[str]:
+        messages = [*parser.feed(sequence), *parser.feed("")]
+        return [m.key for m in messages if isinstance(m, events.Key)]
+
+    assert keys(CtrlHErase(), "\x08") == ["backspace"]
+    assert keys(AltKeyParser(), "\x08") == ["ctrl+h"]
+    assert keys(AltKeyParser(), "\x7f") == ["backspace"]
 
 
 BASES = [

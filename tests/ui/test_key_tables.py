@@ -16,8 +16,10 @@ import pytest
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
 from tests.ui.test_app import make_app, recorder_session
 from tests.ui.test_bindings import HEIGHT, WIDTH, tmux_client_on
+from tuimux.connect import tmux_version
 from tuimux.ui import bound_keys
 from tuimux.ui.app import TuimuxApp
 from tuimux.ui.dialogs import Confirm, KeyPrompt, Prompt
@@ -290,4 +292,88 @@ async def test_a_key_name_prompt_answers_with_the_keys_name(
         await eventually(
             lambda: "Rotate through the panes" in app.status_bar.tmux_message,
             detail=lambda: (app.status_bar.tmux_message, app.status_bar.message),
+        )
+
+
+async def test_ctrl_h_is_the_users_key_and_backspace_still_erases(tmux_server: TmuxServer) -> None:
+    """In a real terminal (an outer tmux's pane, whose Backspace sends ^?) tmux's own
+    client reads ^H as C-h, which users bind (Oh my tmux!'s prefix C-h previous-window,
+    vim-tmux-navigator's root C-h), and ^? as Backspace: tuimux the same, each client on
+    a twin session."""
+    for name in ("own", "ours"):
+        tmux_server.new_session(name, width=WIDTH, height=HEIGHT - 1, command="cat -v")
+    tmux_server.run("bind-key", "-n", "C-h", "rename-window", "got-C-h")
+    clients = {
+        "own": tmux_attach(tmux_server, "own"),
+        "ours": tuimux_attach(tmux_server, "ours"),
+    }
+    with outer_terminals(clients, WIDTH, HEIGHT) as outer:
+        await eventually(
+            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
+            timeout=30,
+        )
+        for name in clients:
+            outer.run("send-keys", "-t", f"{name}:", "-H", "08")
+            outer.run("send-keys", "-t", f"{name}:", "-l", "ab")
+            outer.run("send-keys", "-t", f"{name}:", "-H", "7f")
+            outer.run("send-keys", "-t", f"{name}:", "-l", "c")
+            outer.run("send-keys", "-t", f"{name}:", "Enter")
+
+        def seen(name: str) -> tuple[str, list[str]]:
+            lines = tmux_server.capture(f"{name}:").split("\n")
+            return tmux_server.display(f"{name}:", "#{window_name}"), lines[:1]
+
+        await eventually(
+            lambda: seen("own") == seen("ours") == ("got-C-h", ["ac"]),
+            timeout=20,
+            detail=lambda: (seen("own"), seen("ours")),
+        )
+
+
+@pytest.mark.parametrize("height", [23, 4])
+async def test_display_panes_draws_what_tmux_draws(tmux_server: TmuxServer, height: int) -> None:
+    """``C-b q`` numbers the panes as tmux's own client does: the index in the clock's big
+    digits in display-panes-colour (the active pane's in display-panes-active-colour) and
+    the pane's size at its top right; in a pane too low for the digits, the index as
+    text. Each client on a twin session, every cell above the status line compared."""
+    from tests.ui.test_status_line import comparable, sgr_rows
+    from tuimux.control import tmux_style as ts
+
+    for name in ("own", "ours"):
+        tmux_server.new_session(name, width=80, height=height, command="sh")
+        tmux_server.run("split-window", "-h", "-t", f"{name}:", "sh")
+    version = tmux_version(tmux_server.display("own:", "#{version}"))
+    if version is None or version >= (3, 8):
+        pytest.skip("tmux 3.8 draws display-panes as a mode in the pane (panes-mode)")
+    tmux_server.run("set-option", "-g", "display-panes-colour", "colour5")
+    tmux_server.run("set-option", "-g", "display-panes-active-colour", "colour202")
+    tmux_server.run("set-option", "-g", "display-panes-time", "60000")
+    clients = {"own": tmux_attach(tmux_server, "own"), "ours": tuimux_attach(tmux_server, "ours")}
+
+    def panes(name: str) -> list[list[tuple[str, ts.Cell]]]:
+        raw = outer.capture_bytes(f"{name}:", "-e", "-N").decode("utf-8", "replace")
+        return [comparable(row) for row in sgr_rows(raw.split("\n")[:height], 80)]
+
+    with outer_terminals(clients, 80, height + 1) as outer:
+        await eventually(
+            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
+            timeout=30,
+            detail=lambda: [outer.capture(f"{name}:")[-300:] for name in clients],
+        )
+        for name in clients:
+            outer.run("send-keys", "-t", f"{name}:", "C-b", "q")
+        await eventually(lambda: "40x" in outer.capture("own:") if height > 7 else True, timeout=10)
+
+        def numbered(name: str) -> bool:  # both colours drawn: the numbers are up
+            drawn = {c for row in panes(name) for _, cell in row for c in (cell.fg, cell.bg)}
+            return {5, ts.FLAG_256 | 202} <= drawn
+
+        await eventually(
+            lambda: numbered("own") and panes("own") == panes("ours"),
+            timeout=20,
+            detail=lambda: [
+                (y, "".join(c for c, _ in a), "".join(c for c, _ in b))
+                for y, (a, b) in enumerate(zip(panes("own"), panes("ours"), strict=True))
+                if a != b
+            ][:4],
         )

@@ -8,9 +8,12 @@ the binding's own commands do.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.burst import PREFIX, feed
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
 from tests.ui.test_app import make_app
 from tests.ui.test_bindings import HEIGHT, WIDTH, tmux_client_on
 from tuimux.ui.menu import Menu
@@ -152,4 +155,68 @@ async def test_display_panes_picks_a_pane_by_its_number(tmux_server: TmuxServer)
         await eventually(
             lambda: tmux_server.display("s:", "#{window_name}") == f"picked-{second}",
             detail=lambda: tmux_server.display("s:", "#{window_name}"),
+        )
+
+
+@pytest.mark.parametrize(("position", "x", "y"), [("bottom", "2", "12"), ("top", "W", "W")])
+async def test_a_menu_is_drawn_in_the_users_styles(
+    tmux_server: TmuxServer, position: str, x: str, y: str
+) -> None:
+    """A menu in the user's menu-style, menu-selected-style, menu-border-style and
+    menu-border-lines (tmux 3.4+), or with the chosen item in mode-style (3.2a, 3.3a),
+    a greyed item dim, cell for cell as tmux's own client draws it; each client on a
+    twin session. With the status line at the top, a menu at W opens below it."""
+    from tests.ui.test_status_line import comparable, fixed_themes, sgr_rows
+
+    # Names of one length: the menu opens at the window's place in the status line.
+    for name in ("own", "our"):
+        tmux_server.new_session(name, width=WIDTH, height=HEIGHT, command="sh")
+        tmux_server.run("split-window", "-h", "-t", f"{name}:", "sh")
+    fixed_themes(tmux_server)
+    tmux_server.run("set-option", "-g", "status-position", position)
+    tmux_server.run("set-option", "-g", "mode-style", "fg=colour1,bg=colour3,bold")
+    if tmux_server.display("own:", "#{menu-selected-style}"):
+        for option, value in (
+            ("menu-style", "fg=colour7,bg=colour4"),
+            ("menu-selected-style", "fg=colour0,bg=colour2,bold"),
+            ("menu-border-style", "fg=colour5"),
+            ("menu-border-lines", "double"),
+        ):
+            tmux_server.run("set-option", "-g", option, value)
+    tmux_server.run(
+        "bind-key", "M", "display-menu", "-x", x, "-y", y, "-T", "styled",
+        "Chosen", "c", "", "", "-Greyed", "g", "", "Other", "o", "",
+    )  # fmt: skip
+    clients = {"own": tmux_attach(tmux_server, "own"), "our": tuimux_attach(tmux_server, "our")}
+
+    def rows(name: str) -> list[list[tuple[str, object]]]:
+        raw = outer.capture_bytes(f"{name}:", "-e", "-N").decode("utf-8", "replace")
+        first = 1 if position == "top" else 0  # the panes, not the status line
+        lines = raw.split("\n")[first : first + HEIGHT]
+        return [comparable(row) for row in sgr_rows(lines, WIDTH)]
+
+    def boxed(name: str) -> bool:
+        return any(corner in outer.capture(f"{name}:") for corner in "┌╔")
+
+    with outer_terminals(clients, WIDTH, HEIGHT + 1) as outer:
+        await eventually(
+            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
+            timeout=30,
+        )
+        for name in clients:
+            outer.run("send-keys", "-t", f"{name}:", "C-b", "M")
+        await eventually(
+            lambda: boxed("own") and boxed("our") and rows("own") == rows("our"),
+            timeout=20,
+            detail=lambda: [
+                (
+                    y,
+                    "".join(c for c, _ in one),
+                    [(x, a, b) for x, (a, b) in enumerate(zip(one, two, strict=True)) if a != b][
+                        :3
+                    ],
+                )
+                for y, (one, two) in enumerate(zip(rows("own"), rows("our"), strict=True))
+                if one != two
+            ][:4],
         )

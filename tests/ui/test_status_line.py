@@ -19,8 +19,8 @@ from wcwidth import wcwidth
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
-from tests.ui.outer import outer_terminals, tmux_attach
-from tuimux.connect import Target, connect_local
+from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
+from tuimux.connect import Target, connect_local, tmux_version
 from tuimux.control import tmux_style as ts
 from tuimux.control.format_draw import format_draw
 from tuimux.ui.app import TuimuxApp
@@ -270,6 +270,50 @@ async def test_a_real_configuration_with_powerline_glyphs(
     await assert_same_line(tmux_server, 90, 24, HAMVOCKE, tmp_path)
 
 
+async def test_the_line_shows_the_prefix_as_the_user_made_it_show_it(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """While the prefix is down tmux's client is in the prefix table and the user's line
+    says so (``client_prefix``: hamvocke's left end turns green): tuimux's line too, and
+    with no mark of tuimux's own over it, as tmux's own client adds none."""
+    tmux_server.new_session("s", width=80, height=23)
+    fixed_themes(tmux_server)
+    path = tmp_path / "tmux.conf"
+    path.write_text(HAMVOCKE + "set -g status-right '#{?client_prefix,PREFIX,plain}'\n")
+    tmux_server.run("source-file", str(path))
+    app = TuimuxApp(
+        await connect_local(
+            Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 24
+        )
+    )
+    with outer_terminals({"own": tmux_attach(tmux_server)}, 80, 24) as outer:
+        async with app.run_test(size=(80, 24)) as pilot:
+            for key, shown in ((None, "plain"), ("C-b", "PREFIX"), ("Escape", "plain")):
+                if key is not None:
+                    outer.run("send-keys", "-t", "own:", key)
+                    await pilot.press("ctrl+b" if key == "C-b" else "escape")
+
+                def same(shown: str = shown) -> bool:
+                    ours = our_rows(app, 80)
+                    texts = ["".join(c for c, _ in row) for row in ours]
+                    return (
+                        own_rows(outer, [23], 80) == ours
+                        and texts[0].endswith(shown)
+                        and app.status_bar.render().plain == texts[0]
+                    )
+
+                await eventually(
+                    same,
+                    timeout=20,
+                    detail=lambda: "\n".join(
+                        [
+                            *differences(own_rows(outer, [23], 80), our_rows(app, 80)),
+                            app.status_bar.render().plain,
+                        ]
+                    ),
+                )
+
+
 async def test_styles_of_every_kind_and_rgb(tmux_server: TmuxServer, tmp_path: Path) -> None:
     tmux_server.new_session("s", width=80, height=23)
     tmux_server.run("new-window", "-d", "-t", "s:", "-n", "two")
@@ -360,12 +404,8 @@ async def test_a_note_shows_over_the_right_end_of_the_user_line(tmux_server: Tmu
             Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 23
         )
     )
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         await eventually(lambda: app.status_bar.status is not None and app.mirror is not None)
-        await pilot.press("ctrl+b")  # the prefix state, as tuimux's own line said it
-        await eventually(lambda: app.status_bar.render().plain.endswith(" prefix "))
-        await pilot.press("escape")  # unbound after the prefix: nothing, the state ends
-        await eventually(lambda: not app.status_bar.render().plain.endswith(" prefix "))
         app._note("reconnected")
         app.structure_changed()
         await eventually(lambda: app.status_bar.render().plain.endswith(" reconnected "))
@@ -529,3 +569,108 @@ async def test_a_line_too_long_to_lay_out_gives_the_model_line(tmux_server: Tmux
         await eventually(lambda: app.status_bar.status is not None and app.mirror is not None)
         assert app.status_bar.status is not None and not app.status_bar.status.whole
         await eventually(lambda: app.status_bar.render().plain.startswith("[s] 0:"))
+
+
+def own_border_cells(outer: TmuxServer, rows: int, width: int) -> list[tuple[int, int, int]]:
+    """(row, column, colour) of each border cell tmux's own client drew."""
+    raw = outer.capture_bytes("own:", "-e", "-N").decode("utf-8", "replace").split("\n")
+    found = []
+    for y, row in enumerate(sgr_rows(raw[:rows], width)):
+        for x, (char, cell) in enumerate(comparable(row)):
+            if char in BORDER_CHARS:
+                found.append((y, x, cell.fg))
+    return found
+
+
+def our_border_cells(app: TuimuxApp, rows: int) -> list[tuple[int, int, int]]:
+    return [
+        (y, x, number if number is not None else ts.DEFAULT)
+        for y in range(rows)
+        for x, (char, number) in enumerate(border_colours(app, y))
+        if char in BORDER_CHARS
+    ]
+
+
+@pytest.mark.parametrize(
+    ("split", "indicators"), [("-h", "colour"), ("-v", "colour"), ("-h", "off")]
+)
+async def test_two_panes_colour_the_half_of_the_border_beside_the_active_one(
+    tmux_server: TmuxServer, split: str, indicators: str
+) -> None:
+    """With two panes tmux colours only the half of the line beside the active pane
+    (pane-border-indicators colour, tmux's default; always on 3.2a), so the line says
+    which side is active; with the indicators off, the whole line."""
+    tmux_server.new_session("s", width=80, height=23)
+    if indicators == "off":
+        if not tmux_server.display("s:", "#{pane-border-indicators}"):
+            pytest.skip("this tmux has no pane-border-indicators")
+        tmux_server.run("set-option", "-g", "pane-border-indicators", "off")
+    tmux_server.run("set-option", "-g", "pane-border-style", "fg=colour4")
+    tmux_server.run("set-option", "-g", "pane-active-border-style", "fg=colour1")
+    tmux_server.run("split-window", split, "-t", "s:")
+    app = TuimuxApp(
+        await connect_local(
+            Target(socket_name=tmux_server.socket_name, session="s", env=tmux_server.env), 80, 24
+        )
+    )
+    with outer_terminals({"own": tmux_attach(tmux_server)}, 80, 24) as outer:
+        async with app.run_test(size=(80, 24)):
+            for direction in ("-R", "-L") if split == "-h" else ("-D", "-U"):
+                tmux_server.run("select-pane", direction, "-t", "s:")
+                await eventually(
+                    lambda: own_border_cells(outer, 23, 80) == our_border_cells(app, 23),
+                    timeout=20,
+                    detail=lambda: (
+                        f"{own_border_cells(outer, 23, 80)}\n{our_border_cells(app, 23)}"
+                    ),
+                )
+                colours = {colour for _, _, colour in our_border_cells(app, 23)}
+                assert colours == ({1} if indicators == "off" else {1, 4})
+
+
+@pytest.mark.parametrize(
+    ("position", "style"),
+    [
+        ("bottom", "fg=yellow bg=terminal bold"),
+        ("top", "fg=colour1,bg=colour3,underscore"),
+        ("bottom", "fg=#080808,bg=#ffff00,bold"),  # Oh my tmux!'s, in a truecolor terminal
+    ],
+)
+async def test_a_prompt_is_drawn_where_and_as_tmux_draws_it(
+    tmux_server: TmuxServer, position: str, style: str
+) -> None:
+    """tmux draws its command prompt on the status line, the whole row in the user's
+    message-style and the cursor in that style reversed (hamvocke's ``bg=terminal
+    bold``); tuimux's prompt is the same cells, at the top too. Each client on a twin
+    session."""
+    for name in ("own", "ours"):
+        tmux_server.new_session(name, width=80, height=23, command="sh")
+    version = tmux_version(tmux_server.display("own:", "#{version}"))
+    if version is None or version >= (3, 8):
+        pytest.skip("tmux 3.8 rewrote its prompt (status-right stays, a themed cursor)")
+    tmux_server.run("set-option", "-g", "status-position", position)
+    tmux_server.run("set-option", "-g", "message-style", style)
+    # tmux's client writes RGB to the outer tmux (it says it is tmux); tuimux when the
+    # terminal says truecolor.
+    ours = "export COLORTERM=truecolor; " + tuimux_attach(tmux_server, "ours")
+    clients = {"own": tmux_attach(tmux_server, "own"), "ours": ours}
+    row = 0 if position == "top" else 23
+
+    def cells(name: str) -> Cells:
+        raw = outer.capture_bytes(f"{name}:", "-e", "-N").decode("utf-8", "replace")
+        return comparable(sgr_rows(raw.split("\n")[: row + 1], 80)[row])
+
+    with outer_terminals(clients, 80, 24) as outer:
+        await eventually(
+            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
+            timeout=30,
+        )
+        for name in clients:
+            outer.run("send-keys", "-t", f"{name}:", "C-b", ",")
+        await eventually(
+            lambda: (
+                "(rename-window) sh" in outer.capture("ours:") and cells("own") == cells("ours")
+            ),
+            timeout=20,
+            detail=lambda: "\n".join(differences([cells("own")], [cells("ours")])),
+        )

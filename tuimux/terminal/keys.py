@@ -24,8 +24,9 @@ follows:
   :mod:`tuimux.ui.legacy_keys`, which names every ``ESC x`` ``alt+`` plus the key
   (``alt+full_stop``, ``alt+ctrl+a``, ``alt+enter``, ``alt+backspace``).
 - Legacy control bytes: ``\\t`` is ``tab`` (``ctrl+i`` is only an alias), ``\\r`` is
-  ``enter``, both ``\\x7f`` and ``\\x08`` are ``backspace`` (so a legacy Ctrl+H cannot be
-  told from Backspace), ``\\x00`` is ``ctrl+@`` (the kitty protocol says ``ctrl+space``
+  ``enter``, Textual reads both ``\\x7f`` and ``\\x08`` as ``backspace`` (tuimux's
+  parser makes the one that is not the terminal's erase character ``ctrl+h``, as tmux
+  does), ``\\x00`` is ``ctrl+@`` (the kitty protocol says ``ctrl+space``
   or ``ctrl+at``), ``\\x1c``-``\\x1f`` are ``ctrl+backslash``,
   ``ctrl+right_square_bracket``, ``ctrl+circumflex_accent``, ``ctrl+underscore``.
 - ``character`` of a named key is not reliable: ``pilot.press("backspace")`` gives

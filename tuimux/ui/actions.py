@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rich.color import Color
+
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
 from tuimux.control.bindings import PromptSpec, parse_commands, prompt_of, waits_for_client
@@ -39,6 +41,8 @@ class PrefixActions(KeyRouting):
     mode_keys: ModeKeys
     _detaching: bool
     _numbers_shown: bool
+    # display-panes-colour and -active-colour (read when display-panes runs).
+    panes_colours: tuple[Color | None, Color | None] = (Color.from_ansi(4), Color.from_ansi(1))
 
     def structure_changed(self) -> None:
         raise NotImplementedError  # the app redraws the window and the status bar
@@ -98,8 +102,14 @@ class PrefixActions(KeyRouting):
         if self.mirror is None:
             return
         panes = self.mirror.model.panes
+        window = self.mirror.model.current
+        active = window.active_pane if window is not None else None
+        colour, active_colour = self.panes_colours
         for pane_id, view in self.window_view.panes.items():
-            view.show_number(panes[pane_id].index if pane_id in panes else None)
+            view.show_number(
+                panes[pane_id].index if pane_id in panes else None,
+                active_colour if pane_id == active else colour,
+            )
         self._numbers_shown = True
 
     def _hide_numbers(self) -> None:

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
@@ -19,9 +20,10 @@ from textual.widgets import Static
 from tuimux.client import TmuxClient
 from tuimux.connect import Reattach
 from tuimux.control import events as ev
+from tuimux.control.command import build
 from tuimux.control.display_panes import pane_index_of
 from tuimux.control.escape import printable
-from tuimux.control.key_table import PREFIX, KeyMachine, lookup
+from tuimux.control.key_table import PREFIX, ROOT, KeyMachine, lookup
 from tuimux.control.numbers import parse_uint
 from tuimux.errors import TuimuxError, UnreachableError, one_line, user_message
 from tuimux.terminal.clipboard import tmux_took_program_copy
@@ -124,6 +126,9 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         self._title_task: asyncio.Task[None] | None = None
         # The user's status line, read again on changes and every status-interval.
         self._status_changed = asyncio.Event()
+        # The key table tmux was last told this client is in (see _tell_table).
+        self._told_table = ROOT
+        self.status_bar.table_told = not self.client.read_only
         self._status_task: asyncio.Task[None] | None = None
         # Bells in panes ring the terminal as the user's bell-action/visual-bell say.
         self.bells = BellRinger(
@@ -195,7 +200,10 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
     def _show_status(self, status: StatusRead) -> None:
         self.status_bar.show_status(status)
         self.window_view.borders.set_look(
-            status.border_lines, rich_style(status.border), rich_style(status.active_border)
+            status.border_lines,
+            rich_style(status.border),
+            rich_style(status.active_border),
+            status.border_indicators,
         )
 
     def _follow_mouse(self) -> None:
@@ -258,12 +266,41 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             if pane.in_mode
         }
         self.window_view.show(model.current, self.mirror.terminals, model.panes, in_mode)
+        self._tell_table()
         self.status_bar.update(model, prefix=self.keys.pending)
         self._sync_mouse()
         flagged = {window.window_id for window in model.windows.values() if window.bell}
         for window_id in self.bells.flags_seen(flagged):
             window = model.windows[window_id]
             self._ring(window_id, window.index, window_id == model.active_window)
+
+    def modal_look(self) -> tuple[Style | None, bool]:
+        """tmux draws its prompts on the status line in the user's ``message-style``."""
+        status = self.status_bar.status
+        if status is None:
+            return None, False
+        return rich_style(status.message), status.top and status.lines > 0
+
+    def _tell_table(self) -> None:
+        """tuimux walks the key tables itself, so tmux would take this client to be in
+        its root table for ever and the user's status line (``client_prefix``, a
+        ``key-table`` test) would never show the prefix. Tell tmux the table the keys
+        reached, as its own client's are, and read the line again after it."""
+        table = self.keys.table
+        if table == self._told_table or self.client.read_only or self.client.closed:
+            return
+        if self._detaching:
+            return
+        self._told_table = table
+        self.run_worker(self._send_quietly([build("switch-client", "-T", table)]))
+        self._status_changed.set()
+
+    async def _send_quietly(self, built: list[str]) -> None:
+        for future in self.client.send(built):
+            try:
+                await future
+            except TuimuxError as error:  # the table went meanwhile: tmux says so
+                log.debug("key table not told: %s", error)
 
     def output_ready(self) -> None:
         delay = max(0.0, self._frame_at + FRAME_SECONDS - time.monotonic())
@@ -596,6 +633,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         if name is None:
             return  # nothing a terminal could send
         outcome = self.press_key(name, self._active_pane())
+        self._tell_table()  # before the binding runs (a detach-client is the last word)
         if outcome == "pane":
             if self.client.read_only:
                 self._refuse_read_only("keys")

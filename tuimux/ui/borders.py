@@ -3,7 +3,9 @@
 tmux leaves one cell between sibling layout cells. Every cell of the window that no pane
 covers is a border; its box-drawing character follows from which neighbours are borders
 too, so junctions come out as ``┼ ├ ┬`` exactly where tmux puts them. Borders touching
-the active pane take the active colour, as tmux's ``pane-active-border-style`` does.
+the active pane take the active colour, as tmux's ``pane-active-border-style`` does; in a
+window of two panes only the half of the line beside the active one does, as tmux shows
+which side is active (``pane-border-indicators`` colour or both).
 """
 
 from __future__ import annotations
@@ -64,10 +66,16 @@ class BorderView(Widget):
         # The user's pane-border-lines, pane-border-style and pane-active-border-style
         # (None: tuimux's theme until tmux has said).
         self._look: tuple[str, Style, Style] | None = None
+        self._indicators = "colour"
 
-    def set_look(self, lines: str, normal: Style, active: Style) -> None:
+    def set_look(
+        self, lines: str, normal: Style, active: Style, indicators: str = "colour"
+    ) -> None:
         """The look tmux's options give the borders; redrawn only when it changed."""
         look = (lines, normal, active)
+        if indicators != self._indicators:
+            self._indicators = indicators
+            self._drawn = None
         if look != self._look:
             self._look = look
             self.styles.color = "ansi_default"  # a default colour is the terminal's
@@ -105,6 +113,7 @@ class BorderView(Widget):
             (p.pane_id, p.left, p.top, p.width, p.height, p.index, p.title) for p in panes
         )
         drawn = (size, view, rects, active_id, border_status, hash(self.rich_style))
+        split = border_status == "off" and self._indicators in ("colour", "both")
         if drawn == self._drawn:
             return  # most notifications change nothing here
         self._drawn = drawn
@@ -133,9 +142,13 @@ class BorderView(Widget):
         def border(x: int, y: int) -> bool:
             return 0 <= x < known_w and 0 <= y < known_h and not covered[y][x]
 
+        halves = _two_panes(panes) if split else None
+
         def touches_active(x: int, y: int) -> bool:
             if active is None:
                 return False
+            if halves is not None:
+                return _half_of(active, halves, x, y)
             return (
                 active.left - 1 <= x <= active.left + active.width
                 and active.top - 1 <= y <= active.top + active.height
@@ -177,6 +190,33 @@ class BorderView(Widget):
         if y < len(self._rows):
             return self._rows[y].crop_extend(0, width, self.rich_style)
         return Strip.blank(width, self.rich_style)
+
+
+def _two_panes(panes: list[Pane]) -> str | None:
+    """How two panes share the window ("across": side by side, "down": one above the
+    other), when there are just two; as tmux's ``screen_redraw_two_panes`` tells it by
+    the second pane of the window's list."""
+    if len(panes) != 2:
+        return None
+    second = sorted(panes, key=lambda pane: pane.index)[1]
+    if second.left != 0:
+        return "across"
+    if second.top != 0:
+        return "down"
+    return None
+
+
+def _half_of(pane: Pane, halves: str, x: int, y: int) -> bool:
+    """Whether (x, y) is on the half of the border tmux gives ``pane`` in a window of
+    two (``screen_redraw_pane_border``): the first pane's side up to the middle of its
+    height (or width), the second's the rest."""
+    if halves == "across":
+        if pane.left == 0:
+            return x == pane.width and y <= pane.height // 2
+        return x == pane.left - 1 and y > pane.height // 2
+    if pane.top == 0:
+        return y == pane.height and x <= pane.width // 2
+    return y == pane.top - 1 and x > pane.width // 2
 
 
 class FloatFrame(Widget):

@@ -24,6 +24,10 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from rich.color import Color
+
+from tuimux.connect import tmux_version
+from tuimux.control import tmux_style as ts
 from tuimux.control.bindings import Command, PromptSpec, fill, parse_commands, prompt_of
 from tuimux.control.command import escape_format
 from tuimux.control.display_panes import (
@@ -46,18 +50,37 @@ from tuimux.control.popups import popup_of, size_of
 from tuimux.errors import CommandError, TuimuxError
 from tuimux.terminal.keys import Literal, encode_key
 from tuimux.ui.actions import PrefixActions
-from tuimux.ui.menu import Geometry, Menu, place
+from tuimux.ui.menu import Geometry, Menu, menu_look, place
 from tuimux.ui.palette import binding_commands, shown_output
 from tuimux.ui.popup import Popup, PopupJob
 from tuimux.ui.prompt_editing import HISTORY_LIMIT
+from tuimux.ui.status_line import rich_colour
 
 log = logging.getLogger(__name__)
+
+
+def pane_colour(name: str, fallback: int) -> Color | None:
+    """A display-panes colour option → Rich's (tmux's default colour if unreadable)."""
+    colour = ts.colour_from_string(name)
+    return rich_colour(colour) if colour is not None else Color.from_ansi(fallback)
+
 
 # One read: what the key machine needs from the session's options.
 # The prompt's editing keys come last: word-separators is free text (a tab in it stays).
 OPTIONS_FORMAT = (
     "#{prefix}\t#{prefix2}\t#{repeat-time}\t#{key-table}\t#{mode-keys}"
     "\t#{status-keys}\t#{prompt-history-limit}\t#{word-separators}"
+)
+# display-panes: how long, and its colours (tmux's defaults: blue, the active pane red).
+PANES_FORMAT = "#{display-panes-time}|#{display-panes-colour}|#{display-panes-active-colour}"
+# The menu's look, as tmux reads it for its own client (tuimux.ui.menu.menu_look).
+MENU_LOOK = (
+    "#{E:menu-style}",
+    "#{E:menu-selected-style}",
+    "#{E:menu-border-style}",
+    "#{menu-border-lines}",
+    "#{E:mode-style}",
+    "#{version}",
 )
 # How long keys typed at attach wait for the tables at most.
 HOLD_FOR_TABLES_SECONDS = 1.0
@@ -361,17 +384,32 @@ class BoundKeys(PrefixActions):
         wanted = [index for index, text in enumerate(texts) if "#" in text]
         values = list(texts)
         try:
-            replies = (
-                await self.client.read_formats(
-                    [["display-message", "-p", "-t", target, "--", texts[i]] for i in wanted]
-                )
-                if wanted
-                else []
+            (
+                *replies,
+                menu_style,
+                selected,
+                border,
+                border_lines,
+                mode_style,
+                version,
+            ) = await self.client.read_formats(
+                [
+                    *(["display-message", "-p", "-t", target, "--", texts[i]] for i in wanted),
+                    *(["display-message", "-p", "-t", target, text] for text in MENU_LOOK),
+                ]
             )
         except TuimuxError as error:
             self.status_bar.message = str(error)
             self.bell()
             return False
+        look = menu_look(
+            "".join(menu_style),
+            "".join(selected),
+            "".join(border),
+            "".join(border_lines),
+            "".join(mode_style),
+            tmux_version("".join(version)),
+        )
         for index, lines in zip(wanted, replies, strict=True):
             values[index] = "\n".join(lines)
         title, items = expanded(spec, values)
@@ -384,6 +422,7 @@ class BoundKeys(PrefixActions):
             spec.y,
             stay_open=spec.stay_open,
             starting_choice=spec.starting_choice,
+            look=look,
         )
         if not items or menu.box[0] > where.width or menu.box[1] > where.height:
             return True  # tmux shows nothing (no item, or too big for the terminal)
@@ -478,12 +517,14 @@ class BoundKeys(PrefixActions):
             self.bell()
             return False
         delay = spec.delay_ms
-        if delay is None:
-            try:
-                reply = await self.client.command("display-message", "-p", "#{display-panes-time}")
-                delay = parse_uint("".join(reply.text), 2**32 - 1)
-            except TuimuxError as error:
-                log.debug("display-panes-time not read: %s", error)
+        try:
+            reply = await self.client.command("display-message", "-p", PANES_FORMAT)
+            time_ms, colour, active = [*"".join(reply.text).split("|"), "", ""][:3]
+            if delay is None:
+                delay = parse_uint(time_ms, 2**32 - 1)
+            self.panes_colours = (pane_colour(colour, 4), pane_colour(active, 1))
+        except TuimuxError as error:
+            log.debug("display-panes options not read: %s", error)
         self._panes_spec = spec
         self._panes_shown += 1
         shown = self._panes_shown
@@ -533,6 +574,7 @@ class BoundKeys(PrefixActions):
             status_y,
             window_x,
             self.mouse_at,
+            bar.height if status_y is not None and self.status_bar.styles.dock == "top" else 0,
         )
 
     async def _message(self, command: Command, *, one_line: bool = False) -> bool:

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import ClassVar, Generic, TypeVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
+from textual.color import Color
 from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.events import Click, Key, Mount
@@ -76,6 +78,10 @@ class KeyTaker(ModalScreen[T], Generic[T]):
         self.ready: Callable[[], None] | None = None
         self.finished: Callable[[T | None], None] | None = None
         self.done = False
+        # The user's message-style, which tmux draws its prompts in, and whether its
+        # status line (where tmux puts them) is at the top; None: tuimux's own colours.
+        self.look: Style | None = None
+        self.at_top = False
 
     async def take_key(self, event: Key) -> None:
         raise NotImplementedError
@@ -84,7 +90,46 @@ class KeyTaker(ModalScreen[T], Generic[T]):
         """Pasted text; most modals ignore it."""
 
     def _on_mount(self, event: Mount) -> None:
+        self._take_look()
         self.call_after_refresh(self.became_ready)
+
+    # Whether this is one of tmux's status-line prompts (the look applies to it).
+    prompt_line: ClassVar[bool] = False
+
+    def _take_look(self) -> None:
+        """Draw the line as tmux draws its prompt: the whole row in ``message-style``
+        (its cursor that style reversed), on the status line's row."""
+        if not self.prompt_line:
+            return
+        if self.at_top:
+            self.styles.align_vertical = "top"
+        look = self.look
+        if look is None:
+            return
+        self.add_class("-users")
+        default = Color.parse("ansi_default")
+        background = Color.from_rich_color(look.bgcolor) if look.bgcolor else default
+        colour = Color.from_rich_color(look.color) if look.color else default
+        attributes = [
+            name
+            for name, on in (
+                ("bold", look.bold),
+                ("dim", look.dim),
+                ("italic", look.italic),
+                ("underline", look.underline),
+                ("strike", look.strike),
+                ("reverse", look.reverse),
+            )
+            if on
+        ]
+        for widget in self.query("Horizontal, Label, Input"):
+            widget.styles.background = background
+            widget.styles.color = colour
+            widget.styles.text_style = " ".join(attributes) or "none"
+        for field in self.query(PromptField):
+            field.styles.background_tint = Color(0, 0, 0, 0)  # no focus tint: tmux's colour
+            field.cursor_blink = False  # tmux's is a steady reversed cell
+            field.cursor_look = look + Style(reverse=not look.reverse)
 
     def became_ready(self) -> None:
         if self.ready is not None:
@@ -107,12 +152,28 @@ class KeyTaker(ModalScreen[T], Generic[T]):
             self.dismiss(result)
 
 
+class PromptField(Input):
+    """The prompt's text field; with ``cursor_look`` its cursor is that style, as
+    tmux draws its prompt's cursor (message-style reversed)."""
+
+    cursor_look: Style | None = None
+
+    def get_component_rich_style(
+        self, *names: str, partial: bool = False, default: Style | None = None
+    ) -> Style:
+        if self.cursor_look is not None and names == ("input--cursor",):
+            return self.cursor_look
+        return super().get_component_rich_style(*names, partial=partial, default=default)
+
+
 class Confirm(KeyTaker[bool]):
     """``kill-pane %3? (y/n)`` — only ``y`` confirms, like tmux's confirm-before.
 
     ``exact`` draws the question as given (tmux's own prompt text, which carries its
     ``(y/n)``) and confirms only with ``key`` (confirm-before ``-c``), or Enter with ``-y``.
     """
+
+    prompt_line = True
 
     DEFAULT_CSS = """
     Confirm { align: left bottom; background: transparent; }
@@ -164,6 +225,8 @@ class Prompt(KeyTaker[str | None]):
     names Tab completes, the first time they are needed.
     """
 
+    prompt_line = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", show=False, id="prompt.cancel")
     ]
@@ -209,7 +272,7 @@ class Prompt(KeyTaker[str | None]):
                 label = printable(self.label)
                 shown = (label if self.hidden else f"({label})") + " "
             yield Label(Text(shown))
-            yield Input(value=self.editor.text, select_on_focus=False, password=self.hidden)
+            yield PromptField(value=self.editor.text, select_on_focus=False, password=self.hidden)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -320,6 +383,8 @@ class SearchPrompt(Prompt):
 class KeyPrompt(KeyTaker[str | None]):
     """``command-prompt -1`` (copy mode's jump keys): the first character answers."""
 
+    prompt_line = True
+
     DEFAULT_CSS = """
     KeyPrompt { align: left bottom; background: transparent; }
     KeyPrompt > Label { width: 100%; height: 1; background: $warning-muted; }
@@ -360,6 +425,8 @@ class NumberPrompt(KeyTaker[NumberAnswer]):
     """``command-prompt -N`` (vi copy mode's repeat count): digits collect; any other
     key answers with them and is then handled as a key (tmux's PROMPT_NUMERIC). The
     answer is (digits, key, character)."""
+
+    prompt_line = True
 
     DEFAULT_CSS = """
     NumberPrompt { align: left bottom; background: transparent; }

@@ -3,8 +3,10 @@
 The items come expanded by tmux (:mod:`tuimux.control.menus`); this module places the
 box as ``cmd_display_menu_get_position`` does, draws it as ``screen_write_menu`` does
 (a box of ``width + 4`` by ``items + 2``, the title in the top border, the key of each
-item right-aligned in brackets, greyed-out items dim, the chosen item in
-``menu-selected-style``'s default black on yellow) and takes tmux's menu keys
+item right-aligned in brackets, greyed-out items dim) in the user's look
+(:class:`MenuLook`: ``menu-style``, ``menu-selected-style``, ``menu-border-style`` and
+``menu-border-lines`` on tmux 3.4+; before, the chosen item in ``mode-style``) and
+takes tmux's menu keys
 (``menu_key_cb``): an item's key chooses it; Up/``k``, Down/``j``, PageUp/``C-b``,
 PageDown, Home/``g``, End/``G`` move; Enter chooses; Escape, ``C-c``, ``C-g`` and ``q``
 close. A click on an item chooses it, a click outside closes the menu.
@@ -22,14 +24,69 @@ from textual.app import ComposeResult
 from textual.events import Click, Key
 from textual.widgets import Static
 
+from tuimux.control import tmux_style as ts
 from tuimux.control.escape import printable
 from tuimux.control.menus import ShownItem
 from tuimux.terminal.keys import Literal, encode_key
 from tuimux.ui.dialogs import KeyTaker
+from tuimux.ui.status_line import rich_style
 
 _STYLE_RUN = re.compile(r"#\[[^\]]*\]")
 SELECTED = Style(color="black", bgcolor="yellow")  # menu-selected-style's default
 DIM = Style(dim=True)
+NO_STYLE = Style()
+ATTRIBUTES_KEPT_SINCE = (3, 6)  # menu styles' bold, underscore… (menu_set_style)
+# menu-border-lines → the box's characters: ┌ ┐ └ ┘ ─ │ ├ ┤ (tmux's box lines).
+_BOX_LINES = {
+    "single": "┌┐└┘─│├┤",
+    "rounded": "╭╮╰╯─│├┤",
+    "double": "╔╗╚╝═║╠╣",
+    "heavy": "┏┓┗┛━┃┣┫",
+    "simple": "++++-|++",
+    "padded": "        ",
+    "none": "        ",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MenuLook:
+    """How tmux draws a menu: the items' style, the chosen item's, the border's, its
+    lines, and whether the chosen item's colour covers the cell either side of its text
+    (tmux 3.4+) or only the text's width (3.2a, 3.3a, where it is ``mode-style``)."""
+
+    item: Style = NO_STYLE
+    selected: Style = SELECTED
+    border: Style = NO_STYLE
+    lines: str = "single"
+    padded_choice: bool = True
+
+
+def menu_look(
+    menu_style: str,
+    selected: str,
+    border: str,
+    lines: str,
+    mode_style: str,
+    version: tuple[int, int] | None = None,
+) -> MenuLook:
+    """The look from the options as tmux expanded them (``#{E:menu-style}`` …; empty
+    where this tmux has no such option). tmux 3.4 and 3.5 draw the menu styles'
+    colours only (``menu_set_style`` dropped their attributes), 3.6+ all of them; tmux
+    before 3.4 has no menu options and draws the chosen item in ``mode-style``."""
+    if not selected:  # tmux 3.2a/3.3a
+        return MenuLook(selected=rich_style(ts.style_cell(mode_style)), padded_choice=False)
+    no_attributes = version is not None and version < ATTRIBUTES_KEPT_SINCE
+
+    def colours(text: str) -> Style:
+        cell = ts.style_cell(text)
+        return rich_style(ts.Cell(cell.fg, cell.bg) if no_attributes else cell)
+
+    return MenuLook(
+        item=colours(menu_style),
+        selected=colours(selected),
+        border=colours(border),
+        lines=lines if lines in _BOX_LINES else "single",
+    )
 
 
 def plain(text: str) -> str:
@@ -50,6 +107,9 @@ class Geometry:
     status_y: int | None = None
     window_x: int | None = None
     mouse: tuple[int, int] | None = None
+    # The status line's rows when it is at the top (tmux then opens S and W menus
+    # below it); 0 when it is at the bottom.
+    status_top_lines: int = 0
 
 
 def item_width(item: ShownItem, room: int) -> tuple[int, bool]:
@@ -86,6 +146,9 @@ def place(spec_x: str, spec_y: str, w: int, h: int, where: Geometry) -> tuple[in
         "S": status,
         "W": status,
     }
+    if status is not None and where.status_top_lines:  # the box goes below the line
+        y_of["S"] = where.status_top_lines + h
+        y_of["W"] = status + 1 + h
     x = x_of[spec_x] if spec_x in x_of else _number(spec_x)
     y = y_of[spec_y] if spec_y in y_of else _number(spec_y)
     x = x if x is not None else 0
@@ -122,8 +185,10 @@ class Menu(KeyTaker[int]):
         *,
         stay_open: bool = False,
         starting_choice: int = 0,
+        look: MenuLook | None = None,
     ) -> None:
         super().__init__()
+        self.appearance = look if look is not None else MenuLook()
         self.menu_title = title
         self.items = list(items)
         self.stay_open = stay_open
@@ -152,25 +217,37 @@ class Menu(KeyTaker[int]):
         yield view
 
     def render_box(self) -> Text:
-        w = self.width
+        w, look = self.width, self.appearance
+        nw, ne, sw, se, across, down, left, right = tuple(_BOX_LINES[look.lines])
         text = Text()
-        top = ["─"] * (w)
+        top = [across] * (w)
         title = plain(self.menu_title)[:w]
         at = (w - len(title)) // 2 if "#[align=centre]" in self.menu_title else 0
         top[at : at + len(title)] = list(title)
-        text.append("┌─" + "".join(top) + "─┐\n")
+        text.append(nw + across + "".join(top) + across + ne + "\n", look.border)
         for index, item in enumerate(self.items):
             if item.separator:
-                text.append("├" + "─" * (w + 2) + "┤\n")
+                text.append(left + across * (w + 2) + right + "\n", look.border)
                 continue
             name = plain(item.name)
             key = f"({item.key})" if self.keys_shown[index] else ""
             line = (name[: w - len(key) - (1 if key else 0)]).ljust(w - len(key)) + key
-            style = SELECTED if index == self.choice else DIM if not item.enabled else Style()
-            text.append("│")
-            text.append(f" {line} ", style)
-            text.append("│\n")
-        text.append("└" + "─" * (w + 2) + "┘")
+            chosen = index == self.choice and item.enabled
+            style = look.selected if chosen else look.item + DIM if not item.enabled else look.item
+            text.append(down, look.border)
+            if chosen and not look.padded_choice:
+                text.append(" ", look.item)
+                text.append(line, style)
+                text.append(" ", look.item)
+            elif not item.enabled:  # tmux dims the name, not the blanks after it
+                shown = line.rstrip()
+                text.append(" ", look.item)
+                text.append(shown, style)
+                text.append(" " * (len(line) - len(shown) + 1), look.item)
+            else:
+                text.append(f" {line} ", style)
+            text.append(down + "\n", look.border)
+        text.append(sw + across * (w + 2) + se, look.border)
         return text
 
     def _redraw(self) -> None:

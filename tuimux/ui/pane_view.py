@@ -8,7 +8,7 @@ one-cell change re-renders one row, not the pane. The cursor is the terminal's o
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.color import ColorSystem
+from rich.color import Color, ColorSystem
 from rich.console import COLOR_SYSTEMS
 from rich.segment import ControlType, Segment
 from rich.style import Style
@@ -32,7 +32,8 @@ from tuimux.terminal.mouse import Action, MouseInput
 from tuimux.terminal.pane import PaneTerminal
 from tuimux.ui.host_cursor import HostCursor
 from tuimux.ui.host_features import host_features
-from tuimux.ui.style import MODE_BADGE, PANE_NUMBER, cell_style
+from tuimux.ui.pane_numbers import number_runs
+from tuimux.ui.style import MODE_BADGE, cell_style
 
 # Marks a segment Rich must count as no columns (Textual writes a segment's text whatever
 # its control codes say).
@@ -86,6 +87,7 @@ class PaneView(Widget):
         self.active = False
         self.mode_badge = ""
         self.number: int | None = None
+        self._number_colour: Color | None = None
         self._cache: dict[int, Strip] = {}
         self._cursor_row: int | None = None
         self._host_cursor = cursor
@@ -125,10 +127,11 @@ class PaneView(Widget):
             self._cache.pop(0, None)
             self.refresh()
 
-    def show_number(self, number: int | None) -> None:
-        """``C-b q``: the pane's index in the middle of the pane, as display-panes does."""
-        if number != self.number:
-            self.number = number
+    def show_number(self, number: int | None, colour: Color | None = None) -> None:
+        """``C-b q``: the pane's index drawn over it as tmux's display-panes draws it,
+        in ``colour`` (the user's display-panes colour for this pane)."""
+        if (number, colour) != (self.number, self._number_colour):
+            self.number, self._number_colour = number, colour
             self.refresh()
 
     def screen_changed(self, everything: bool = False) -> None:
@@ -180,16 +183,18 @@ class PaneView(Widget):
         if cached is None:
             cached = self._cache[y] = self._render_row(y)
         strip = cached.crop_extend(0, width, None)
-        if self.number is not None and y == self.size.height // 2:
-            label = f" {self.number} "
-            left = max((width - len(label)) // 2, 0)
-            strip = Strip.join(
-                [
-                    strip.crop(0, left),
-                    Strip([Segment(label, PANE_NUMBER)]),
-                    strip.crop(left + len(label), width),
-                ]
-            )
+        if self.number is not None:
+            height = self.size.height
+            size = (self.terminal.shown.columns, self.terminal.shown.lines)
+            runs = number_runs(self.number, width, height, size, self._number_colour)
+            for x, text, style in runs.get(y, []):
+                strip = Strip.join(
+                    [
+                        strip.crop(0, x),
+                        Strip([Segment(text, style)]),
+                        strip.crop(x + len(text), width),
+                    ]
+                )
         if y == 0 and self.mode_badge:
             # Shorter in narrow panes (a phone's), never gone: the longest that fits.
             shapes = badges(self.mode_badge)

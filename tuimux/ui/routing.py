@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from rich.style import Style
 from textual import events
 from textual.app import App
 
@@ -68,6 +69,10 @@ class KeyRouting(App[int]):
     def view_busy(self) -> bool:
         return False
 
+    def modal_look(self) -> tuple[Style | None, bool]:
+        """The style a prompt is drawn in and whether at the top (None: tuimux's own)."""
+        return None, False
+
     def key_arrived(self) -> None:
         """The user typed or pasted just now (a key may be handled only later)."""
 
@@ -94,6 +99,7 @@ class KeyRouting(App[int]):
 
     def open_modal(self, screen: KeyTaker[T], answered: Callable[[T | None], None]) -> None:
         """Show a modal; every key typed after the one that opened it goes to it."""
+        screen.look, screen.at_top = self.modal_look()
         self.hold_keys()
 
         under: list[KeyTaker[object] | None] = []

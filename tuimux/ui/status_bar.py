@@ -153,6 +153,10 @@ class StatusBar(Widget):
         self.tmux_message = ""
         self._tabs: list[tuple[int, int, str]] = []  # cells [start, end) of each window
         self._last: tuple[SessionModel, bool, str] | None = None
+        # Whether tmux is told the client's key table (not read-only): the user's line
+        # then shows the prefix as the user made it show it (client_prefix), and tuimux
+        # adds no mark of its own over it, as tmux's own client adds none.
+        self.table_told = True
         # The user's status line as tmux last expanded it (None until read).
         self.status: StatusRead | None = None
         self._drawn: list[Drawn] = []
@@ -206,7 +210,8 @@ class StatusBar(Widget):
             return self.message
         _, prefix, note = self._last
         shown = note or self.message
-        return printable(f"prefix {shown}" if prefix else shown).strip()
+        marked = prefix and not (self.table_told and self._users())
+        return printable(f"prefix {shown}" if marked else shown).strip()
 
     def on_click(self, event: Click) -> None:
         window_id = self.window_at(event.x, event.y)

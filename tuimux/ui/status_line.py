@@ -58,7 +58,11 @@ STATUS_READ: tuple[tuple[str, ...], ...] = (
     ("display-message", "-p", "#{E:message-style}"),
     *(("display-message", "-p", line_format(line)) for line in range(MAX_LINES)),
     # The borders' look, read on the same line (window options of the current window).
-    ("display-message", "-p", "#{pane-border-lines}|#{E:pane-border-style}"),
+    (
+        "display-message",
+        "-p",
+        "#{pane-border-lines}|#{pane-border-indicators}|#{E:pane-border-style}",
+    ),
     ("display-message", "-p", "#{E:pane-active-border-style}"),
 )
 BORDERS_AT = 3 + MAX_LINES
@@ -78,6 +82,9 @@ class StatusRead:
     message: ts.Cell = ts.PLAIN
     expanded: tuple[str, ...] = field(default_factory=tuple)
     border_lines: str = "single"
+    # pane-border-indicators (tmux 3.3+; 3.2a has none and always splits the colour of
+    # a two-pane window's border: "colour" too).
+    border_indicators: str = "colour"
     # False when a line was longer than tuimux lays out (hundreds of windows): the
     # window list is then made from the model, which costs what fits on the screen.
     whole: bool = True
@@ -107,7 +114,8 @@ def parse_status_read(replies: list[list[str]]) -> StatusRead:
     seconds = parse_uint(interval, 2**31)
     fg, bg, style = [*texts[1].split("|", 2), "", ""][:3]
     base = ts.style_cell(style)
-    lines_name, _, border = texts[BORDERS_AT].partition("|")
+    lines_name, _, rest = texts[BORDERS_AT].partition("|")
+    indicators, _, border = rest.partition("|")
     # status-fg and status-bg (tmux before 3.0 and still read): over the style.
     for name, colour in (("fg", ts.colour_from_string(fg)), ("bg", ts.colour_from_string(bg))):
         if colour is not None and colour not in (ts.DEFAULT, ts.TERMINAL):
@@ -127,6 +135,7 @@ def parse_status_read(replies: list[list[str]]) -> StatusRead:
         expanded=tuple(texts[3:BORDERS_AT]),
         whole=whole,
         border_lines=lines_name,
+        border_indicators=indicators or "colour",
         border=ts.style_cell(border),
         active_border=ts.style_cell(texts[BORDERS_AT + 1]),
     )

@@ -91,4 +91,3 @@ def cell_style(attrs: Attributes, features: HostFeatures, system: ColorSystem) -
 
 
 MODE_BADGE = Style(color="black", bgcolor="yellow")
-PANE_NUMBER = Style(color="white", bgcolor="blue", bold=True)
