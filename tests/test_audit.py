@@ -197,6 +197,9 @@ def test_new_files_and_directories_are_private_whatever_the_umask(tmp_path: Path
         ("refresh-client -A %1:pause", False),
         ("refresh-client -f pause-after=1", False),
         ("refresh-client -B tuimux-flags:@*:x", False),
+        ("switch-client -T prefix", False),
+        ("switch-client -T prefix -t '$1'", True),
+        ("switch-client -t '$1'", True),
     ],
 )
 def test_what_is_audited(command: str, kept: bool) -> None:

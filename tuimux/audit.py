@@ -49,11 +49,12 @@ FLOW_CONTROL = frozenset({"-A", "-B", "-f"})
 
 
 def worth_auditing(command: str) -> bool:
-    """False for the mirroring reads and flow control tuimux sends on tmux's cue."""
+    """False for the mirroring reads and flow control tuimux sends on tmux's cue, and for
+    the key table it tells tmux at each prefix (the binding that key runs is logged)."""
     name = command.split(" ", 1)[0]
     if name in MIRROR_READS or name.startswith("list-"):
         return False
-    if name not in PRINTING_READS and name != "refresh-client":
+    if name not in PRINTING_READS and name not in ("refresh-client", "switch-client"):
         return True
     try:
         words = shlex.split(command)  # built commands quote as a POSIX shell does
@@ -61,6 +62,8 @@ def worth_auditing(command: str) -> bool:
         return True
     if name in PRINTING_READS:
         return "-p" not in words
+    if name == "switch-client":  # "-T TABLE" alone: the key table the user's keys reached
+        return not (len(words) == 3 and words[1] == "-T")
     if name == "refresh-client":  # one or more flow-control flags, each with its value
         pairs = words[1:]
         return not (pairs and len(pairs) % 2 == 0 and set(pairs[::2]) <= FLOW_CONTROL)
