@@ -31,9 +31,25 @@ def styled_top_row(outer: TmuxServer, name: str) -> str:
     return outer.run("capture-pane", "-p", "-e", "-t", f"{name}:", "-S", "0", "-E", "0")
 
 
+# tmux 3.4 and 3.5 put the top line's time before "[n/m]" (format_pretty_time of the
+# grid line's time), and no format tells a control client that time before 3.6
+# (top_line_time, which 3.6's copy-mode-position-format shows): tuimux draws "[n/m]".
+LINE_TIME = re.compile(r"(\d\d:\d\d:\d\d|\w{3}\d\d|\d\d\w{3}|\w{3}\d\d) (?=\[\d+/\d+\]$)")
+
+
+def line_time_unknown(server: TmuxServer) -> bool:
+    """tmux 3.4 or 3.5: its own client draws a time tuimux cannot read (LINE_TIME)."""
+    return server.run("-V").split()[1] in ("3.4", "3.5", "3.5a")
+
+
+def without_line_time(row: str) -> str:
+    return LINE_TIME.sub(lambda m: " " * (len(m.group(0))), row)
+
+
 async def same_in_both(outer: TmuxServer, left: int, width: int, what: str) -> None:
     def both() -> tuple[str, list[str], list[str]]:
-        return what, pane_rows(outer, "own", left, width), pane_rows(outer, "ours", left, width)
+        own = [without_line_time(row) for row in pane_rows(outer, "own", left, width)]
+        return what, own, pane_rows(outer, "ours", left, width)
 
     await eventually(lambda: both()[1] == both()[2], timeout=20, detail=both)
 
@@ -51,6 +67,8 @@ async def test_copy_mode_shows_what_tmux_own_client_shows(
     """Scrolled up in copy mode: the lines at that position and tmux's ``[n/m]``
     indicator at the top right in the mode style; in a pane narrower than the
     indicator, its start (tmux cuts it at the edge)."""
+    if narrow and line_time_unknown(tmux_server):
+        pytest.skip("tmux 3.4/3.5 cut their own indicator's time, which tuimux cannot read")
     tmux_server.new_session("s", width=WIDTH, height=HEIGHT - 1)
     pane = tmux_server.display("s:", "#{pane_id}")
     tmux_server.run("send-keys", "-t", pane, "clear; seq 1 60", "Enter")
@@ -73,7 +91,8 @@ async def test_copy_mode_shows_what_tmux_own_client_shows(
         top = pane_rows(outer, "ours", left, width)[0]
         # Cut at the edge: its start up to tmux 3.5, its end from 3.6 (a format).
         assert re.search(r"\[7/\d+\]$", top) if not narrow else len(top) == 5 and "7/" in top
-        if not narrow:  # the indicator in the mode style, the rest as the pane's
+        if not narrow and not line_time_unknown(tmux_server):
+            # the indicator in the mode style, the rest as the pane's
             assert styled_top_row(outer, "own") == styled_top_row(outer, "ours")
         # Output while in copy mode moves the pane, not the mode's view, which is a copy
         # taken when the mode began: tmux 3.6+ lets tuimux read that copy (-M); before,
