@@ -314,7 +314,9 @@ async def test_bursts_and_outside_commands_never_crash_or_diverge(
 # Seeds whose runs once failed, with the steps that reached the failure. The steps also
 # depend on timing, so a replay is not exact: 3644747531 showed a respawned pane's prompt
 # twice in about 2 of 3 runs (tests/ui/test_output_offsets.py is the exact test).
-REGRESSIONS = [(3644747531, 40), (2565536318 + 28, 8)]
+# 2974712338 closed a prompt drawn in the user's message-style between a key and its
+# redraw (Prompt.show_line found no field: a traceback); its replay fails so on next-3.8.
+REGRESSIONS = [(3644747531, 40), (2565536318 + 28, 8), (2974712338, 40)]
 
 
 @pytest.mark.timeout(300)

@@ -296,11 +296,11 @@ class Prompt(KeyTaker[str | None]):
     async def edit(self, name: str) -> str:
         """Apply one key by its tmux name; what it did (prompt_editing's outcomes)."""
         editor = self.editor
-        if self.is_mounted:  # the field edited some other way (Textual's own keys)
-            field = self.query_one(Input)
-            if field.value != editor.text:
-                editor.chars = list(field.value)
-                editor.index = field.cursor_position
+        field = self._field()
+        if field is not None and field.value != editor.text:
+            # the field edited some other way (Textual's own keys)
+            editor.chars = list(field.value)
+            editor.index = field.cursor_position
         if name == "Tab" and editor.settings.commands is None and self.load_words is not None:
             await self.load_words()
         outcome = editor.key(name)
@@ -317,10 +317,18 @@ class Prompt(KeyTaker[str | None]):
         self.show_line()  # keys typed before it was drawn moved the cursor
         super().became_ready()
 
-    def show_line(self) -> None:
+    def _field(self) -> Input | None:
+        """The line's field; None before it is composed and while the prompt is being
+        removed (a burst can close it between a key and its redraw)."""
         if not self.is_mounted:
+            return None
+        fields = self.query(Input)
+        return fields.first() if fields else None
+
+    def show_line(self) -> None:
+        field = self._field()
+        if field is None:
             return
-        field = self.query_one(Input)
         field.value = self.editor.text
         field.cursor_position = self.editor.index
 
