@@ -282,3 +282,34 @@ async def test_watchdog_counts_a_long_reply_arriving_as_an_answer(
         assert not any(isinstance(e, ev.Stalled) for e in recorder.events)
     finally:
         await client.close()
+
+
+async def test_a_cancelled_command_stays_cancelled_when_its_reply_lands(
+    tmux_server: TmuxServer,
+) -> None:
+    """A task cancelled in the moment its reply lands must end cancelled. Python 3.11's
+    wait_for returned the reply instead, so a loop cancelled at shutdown went on and
+    tuimux never exited. Each delay puts the cancel at a different step of that moment."""
+    tmux_server.new_session("s")
+    client = await open_client(tmux_server)
+    swallowed: list[int] = []
+    try:
+        for delay in range(8):
+            for _ in range(5):
+                task = asyncio.ensure_future(client.command("display-message", "-p", "x"))
+                while not client._pending:
+                    await asyncio.sleep(0)
+                while client._pending:
+                    await asyncio.sleep(0)
+                for _ in range(delay):
+                    await asyncio.sleep(0)
+                if not task.cancel():
+                    continue
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    continue
+                swallowed.append(delay)
+    finally:
+        await client.detach()
+    assert swallowed == []

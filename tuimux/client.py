@@ -133,7 +133,8 @@ class TmuxClient:
         """Start reading and wait until tmux says which session we are attached to."""
         self._reader = asyncio.ensure_future(self._read_loop())
         try:
-            return await asyncio.wait_for(asyncio.shield(self._attached), timeout)
+            async with asyncio.timeout(timeout):
+                return await asyncio.shield(self._attached)
         except TimeoutError:
             await self.close()
             raise ConnectError(f"tmux did not attach within {timeout:g} seconds.") from None
@@ -157,7 +158,8 @@ class TmuxClient:
             for future in self.send(["detach-client"]):
                 future.add_done_callback(lambda f: f.cancelled() or f.exception())
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._closed.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._closed.wait()
         await self.close()
 
     async def close(self) -> None:
@@ -165,7 +167,8 @@ class TmuxClient:
         await self.transport.close()
         if self._reader is not None:
             with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(self._reader, 5)
+                async with asyncio.timeout(5):
+                    await self._reader
         self._finish("closed")
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
@@ -199,7 +202,8 @@ class TmuxClient:
         # its failure must not be logged as never retrieved.
         done.add_done_callback(lambda gathered: gathered.cancelled() or gathered.exception())
         try:
-            return list(await asyncio.wait_for(done, timeout))
+            async with asyncio.timeout(timeout):
+                return list(await done)
         except TimeoutError:
             raise TmuxError(built[0], f"tmux did not answer {built[0]!r} in time") from None
 

@@ -107,7 +107,8 @@ class LocalTransport:
         if not data:
             # Let stderr finish so error_text() holds tmux's complaint.
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._stderr_task), 2)
+                async with asyncio.timeout(2):
+                    await asyncio.shield(self._stderr_task)
         return data
 
     def write(self, data: bytes) -> None:
@@ -122,7 +123,8 @@ class LocalTransport:
         if stdin is not None and not stdin.is_closing():
             stdin.close()
         try:
-            await asyncio.wait_for(self._process.wait(), 5)
+            async with asyncio.timeout(5):
+                await self._process.wait()
         except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 self._process.kill()

@@ -74,9 +74,11 @@ class SSHTransport:
         if not data:
             # Let the exit status and stderr arrive so error_text() can explain.
             with contextlib.suppress(asyncssh.Error, OSError, asyncio.TimeoutError):
-                await asyncio.wait_for(self._process.wait_closed(), 2)
+                async with asyncio.timeout(2):
+                    await self._process.wait_closed()
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._stderr_task), 2)
+                async with asyncio.timeout(2):
+                    await asyncio.shield(self._stderr_task)
         return data
 
     def write(self, data: bytes) -> None:
@@ -95,7 +97,8 @@ class SSHTransport:
             self._process.stdin.write_eof()
         self._connection.close()
         with contextlib.suppress(asyncssh.Error, OSError, asyncio.TimeoutError):
-            await asyncio.wait_for(self._connection.wait_closed(), 5)
+            async with asyncio.timeout(5):
+                await self._connection.wait_closed()
         for hop in reversed(self._hops):  # jump hosts, innermost first
             hop.close()
         self._stderr_task.cancel()
@@ -213,18 +216,16 @@ async def _attempt(
     # Who asks in a keyboard-interactive prompt, as OpenSSH names it: user@alias-or-host.
     who = f"{options.username}@{check.settings.name}"
     try:
-        return await asyncio.wait_for(
-            asyncssh.connect(
+        # A person may be typing a password: the login gets its own longer limit.
+        async with asyncio.timeout(CONNECT_TIMEOUT if target.ask_secret is None else 300):
+            return await asyncssh.connect(
                 target.host,
                 # Given here, not only in the options: connect() passes its own default
                 # tunnel=() over the options' one, and the hop was silently skipped.
                 tunnel=extra["tunnel"],
                 options=options,
                 client_factory=lambda: SSHLogin(target, locked, check, who),
-            ),
-            # A person may be typing a password: the login gets its own longer limit.
-            CONNECT_TIMEOUT if target.ask_secret is None else 300,
-        )
+            )
     except asyncssh.HostKeyNotVerifiable:
         raise
     except asyncssh.PermissionDenied:

@@ -181,7 +181,8 @@ async def _follow(
         timeout = min(read.interval, 1.0) if first else read.interval
         first = False
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(changed.wait(), timeout=timeout or None)
+            async with asyncio.timeout(timeout or None):
+                await changed.wait()
         await asyncio.sleep(SETTLE_SECONDS)
 
 

@@ -90,7 +90,8 @@ async def keep_title(client: FormatReader, title: TerminalTitle, changed: asynci
         if on:
             title.show(text)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), timeout=interval or None)
+                async with asyncio.timeout(interval or None):
+                    await changed.wait()
             await asyncio.sleep(SETTLE_SECONDS)
         else:  # the default: only a look now and then for the option being set
             await asyncio.sleep(interval or OFF_LOOK_SECONDS)
