@@ -98,7 +98,14 @@ async def test_border_drag_resizes_as_tmux_does(tmux_server: TmuxServer) -> None
                 [("press", WIDTH - 2, 10), ("drag", 20, 10)],
                 [("press", 5, row), ("drag", 5, row - 4), ("drag", 6, row - 6)],
             ]
+            loop = asyncio.get_running_loop()
+            pressed_at = loop.time() - 1
             for drag in drags:
+                # Each drag starts with a first click, in tmux's client and in tuimux:
+                # a press within tmux's KEYC_CLICK_TIMEOUT of the last one on the same
+                # border is a second click, which drags nothing (both did so under load).
+                await asyncio.sleep(max(0.0, pressed_at + CLICK_SECONDS + 0.1 - loop.time()))
+                pressed_at = loop.time()
                 _, x, y = drag[-1]
                 await both(app, outer, [*drag, ("release", x, y)])
                 await eventually(
