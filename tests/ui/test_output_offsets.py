@@ -10,11 +10,16 @@ seed 3644747531).
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+from collections.abc import Iterator
+
 import pytest
 
-from tests.conftest import TmuxServer
+from tests.conftest import TMUX, TmuxServer
 from tests.helpers import eventually
 from tests.ui.test_app import make_app, shown_lines, tmux_lines
+from tuimux.connect import tmux_version
 
 ROUNDS = 6
 
@@ -138,10 +143,29 @@ async def test_pane_respawned_while_shown_equals_tmux(tmux_server: TmuxServer) -
             return shown_lines(app, pane) == tmux_lines(tmux_server, pane)
 
         for round_ in range(ROUNDS * 2):
-            tmux_server.run("respawn-pane", "-k", "-t", pane, printing(round_))
-            await eventually(lambda: "tick 3" in tmux_lines(tmux_server, pane))
-            await eventually(
-                same, detail=lambda: (shown_lines(app, pane), tmux_lines(tmux_server, pane))
-            )
-            tmux_server.run("respawn-pane", "-k", "-t", pane, OLD)
-            await eventually(lambda: "old-output-line" in tmux_lines(tmux_server, pane))
+            with _tmux_may_die_at_respawn(tmux_server):
+                tmux_server.run("respawn-pane", "-k", "-t", pane, printing(round_))
+                await eventually(lambda: "tick 3" in tmux_lines(tmux_server, pane))
+                await eventually(
+                    same, detail=lambda: (shown_lines(app, pane), tmux_lines(tmux_server, pane))
+                )
+                tmux_server.run("respawn-pane", "-k", "-t", pane, OLD)
+                await eventually(lambda: "old-output-line" in tmux_lines(tmux_server, pane))
+
+
+@contextlib.contextmanager
+def _tmux_may_die_at_respawn(server: TmuxServer) -> Iterator[None]:
+    """tmux 3.2a-3.7 crash at a respawn now and then while any control client is
+    attached and the old process prints (a bare ``tmux -C`` that reads everything: 3.3a
+    died within 104-280 respawns, 3.7c within 18; none with no client, none on next-3.8):
+    the new process is read from the old output offsets, fixed in 3.8. Nothing of
+    tuimux's is left to compare then."""
+    try:
+        yield
+    except Exception:
+        version = tmux_version(subprocess.run([TMUX, "-V"], capture_output=True, text=True).stdout)
+        if server.run("display-message", "-p", "ok", check=False).strip() == "ok":
+            raise
+        if version is None or version >= (3, 8):
+            raise
+        pytest.skip("tmux crashed at a respawn (its own bug before 3.8, see docs/usage.md)")
