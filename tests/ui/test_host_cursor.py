@@ -22,6 +22,10 @@ WIDTH, HEIGHT = 70, 16  # the outer terminals; the inner window is one line shor
 CURSOR = "#{cursor_x},#{cursor_y},#{cursor_flag}"
 
 
+# At a prompt: the position only where the cursor is shown.
+PROMPT_CURSOR = "#{?cursor_flag,#{cursor_x}#,#{cursor_y},hidden}"
+
+
 def cursors(outer: TmuxServer, fmt: str = CURSOR) -> tuple[str, str]:
     return outer.display("own:", fmt), outer.display("ours:", fmt)
 
@@ -81,10 +85,18 @@ async def test_the_terminal_cursor_is_where_tmux_own_client_puts_it(
                 detail=lambda: cursors(outer, "#{cursor_shape}"),
             )
 
-        # A prompt in front of the panes draws its own cursor: the pane's is not shown.
-        outer.run("send-keys", "-t", "ours:", "C-b", ":")
-        await eventually(lambda: outer.display("ours:", "#{cursor_flag}") == "0", timeout=10)
-        outer.run("send-keys", "-t", "ours:", "Escape")
+        # A prompt in front of the panes: before tmux 3.6 it draws its own cursor and
+        # the terminal's is hidden; from 3.6 the terminal's is at the prompt's cursor.
+        for name in ("own", "ours"):
+            outer.run("send-keys", "-t", f"{name}:", "C-b", ":")
+        await eventually(lambda: ":" in outer.capture("ours:").splitlines()[-1], timeout=10)
+        await eventually(
+            lambda: same_cursor(outer, PROMPT_CURSOR) and cursors(outer, PROMPT_CURSOR)[1] != "0,0",
+            timeout=10,
+            detail=lambda: cursors(outer, PROMPT_CURSOR),
+        )
+        for name in ("own", "ours"):
+            outer.run("send-keys", "-t", f"{name}:", "Escape")
         await eventually(lambda: same_cursor(outer), timeout=10, detail=lambda: cursors(outer))
 
 

@@ -157,6 +157,35 @@ def colour_from_string(text: str) -> int | None:
     return FLAG_RGB | rgb if rgb is not None else None
 
 
+_SIXTEEN_RGB = (
+    0x000000, 0x800000, 0x008000, 0x808000, 0x000080, 0x800080, 0x008080, 0xC0C0C0,
+    0x808080, 0xFF0000, 0x00FF00, 0xFFFF00, 0x0000FF, 0xFF00FF, 0x00FFFF, 0xFFFFFF,
+)  # fmt: skip
+_CUBE = (0x00, 0x5F, 0x87, 0xAF, 0xD7, 0xFF)
+
+
+def colour_rgb(colour: int) -> int | None:
+    """A colour as RGB the way tmux forces one (``colour_force_rgb``, its 256 table) for
+    what only takes RGB, such as the cursor's colour; None for default and terminal."""
+    if colour & FLAG_RGB:
+        return colour & 0xFFFFFF
+    if colour & FLAG_256:
+        index = colour & 0xFF
+    elif 0 <= colour <= 7:
+        index = colour
+    elif 90 <= colour <= 97:
+        index = colour - 90 + 8
+    else:
+        return None
+    if index < 16:
+        return _SIXTEEN_RGB[index]
+    if index < 232:
+        r, g, b = (index - 16) // 36, (index - 16) // 6 % 6, (index - 16) % 6
+        return _CUBE[r] << 16 | _CUBE[g] << 8 | _CUBE[b]
+    grey = 8 + (index - 232) * 10
+    return grey << 16 | grey << 8 | grey
+
+
 def attributes_from_string(text: str) -> int | None:
     """``bold,italics`` / ``bold|dim`` → attribute bits (``attributes_fromstring``)."""
     delimiters = " ,|"

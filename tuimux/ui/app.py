@@ -34,6 +34,7 @@ from tuimux.ui.bell import OPTIONS_READ, BellRinger
 from tuimux.ui.bound_keys import FALLBACK_TABLES, BoundKeys, key_name
 from tuimux.ui.dialogs import Prompt
 from tuimux.ui.hook_prompt import ask_hook_prompt
+from tuimux.ui.host_cursor import PromptCursor
 from tuimux.ui.job_control import guard_resume
 from tuimux.ui.mode_keys import ModeKeys
 from tuimux.ui.mouse_bindings import MouseBindings
@@ -280,6 +281,10 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
         if status is None:
             return None, False
         return rich_style(status.message), status.top and status.lines > 0
+
+    def modal_cursor(self) -> PromptCursor | None:
+        status = self.status_bar.status
+        return status.prompt_cursor if status is not None else None
 
     def _tell_table(self) -> None:
         """tuimux walks the key tables itself, so tmux would take this client to be in

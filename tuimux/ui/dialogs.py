@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import ClassVar, Generic, TypeVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -21,11 +22,13 @@ from textual.color import Color
 from textual.containers import Horizontal
 from textual.dom import DOMNode
 from textual.events import Click, Key, Mount
+from textual.geometry import Offset
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tuimux.control.escape import printable
 from tuimux.terminal.keys import Literal, encode_key
+from tuimux.ui.host_cursor import PromptCursor
 from tuimux.ui.prompt_editing import (
     CANCEL,
     CHANGED,
@@ -82,6 +85,8 @@ class KeyTaker(ModalScreen[T], Generic[T]):
         # status line (where tmux puts them) is at the top; None: tuimux's own colours.
         self.look: Style | None = None
         self.at_top = False
+        # tmux 3.6+: the prompt's cursor is the terminal's own (Prompt draws no cell).
+        self.real_cursor: PromptCursor | None = None
 
     async def take_key(self, event: Key) -> None:
         raise NotImplementedError
@@ -130,6 +135,8 @@ class KeyTaker(ModalScreen[T], Generic[T]):
             field.styles.background_tint = Color(0, 0, 0, 0)  # no focus tint: tmux's colour
             field.cursor_blink = False  # tmux's is a steady reversed cell
             field.cursor_look = look + Style(reverse=not look.reverse)
+            if self.real_cursor is not None:  # 3.6+: no cell, the terminal's cursor
+                field.cursor_look = look
 
     def became_ready(self) -> None:
         if self.ready is not None:
@@ -331,6 +338,20 @@ class Prompt(KeyTaker[str | None]):
             return
         field.value = self.editor.text
         field.cursor_position = self.editor.index
+        if self.real_cursor is not None:
+            self.call_after_refresh(self._place_cursor)
+
+    def _place_cursor(self) -> None:
+        """The terminal's cursor at the line's cursor, once the line is laid out (tmux
+        3.6+; Input places it too, but before its first layout at the screen's corner)."""
+        field = self._field()
+        if field is not None and self.app.screen is self:
+            # Not Input.cursor_screen_offset: one cell further at the end of the text.
+            before = field.value[: field.cursor_position]
+            width = len(before) if field.password else cell_len(before)
+            x, y, _, _ = field.content_region
+            self.app.cursor_position = Offset(x + width - field.scroll_offset.x, y)
+            field.refresh()
 
     def edited(self, text: str) -> None:
         """The line changed (an incremental prompt reports it)."""

@@ -18,6 +18,7 @@ from textual import events
 from textual.app import App
 
 from tuimux.ui.dialogs import KeyTaker
+from tuimux.ui.host_cursor import PromptCursor
 
 T = TypeVar("T")
 Typed = events.Key | events.Paste
@@ -73,6 +74,10 @@ class KeyRouting(App[int]):
         """The style a prompt is drawn in and whether at the top (None: tuimux's own)."""
         return None, False
 
+    def modal_cursor(self) -> PromptCursor | None:
+        """The prompt's cursor when it is the terminal's own (tmux 3.6+)."""
+        return None
+
     def key_arrived(self) -> None:
         """The user typed or pasted just now (a key may be handled only later)."""
 
@@ -100,6 +105,7 @@ class KeyRouting(App[int]):
     def open_modal(self, screen: KeyTaker[T], answered: Callable[[T | None], None]) -> None:
         """Show a modal; every key typed after the one that opened it goes to it."""
         screen.look, screen.at_top = self.modal_look()
+        screen.real_cursor = self.modal_cursor()
         self.hold_keys()
 
         under: list[KeyTaker[object] | None] = []

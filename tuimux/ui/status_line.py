@@ -35,6 +35,7 @@ from tuimux.control.escape import printable
 from tuimux.control.format_draw import MAX_EXPANDED, Drawn, format_draw
 from tuimux.control.numbers import parse_uint
 from tuimux.errors import TuimuxError
+from tuimux.ui.host_cursor import PromptCursor, prompt_cursor_of
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ STATUS_READ: tuple[tuple[str, ...], ...] = (
         "#{pane-border-lines}|#{pane-border-indicators}|#{E:pane-border-style}",
     ),
     ("display-message", "-p", "#{E:pane-active-border-style}"),
+    # The prompt's cursor (tmux 3.6+; older servers expand both to nothing).
+    ("display-message", "-p", "#{prompt-cursor-style}|#{prompt-cursor-colour}"),
 )
 BORDERS_AT = 3 + MAX_LINES
 ACTIVE_BORDER = ts.Cell(fg=2)  # tmux's default pane-active-border-style: fg=green
@@ -90,6 +93,7 @@ class StatusRead:
     whole: bool = True
     border: ts.Cell = ts.PLAIN
     active_border: ts.Cell = ACTIVE_BORDER
+    prompt_cursor: PromptCursor | None = None  # None: a reversed cell (before 3.6)
 
     def draw(self, width: int) -> list[Drawn]:
         return [_drawn(text, self.base, width) for text in self.expanded[: self.lines]]
@@ -138,7 +142,14 @@ def parse_status_read(replies: list[list[str]]) -> StatusRead:
         border_indicators=indicators or "colour",
         border=ts.style_cell(border),
         active_border=ts.style_cell(texts[BORDERS_AT + 1]),
+        prompt_cursor=_prompt_cursor(texts[BORDERS_AT + 2]),
     )
+
+
+def _prompt_cursor(text: str) -> PromptCursor | None:
+    style, _, colour_name = text.partition("|")
+    colour = ts.colour_from_string(colour_name) if colour_name else None
+    return prompt_cursor_of(style, ts.colour_rgb(colour) if colour is not None else None)
 
 
 async def keep_status(

@@ -92,7 +92,8 @@ class WindowView(Widget, can_focus=True):
 
     def _screen_changed(self, _screen: object) -> None:
         """A prompt, tree or question covers the panes, or was closed."""
-        self.cursor.cover(not self.screen.is_active)
+        front = self.app.screen
+        self.cursor.cover(not self.screen.is_active, getattr(front, "real_cursor", None))
 
     def write_terminal(self, text: str) -> None:
         """Write to the user's terminal itself (cursor, title), after Textual's output."""
