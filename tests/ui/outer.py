@@ -7,7 +7,7 @@ from __future__ import annotations
 import shlex
 import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -110,7 +110,14 @@ def differences(outer: TmuxServer, rules: CellRules, width: int, height: int) ->
 
 
 async def compare_clients(
-    inner: TmuxServer, command: str, width: int, height: int, *, prefix: str = "", done: str = "end"
+    inner: TmuxServer,
+    command: str,
+    width: int,
+    height: int,
+    *,
+    prefix: str = "",
+    done: str = "end",
+    options: Sequence[Sequence[str]] = (),
 ) -> None:
     """tmux's own client and tuimux, in ``width`` x ``height`` outer terminals, show
     session "s" of ``inner``, whose pane runs ``command`` once both drew (so tuimux's
@@ -119,10 +126,13 @@ async def compare_clients(
     ``bce`` and no ``csr``, so it writes what it erases or scrolls in with a background
     as coloured blanks, which ``capture-pane`` of the outer tmux shows (cells cleared
     with a background tmux 3.3a leaves out; tuimux always writes each cell). ``prefix``
-    starts both clients' shell commands."""
+    starts both clients' shell commands; ``options`` are set (``set-option …``) in the
+    inner tmux before they attach."""
     program = f"stty -echo -opost; read x; {command}"
     inner.new_session("s", width=width, height=height - 1, command=program)
     inner.run("set-option", "-as", "terminal-overrides", ",*:bce@:csr@")
+    for option in options:
+        inner.run("set-option", *option)
     rules = cell_rules(inner.run(*RULES_PROBE).strip())
     clients = {"own": prefix + tmux_attach(inner), "ours": prefix + tuimux_attach(inner)}
     with outer_terminals(clients, width, height) as outer:

@@ -11,6 +11,7 @@ colour indexes as indexes, DEC line drawing, lines scrolled in with the backgrou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from tests.conftest import TmuxServer
 from tests.ui.outer import compare_clients
 from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import PaneStream
-from tuimux.ui.host_features import HostFeatures, features_from
+from tuimux.ui.host_features import HostFeatures, features_from, rgb_by_options
 from tuimux.ui.style import cell_style
 
 WIDTH, HEIGHT = 40, 16  # the outer terminals; the inner window is one line shorter
@@ -81,23 +82,77 @@ async def test_cells_erased_in_a_colour_are_drawn_as_tmux_own_client_draws_them(
     await compare_text(tmux_server, tmp_path, ERASING, "export COLORTERM=truecolor; ")
 
 
+# RGB colours, which tmux's own client writes as RGB to a terminal it knows takes them.
+RGB = (
+    "\x1b[38;2;255;128;1mrgb\x1b[48;2;10;200;30m bg \x1b[0m"
+    "\x1b[38;2;1;2;3;48;2;250;251;252mrgb\x1b[0m\r\nend"
+)
+
+
+async def test_rgb_reaches_a_terminal_tmux_names_in_term_program(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """The outer tmux before 3.8 sets no ``COLORTERM`` in its panes: tmux's client
+    learns the terminal takes RGB from its answer to a query, tuimux from the name it
+    puts in ``TERM_PROGRAM`` (tmux's own table of terminals)."""
+    await compare_text(tmux_server, tmp_path, RGB, "unset COLORTERM; ")
+
+
+@pytest.mark.parametrize(
+    ("option", "entry"), [("terminal-features", "RGB"), ("terminal-overrides", "Tc")]
+)
+async def test_rgb_reaches_a_terminal_the_users_tmux_options_give_it(
+    tmux_server: TmuxServer, tmp_path: Path, option: str, entry: str
+) -> None:
+    """No ``COLORTERM``, no ``TERM_PROGRAM``, a terminfo entry without ``Tc``: tuimux
+    takes RGB from the user's ``terminal-features`` (or ``terminal-overrides``) entry
+    for its ``TERM``, as tmux's client does."""
+    options = [("-as", option, f",xterm-256*:{entry}")]
+    prefix = "unset COLORTERM TERM_PROGRAM; "
+    await compare_text(tmux_server, tmp_path, RGB, prefix, options)
+
+
 async def compare_text(
-    tmux_server: TmuxServer, tmp_path: Path, text: str, prefix: str = ""
+    tmux_server: TmuxServer,
+    tmp_path: Path,
+    text: str,
+    prefix: str = "",
+    options: Sequence[Sequence[str]] = (),
 ) -> None:
     """Both clients draw ``text`` printed in the pane (:func:`compare_clients`)."""
     (tmp_path / "out").write_bytes(text.encode())
     command = f"cat {tmp_path / 'out'}; exec sleep 600"
-    await compare_clients(tmux_server, command, WIDTH, HEIGHT, prefix=prefix)
+    await compare_clients(tmux_server, command, WIDTH, HEIGHT, prefix=prefix, options=options)
 
 
 def test_features_come_from_the_terminal_name_and_terminfo() -> None:
-    assert features_from({"TERM_PROGRAM": "tmux"}, frozenset()) == HostFeatures(True, True)
-    assert features_from({"TERM_PROGRAM": "WezTerm"}, frozenset()) == HostFeatures(True, False)
-    assert features_from({"TERM": "foot-extra"}, frozenset()) == HostFeatures(True, False)
+    """tmux's table of terminals gives each of its terminals RGB colour too."""
+    tmux = HostFeatures(True, True, True)
+    assert features_from({"TERM_PROGRAM": "tmux"}, frozenset()) == tmux
+    wezterm = HostFeatures(True, False, True)
+    assert features_from({"TERM_PROGRAM": "WezTerm"}, frozenset()) == wezterm
+    assert features_from({"TERM": "foot-extra"}, frozenset()) == wezterm
     assert features_from({"TERM": "xterm-256color"}, frozenset()) == HostFeatures()
     both = frozenset({"Smulx", "Setulc", "Smol"})
     assert features_from({"TERM": "xterm-kitty"}, both) == HostFeatures(True, True)
     assert features_from({}, frozenset({"Smulx"})) == HostFeatures()
+    for flag in ("Tc", "RGB"):
+        assert features_from({}, frozenset({flag})) == HostFeatures(rgb=True)
+    for value, rgb in [("truecolor", True), ("24BIT", True), ("256", False), ("yes", False)]:
+        assert features_from({"COLORTERM": value}, frozenset()).rgb is rgb
+
+
+def test_rgb_comes_from_the_users_tmux_options_for_the_terminal() -> None:
+    """``show-options -sv`` lines, matched as tmux matches them: the pattern against the
+    whole name, case and all; ``RGB`` in features, ``Tc`` or ``RGB`` in overrides."""
+    defaults = ["xterm*:clipboard:ccolour:cstyle:focus:title", "screen*:title"]
+    assert not rgb_by_options("xterm-256color", defaults, ["linux*:AX@"])
+    assert rgb_by_options("xterm-256color", [*defaults, "xterm-256*:RGB"], [])
+    assert rgb_by_options("xterm-256color", [], ["*:bce@", "xterm*:Tc"])
+    assert rgb_by_options("alacritty", [], ["alacritty:RGB=8/8/8:smcup@"])
+    assert not rgb_by_options("xterm-256color", ["xterm:RGB", "XTERM*:RGB"], ["xterm*:Tc@"])
+    assert not rgb_by_options("xterm-256color", ["xterm*:Tc"], ["xterm*:RGBX"])
+    assert not rgb_by_options("", ["*:RGB"], [])
 
 
 def rendered(data: bytes, features: HostFeatures) -> list[str]:

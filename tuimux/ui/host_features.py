@@ -8,28 +8,38 @@ says so (``Smulx``, ``Setulc``, ``Smol``) or when tmux knows the terminal
 (``tty_default_features``, keyed by the terminal's XTVERSION answer). tuimux cannot ask
 the terminal (Textual owns its input), so it reads terminfo and the name the terminal
 puts into the environment for the same table.
+
+RGB colour is decided the same way: tmux's client writes RGB to a terminal whose
+terminfo has ``Tc`` or ``RGB``, which the table knows, which the user's
+``terminal-features`` (``RGB``) or ``terminal-overrides`` (``Tc``, ``RGB``) give it, or
+(tmux 3.8) whose ``COLORTERM`` is ``truecolor``/``24bit``. Rich looks at ``COLORTERM``
+only, which tmux before 3.8, mosh and ssh do not pass on.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from functools import cache
 
 USSTYLE = "usstyle"
 OVERLINE = "overline"
+RGB = "RGB"
 # tmux's tty_default_features (next-3.8), by the TERM_PROGRAM each terminal sets (foot
 # names itself in TERM only).
 KNOWN_TERMINALS: dict[str, frozenset[str]] = {
-    "tmux": frozenset({USSTYLE, OVERLINE}),
-    "mintty": frozenset({USSTYLE, OVERLINE}),
-    "ghostty": frozenset({USSTYLE, OVERLINE}),
-    "rio": frozenset({USSTYLE, OVERLINE}),
-    "iTerm.app": frozenset({USSTYLE}),
-    "WezTerm": frozenset({USSTYLE}),
-    "foot": frozenset({USSTYLE}),
+    "tmux": frozenset({USSTYLE, OVERLINE, RGB}),
+    "mintty": frozenset({USSTYLE, OVERLINE, RGB}),
+    "ghostty": frozenset({USSTYLE, OVERLINE, RGB}),
+    "rio": frozenset({USSTYLE, OVERLINE, RGB}),
+    "iTerm.app": frozenset({USSTYLE, RGB}),
+    "WezTerm": frozenset({USSTYLE, RGB}),
+    "foot": frozenset({USSTYLE, RGB}),
 }
+TERMINFO = ("Smulx", "Setulc", "Smol")
+TERMINFO_RGB = ("Tc", "RGB")  # flags (RGB may also be a number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +48,12 @@ class HostFeatures:
 
     usstyle: bool = False
     overline: bool = False
+    rgb: bool = False
 
 
 def features_from(environ: Mapping[str, str], terminfo: frozenset[str]) -> HostFeatures:
     """The features of the terminal ``environ`` names, plus the terminfo capabilities
-    (``Smulx``, ``Setulc``, ``Smol``) its ``TERM`` entry has."""
+    (``Smulx``, ``Setulc``, ``Smol``, ``Tc``, ``RGB``) its ``TERM`` entry has."""
     names = {environ.get("TERM_PROGRAM", ""), environ.get("TERM", "").split("-")[0]}
     known: set[str] = set()
     for name in names:
@@ -50,11 +61,28 @@ def features_from(environ: Mapping[str, str], terminfo: frozenset[str]) -> HostF
     return HostFeatures(
         usstyle=USSTYLE in known or {"Smulx", "Setulc"} <= terminfo,
         overline=OVERLINE in known or "Smol" in terminfo,
+        rgb=RGB in known
+        or bool(terminfo.intersection(TERMINFO_RGB))
+        or environ.get("COLORTERM", "").lower() in ("truecolor", "24bit"),
     )
 
 
+def rgb_by_options(term: str, features: Iterable[str], overrides: Iterable[str]) -> bool:
+    """Whether the user's tmux gives a terminal named ``term`` RGB colour: an entry of
+    ``terminal-features`` for it with ``RGB``, or of ``terminal-overrides`` with ``Tc``
+    or ``RGB`` (``show-options -sv`` lines; patterns as tmux's ``fnmatch``)."""
+    for entries, names in ((features, {RGB}), (overrides, {"Tc", RGB})):
+        for entry in entries:
+            pattern, *fields = entry.split(":")
+            given = {field.partition("=")[0] for field in fields}
+            if pattern and term and fnmatchcase(term, pattern) and names & given:
+                return True
+    return False
+
+
 def _terminfo(term: str) -> frozenset[str]:
-    """Which of the extended capabilities terminfo has for ``term`` (none if unknown)."""
+    """Which of the extended capabilities and RGB flags terminfo has for ``term`` (none
+    if unknown)."""
     if not term:
         return frozenset()
     try:
@@ -65,7 +93,9 @@ def _terminfo(term: str) -> frozenset[str]:
             curses.setupterm(term, fd)
         finally:
             os.close(fd)
-        return frozenset(name for name in ("Smulx", "Setulc", "Smol") if curses.tigetstr(name))
+        strings = {name for name in TERMINFO if curses.tigetstr(name)}
+        flags = {name for name in TERMINFO_RGB if curses.tigetflag(name) > 0}
+        return frozenset(strings | flags | ({RGB} if curses.tigetnum(RGB) > 0 else set()))
     except Exception:  # no curses, no terminfo entry: no extended capabilities
         return frozenset()
 
