@@ -133,6 +133,10 @@ def test_features_come_from_the_terminal_name_and_terminfo() -> None:
     assert features_from({"TERM_PROGRAM": "WezTerm"}, frozenset()) == wezterm
     assert features_from({"TERM": "foot-extra"}, frozenset()) == wezterm
     assert features_from({"TERM": "xterm-256color"}, frozenset()) == HostFeatures()
+    under_screen = {"TERM": "screen.xterm-256color", "TERM_PROGRAM": "iTerm.app"}
+    assert features_from(under_screen, frozenset()) == HostFeatures()
+    under_tmux = {"TERM": "screen-256color", "TERM_PROGRAM": "tmux"}
+    assert features_from(under_tmux, frozenset()) == tmux
     both = frozenset({"Smulx", "Setulc", "Smol"})
     assert features_from({"TERM": "xterm-kitty"}, both) == HostFeatures(True, True)
     assert features_from({}, frozenset({"Smulx"})) == HostFeatures()

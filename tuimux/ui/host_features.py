@@ -53,8 +53,13 @@ class HostFeatures:
 
 def features_from(environ: Mapping[str, str], terminfo: frozenset[str]) -> HostFeatures:
     """The features of the terminal ``environ`` names, plus the terminfo capabilities
-    (``Smulx``, ``Setulc``, ``Smol``, ``Tc``, ``RGB``) its ``TERM`` entry has."""
-    names = {environ.get("TERM_PROGRAM", ""), environ.get("TERM", "").split("-")[0]}
+    (``Smulx``, ``Setulc``, ``Smol``, ``Tc``, ``RGB``) its ``TERM`` entry has. GNU
+    screen sets no ``TERM_PROGRAM``: under it (``TERM`` screen…, where tmux would have
+    set its own) the one left is the outer terminal's."""
+    term, program = environ.get("TERM", ""), environ.get("TERM_PROGRAM", "")
+    if term.startswith("screen") and program != "tmux":
+        program = ""
+    names = {program, term.split("-")[0]}
     known: set[str] = set()
     for name in names:
         known |= KNOWN_TERMINALS.get(name, frozenset())
