@@ -225,10 +225,12 @@ async def run(
     notes: Sequence[str] = (),
     probe_rgb: bool = False,
 ) -> int:
-    """Attach first, so a failure is one sentence on a clean screen; then draw. With
-    ``probe_rgb``, tmux's options may say the terminal takes RGB colour."""
+    """Attach first, so a failure is one sentence on a clean screen; then draw. The
+    user's tmux options may give the terminal features; with ``probe_rgb`` (no colours
+    chosen), RGB colour too."""
     from tuimux.connect import connect_local, reattach_local, reattach_ssh
     from tuimux.ui.app import TuimuxApp
+    from tuimux.ui.host_features import give, host_features
     from tuimux.ui.legacy_keys import install as install_alt_keys
 
     reattach = recover = None
@@ -243,8 +245,9 @@ async def run(
         say(user_message(error))
         return 1
     install_alt_keys()  # Alt keys from legacy terminals, as tmux's client reads them
+    give(await tmux_capabilities(client))
     app = TuimuxApp(client, reattach, theme=theme, notes=notes, recover=recover)
-    if probe_rgb and await rgb_by_tmux(client):
+    if probe_rgb and host_features().rgb:
         from rich.color import ColorSystem
 
         # Rich's console has no setter; Textual itself reads this attribute.
@@ -258,10 +261,10 @@ async def run(
     return app.return_code or 0
 
 
-async def rgb_by_tmux(client: TmuxClient) -> bool:
-    """Whether the user's ``terminal-features`` or ``terminal-overrides`` give the
-    terminal tuimux runs in RGB colour, as they give it to tmux's own client."""
-    from tuimux.ui.host_features import rgb_by_options
+async def tmux_capabilities(client: TmuxClient) -> frozenset[str]:
+    """What the user's ``terminal-features`` and ``terminal-overrides`` give the terminal
+    tuimux runs in (RGB, underline styles, overline), as they give it to tmux's client."""
+    from tuimux.ui.host_features import capabilities_by_options
 
     try:
         features, overrides = await client.read_formats(
@@ -272,8 +275,8 @@ async def rgb_by_tmux(client: TmuxClient) -> bool:
         )
     except TuimuxError as error:
         log.debug("terminal options not read: %s", error)
-        return False
-    return rgb_by_options(os.environ.get("TERM", ""), features, overrides)
+        return frozenset()
+    return capabilities_by_options(os.environ.get("TERM", ""), features, overrides)
 
 
 def chosen_settings(loaded: Loaded, args: argparse.Namespace, host: str | None) -> Settings:

@@ -22,7 +22,7 @@ from tests.conftest import TmuxServer
 from tests.ui.outer import compare_clients
 from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import PaneStream
-from tuimux.ui.host_features import HostFeatures, features_from, rgb_by_options
+from tuimux.ui.host_features import HostFeatures, capabilities_by_options, features_from
 from tuimux.ui.style import cell_style
 
 WIDTH, HEIGHT = 40, 16  # the outer terminals; the inner window is one line shorter
@@ -80,6 +80,16 @@ async def test_cells_erased_in_a_colour_are_drawn_as_tmux_own_client_draws_them(
     colour (``COLORTERM``): tmux's client learns it from the outer tmux's answer to its
     query whatever the variable says, tuimux only from the variable (``--colors``)."""
     await compare_text(tmux_server, tmp_path, ERASING, "export COLORTERM=truecolor; ")
+
+
+async def test_underline_styles_reach_a_terminal_the_users_tmux_options_give_them(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """No ``TERM_PROGRAM`` and a terminfo entry without ``Smulx``: tuimux takes
+    underline styles and overline from the user's ``terminal-features`` for its
+    ``TERM``, as tmux's client does (which also learns them from the terminal)."""
+    options = [("-as", "terminal-features", ",xterm-256*:usstyle:overline")]
+    await compare_text(tmux_server, tmp_path, ATTRIBUTES, "unset TERM_PROGRAM; ", options)
 
 
 # RGB colours, which tmux's own client writes as RGB to a terminal it knows takes them.
@@ -146,17 +156,30 @@ def test_features_come_from_the_terminal_name_and_terminfo() -> None:
         assert features_from({"COLORTERM": value}, frozenset()).rgb is rgb
 
 
-def test_rgb_comes_from_the_users_tmux_options_for_the_terminal() -> None:
+def test_features_come_from_the_users_tmux_options_for_the_terminal() -> None:
     """``show-options -sv`` lines, matched as tmux matches them: the pattern against the
-    whole name, case and all; ``RGB`` in features, ``Tc`` or ``RGB`` in overrides."""
+    whole name, case and all; features by name, overrides by capability ("::" is a
+    colon, "@" takes one away)."""
     defaults = ["xterm*:clipboard:ccolour:cstyle:focus:title", "screen*:title"]
-    assert not rgb_by_options("xterm-256color", defaults, ["linux*:AX@"])
-    assert rgb_by_options("xterm-256color", [*defaults, "xterm-256*:RGB"], [])
-    assert rgb_by_options("xterm-256color", [], ["*:bce@", "xterm*:Tc"])
-    assert rgb_by_options("alacritty", [], ["alacritty:RGB=8/8/8:smcup@"])
-    assert not rgb_by_options("xterm-256color", ["xterm:RGB", "XTERM*:RGB"], ["xterm*:Tc@"])
-    assert not rgb_by_options("xterm-256color", ["xterm*:Tc"], ["xterm*:RGBX"])
-    assert not rgb_by_options("", ["*:RGB"], [])
+
+    def given(term: str, features: list[str], overrides: list[str]) -> set[str]:
+        return set(capabilities_by_options(term, features, overrides))
+
+    assert given("xterm-256color", defaults, ["linux*:AX@"]) == set()
+    assert given("xterm-256color", [*defaults, "xterm-256*:RGB:usstyle"], []) == {
+        "RGB",
+        "Smulx",
+        "Setulc",
+    }
+    assert given("xterm-256color", ["*:overline"], ["*:bce@", "xterm*:Tc"]) == {"Smol", "Tc"}
+    undercurl = ["*:Smulx=\\E[4::%p1%dm", "*:Setulc=\\E[58::2::%p1%{65536}%/%dm"]
+    assert given("foot", [], undercurl) == {"Smulx", "Setulc"}
+    assert given("alacritty", [], ["alacritty:RGB=8/8/8:smcup@"]) == {"RGB"}
+    assert given("xterm-256color", ["xterm:RGB", "XTERM*:RGB"], ["xterm*:Tc@"]) == set()
+    assert given("xterm-256color", ["xterm*:Tc"], ["xterm*:RGBX", "x::*:Tc"]) == set()
+    assert given("", ["*:RGB"], []) == set()
+    with_rgb = frozenset(capabilities_by_options("x", ["x:RGB"], []))
+    assert features_from({}, with_rgb) == HostFeatures(rgb=True)
 
 
 def rendered(data: bytes, features: HostFeatures) -> list[str]:

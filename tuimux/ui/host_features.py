@@ -40,6 +40,10 @@ KNOWN_TERMINALS: dict[str, frozenset[str]] = {
 }
 TERMINFO = ("Smulx", "Setulc", "Smol")
 TERMINFO_RGB = ("Tc", "RGB")  # flags (RGB may also be a number)
+# What a feature of terminal-features gives, and the capabilities terminal-overrides can.
+FEATURE_CAPABILITIES = {USSTYLE: ("Smulx", "Setulc"), OVERLINE: ("Smol",), RGB: (RGB,)}
+OVERRIDDEN = {name: (name,) for name in (*TERMINFO, *TERMINFO_RGB)}
+_GIVEN: set[str] = set()  # by the user's tmux options (:func:`give`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,17 +76,27 @@ def features_from(environ: Mapping[str, str], terminfo: frozenset[str]) -> HostF
     )
 
 
-def rgb_by_options(term: str, features: Iterable[str], overrides: Iterable[str]) -> bool:
-    """Whether the user's tmux gives a terminal named ``term`` RGB colour: an entry of
-    ``terminal-features`` for it with ``RGB``, or of ``terminal-overrides`` with ``Tc``
-    or ``RGB`` (``show-options -sv`` lines; patterns as tmux's ``fnmatch``)."""
-    for entries, names in ((features, {RGB}), (overrides, {"Tc", RGB})):
+def _fields(entry: str) -> list[str]:
+    """An option's entry split at ":" as tmux splits it ("::" is a colon)."""
+    return [field.replace("\0", ":") for field in entry.replace("::", "\0").split(":")]
+
+
+def capabilities_by_options(
+    term: str, features: Iterable[str], overrides: Iterable[str]
+) -> frozenset[str]:
+    """What the user's tmux options give a terminal named ``term``, as terminfo names
+    (as :func:`features_from` takes them): entries of ``terminal-features`` for it
+    (``usstyle``, ``overline``, ``RGB``) and of ``terminal-overrides`` (``Smulx``,
+    ``Setulc``, ``Smol``, ``Tc``, ``RGB``); ``show-options -sv`` lines, patterns
+    matched as tmux's ``fnmatch`` does. A capability taken away (``Tc@``) is not one."""
+    found: set[str] = set()
+    for entries, given in ((features, FEATURE_CAPABILITIES), (overrides, OVERRIDDEN)):
         for entry in entries:
-            pattern, *fields = entry.split(":")
-            given = {field.partition("=")[0] for field in fields}
-            if pattern and term and fnmatchcase(term, pattern) and names & given:
-                return True
-    return False
+            pattern, *fields = _fields(entry)
+            if term and pattern and fnmatchcase(term, pattern):
+                for field in fields:
+                    found.update(given.get(field.partition("=")[0], ()))
+    return frozenset(found)
 
 
 def _terminfo(term: str) -> frozenset[str]:
@@ -105,7 +119,15 @@ def _terminfo(term: str) -> frozenset[str]:
         return frozenset()
 
 
+def give(capabilities: Iterable[str]) -> None:
+    """Add what the user's tmux options give the terminal (read once attached, before
+    anything is drawn: :func:`capabilities_by_options`)."""
+    _GIVEN.update(capabilities)
+    host_features.cache_clear()
+
+
 @cache
 def host_features() -> HostFeatures:
-    """The features of the terminal tuimux runs in (read once)."""
-    return features_from(os.environ, _terminfo(os.environ.get("TERM", "")))
+    """The features of the terminal tuimux runs in (read once, and after :func:`give`)."""
+    terminfo = _terminfo(os.environ.get("TERM", ""))
+    return features_from(os.environ, terminfo | frozenset(_GIVEN))
