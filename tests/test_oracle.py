@@ -21,6 +21,7 @@ import pytest
 
 from tests.conftest import TmuxServer
 from tests.helpers import as_drawn, eventually
+from tests.ui.outer import compare_clients
 from tuimux.connect import Target, connect_local, tmux_version
 from tuimux.terminal.cells import TMUX_32, TMUX_33, TMUX_34, TMUX_35, TMUX_36, TMUX_37, TMUX_38
 from tuimux.terminal.screen import PaneScreen
@@ -409,6 +410,22 @@ async def test_screen_equals_tmux(
             await asyncio.sleep(0.2)
             problems = differences(tmux_server, app, pane)
         assert not problems, "\n".join(problems[:15])
+
+
+# vim told that clearing takes the background colour (t_ut, which a TERM without bce, as
+# tmux's are, leaves off), under a colour scheme with one, split in two: it erases the
+# screen and the end of every line in that colour, as bat and delta paint lines with
+# ESC [K. capture-pane leaves those cells out (tmux 3.3a), so this one is compared with
+# tmux's own client through outer terminals.
+ERASING_VIM = "vim -u NONE -N -i NONE -c 'set t_ut=y' -c 'colorscheme darkblue' -c vsplit"
+
+
+async def test_program_erasing_in_a_colour_draws_as_tmux_own_client(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    (tmp_path / "sample.py").write_text(SAMPLE_PY)
+    command = isolated(tmp_path, f"{ERASING_VIM} -c 'normal 3j' sample.py")
+    await compare_clients(tmux_server, command, 80, 25, done="method")
 
 
 async def test_cell_rules_follow_the_server(tmux_server: TmuxServer) -> None:

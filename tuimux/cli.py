@@ -27,6 +27,8 @@ from tuimux.control.escape import printable
 from tuimux.errors import TuimuxError, one_line, user_message
 from tuimux.transport.ssh_target import SSHTarget, parse_destination
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from tuimux.client import TmuxClient
     from tuimux.config import Loaded, Settings
@@ -142,8 +144,9 @@ def parser() -> argparse.ArgumentParser:
         "--colors",
         choices=sorted(COLOR_SYSTEMS),
         default=None,
-        help="colours of the terminal tuimux runs in (default: from COLORTERM/TERM; "
-        "mosh never sets COLORTERM, so use --colors truecolor there if your terminal has it)",
+        help="colours of the terminal tuimux runs in (default: as tmux's client decides, from "
+        "COLORTERM, terminfo, TERM_PROGRAM and tmux's terminal-features; mosh never sets "
+        "COLORTERM, so use --colors truecolor there if your terminal has it)",
     )
     parser.add_argument(
         "--config",
@@ -220,10 +223,14 @@ async def run(
     *,
     theme: str | None = None,
     notes: Sequence[str] = (),
+    probe_rgb: bool = False,
 ) -> int:
-    """Attach first, so a failure is one sentence on a clean screen; then draw."""
+    """Attach first, so a failure is one sentence on a clean screen; then draw. The
+    user's tmux options may give the terminal features; with ``probe_rgb`` (no colours
+    chosen), RGB colour too."""
     from tuimux.connect import connect_local, reattach_local, reattach_ssh
     from tuimux.ui.app import TuimuxApp
+    from tuimux.ui.host_features import give, host_features
     from tuimux.ui.legacy_keys import install as install_alt_keys
 
     reattach = recover = None
@@ -238,7 +245,13 @@ async def run(
         say(user_message(error))
         return 1
     install_alt_keys()  # Alt keys from legacy terminals, as tmux's client reads them
+    give(await tmux_capabilities(client))
     app = TuimuxApp(client, reattach, theme=theme, notes=notes, recover=recover)
+    if probe_rgb and host_features().rgb:
+        from rich.color import ColorSystem
+
+        # Rich's console has no setter; Textual itself reads this attribute.
+        app.console._color_system = ColorSystem.TRUECOLOR
     if ssh is not None and isinstance(ssh.ask_secret, SecretAsker):
         ssh.ask_secret.app = app
     await app.run_async()
@@ -246,6 +259,24 @@ async def run(
         say(app.error)
         return 1
     return app.return_code or 0
+
+
+async def tmux_capabilities(client: TmuxClient) -> frozenset[str]:
+    """What the user's ``terminal-features`` and ``terminal-overrides`` give the terminal
+    tuimux runs in (RGB, underline styles, overline), as they give it to tmux's client."""
+    from tuimux.ui.host_features import capabilities_by_options
+
+    try:
+        features, overrides = await client.read_formats(
+            [
+                ["show-options", "-sv", "terminal-features"],
+                ["show-options", "-sv", "terminal-overrides"],
+            ]
+        )
+    except TuimuxError as error:
+        log.debug("terminal options not read: %s", error)
+        return frozenset()
+    return capabilities_by_options(os.environ.get("TERM", ""), features, overrides)
 
 
 def chosen_settings(loaded: Loaded, args: argparse.Namespace, host: str | None) -> Settings:
@@ -294,6 +325,15 @@ def _main(argv: Sequence[str]) -> int:
     settings = chosen_settings(loaded, args, host)
     if settings.colors is not None:
         os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS[settings.colors]
+    probe_rgb = settings.colors is None and "TEXTUAL_COLOR_SYSTEM" not in os.environ
+    if probe_rgb:
+        from tuimux.ui.host_features import host_features
+
+        # RGB as tmux's client finds it (terminfo, the terminal's name), where Rich
+        # looks at COLORTERM alone; tmux's options are read once attached.
+        if host_features().rgb:
+            os.environ["TEXTUAL_COLOR_SYSTEM"] = "truecolor"
+            probe_rgb = False
     ssh = None
     if host is not None:
         ssh = SSHTarget(
@@ -323,7 +363,7 @@ def _main(argv: Sequence[str]) -> int:
     )
     try:
         notes = (*loaded.warnings, *(audit.warnings if audit is not None else ()))
-        return asyncio.run(run(target, ssh, theme=settings.theme, notes=notes))
+        return asyncio.run(run(target, ssh, theme=settings.theme, notes=notes, probe_rgb=probe_rgb))
     except KeyboardInterrupt:
         return 130
     except Exception:

@@ -325,6 +325,8 @@ CASES = {
     # A full cell: 21 bytes before tmux 3.6, 32 since (3.6 and 3.7 keep a mark that does
     # not fit in the next cell, which X overwrites: capture-pane cannot tell it apart).
     "marks-overflow": "e" + "\u0301" * 40 + "X\r\nab" + "\u0301" * 40 + "c",
+    # ... and one nothing overwrites stays in its column, which a capture shows as a mark.
+    "marks-overflow-kept": "e" + "\u0301" * 40 + "\r\nab" + "\u0301" * 40 + "\x1b[5Gc",
     "zwj-after-letter": "a\u200d\u00e9|\u200d\r\n\U0001f600",
     "tone-and-flags": "\U0001f44d\U0001f3fd|\U0001f1eb\U0001f1f7|\u3164|",
     "c1-and-latin1": "a\u009b31mb\x1b%@\u00e9",

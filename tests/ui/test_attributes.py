@@ -11,6 +11,7 @@ colour indexes as indexes, DEC line drawing, lines scrolled in with the backgrou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -18,17 +19,13 @@ from rich.color import ColorSystem
 from textual.strip import Strip
 
 from tests.conftest import TmuxServer
-from tests.helpers import eventually
-from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
-from tuimux.terminal.attributes import Cell, as_cell, index_colour
-from tuimux.terminal.cells import RULES_PROBE, TMUX_32, TMUX_33, CellRules, cell_rules
+from tests.ui.outer import compare_clients
 from tuimux.terminal.screen import PaneScreen
 from tuimux.terminal.stream import PaneStream
-from tuimux.ui.host_features import HostFeatures, features_from
+from tuimux.ui.host_features import HostFeatures, capabilities_by_options, features_from
 from tuimux.ui.style import cell_style
 
 WIDTH, HEIGHT = 40, 16  # the outer terminals; the inner window is one line shorter
-FEATURES = "#{?client_control_mode,,#{client_termfeatures}}"
 
 ATTRIBUTES = (
     "\x1b[2mdim\x1b[0m \x1b[8mhidden\x1b[0m \x1b[53mover\x1b[0m \x1b[1;2mbd\x1b[22mx\x1b[0m\r\n"
@@ -69,61 +66,11 @@ ERASING = (
 )
 
 
-XTERM_16 = (0x000000, 0x800000, 0x008000, 0x808000, 0x000080, 0x800080, 0x008080, 0xC0C0C0)
-XTERM_16 += (0x808080, 0xFF0000, 0x00FF00, 0xFFFF00, 0x0000FF, 0xFF00FF, 0x00FFFF, 0xFFFFFF)
-CUBE = (0x00, 0x5F, 0x87, 0xAF, 0xD7, 0xFF)
-INDEXES = {index_colour(index): index for index in range(256)}
-
-
-def as_rgb(colour: str) -> str:
-    """An indexed colour as tmux 3.2a and 3.3a's own client sends an underline colour:
-    as RGB (``tty_check_us``, tmux's ``colour_256toRGB`` table); tmux 3.4+ sends the
-    index (``Setulc1``), as tuimux does on every tmux. Other colours are unchanged."""
-    index = INDEXES.get(colour)
-    if index is None:
-        return colour
-    if index < 16:
-        value = XTERM_16[index]
-    elif index < 232:
-        red, green, blue = (index - 16) // 36, (index - 16) // 6 % 6, (index - 16) % 6
-        value = CUBE[red] << 16 | CUBE[green] << 8 | CUBE[blue]
-    else:
-        value = (8 + 10 * (index - 232)) * 0x010101
-    return f"{value:06x}"
-
-
-def drawn(outer: TmuxServer, name: str, rules: CellRules) -> list[list[Cell]]:
-    """The cells the outer tmux holds for what a client drew in its window's rows (read
-    back from ``capture-pane -e -N``, so a run of SGR codes and blanks compare by what
-    they mean). tmux 3.2a and 3.3a's own client sends an indexed underline colour as RGB
-    where tuimux sends the index, as tmux 3.4+ does: there tuimux's index is compared as
-    the RGB that client sends for it (:func:`as_rgb`)."""
-    screen = PaneScreen(WIDTH, HEIGHT - 1, rules)
-    screen.restore(outer.capture_bytes(f"{name}:", "-e", "-N"), 0, 0)
-    rows = [[as_cell(screen.buffer[y][x]) for x in range(WIDTH)] for y in range(HEIGHT - 1)]
-    if name == "ours" and rules in (TMUX_32, TMUX_33):
-        rows = [
-            [cell._replace(underscore_colour=as_rgb(cell.underscore_colour)) for cell in row]
-            for row in rows
-        ]
-    return rows
-
-
-def differences(outer: TmuxServer, rules: CellRules) -> list[str]:
-    own, ours = drawn(outer, "own", rules), drawn(outer, "ours", rules)
-    return [
-        f"row {y} column {x}: tmux's client {a}, tuimux {b}"
-        for y, (own_row, our_row) in enumerate(zip(own, ours, strict=True))
-        for x, (a, b) in enumerate(zip(own_row, our_row, strict=True))
-        if a != b
-    ]
-
-
 @pytest.mark.parametrize("text", [ATTRIBUTES, SCROLLING], ids=["attributes", "scrolling"])
 async def test_tuimux_draws_what_tmux_own_client_draws(
     tmux_server: TmuxServer, tmp_path: Path, text: str
 ) -> None:
-    await compare_clients(tmux_server, tmp_path, text)
+    await compare_text(tmux_server, tmp_path, text)
 
 
 async def test_cells_erased_in_a_colour_are_drawn_as_tmux_own_client_draws_them(
@@ -132,55 +79,107 @@ async def test_cells_erased_in_a_colour_are_drawn_as_tmux_own_client_draws_them(
     """ED, EL, ECH and scrolling under a colour. Both outer terminals say they take RGB
     colour (``COLORTERM``): tmux's client learns it from the outer tmux's answer to its
     query whatever the variable says, tuimux only from the variable (``--colors``)."""
-    await compare_clients(tmux_server, tmp_path, ERASING, "export COLORTERM=truecolor; ")
+    await compare_text(tmux_server, tmp_path, ERASING, "export COLORTERM=truecolor; ")
 
 
-async def compare_clients(
-    tmux_server: TmuxServer, tmp_path: Path, text: str, prefix: str = ""
+async def test_underline_styles_reach_a_terminal_the_users_tmux_options_give_them(
+    tmux_server: TmuxServer, tmp_path: Path
 ) -> None:
-    """Both clients draw ``text`` printed in the pane; the outer tmux must hold the same
-    cells for both. tmux's client is told its terminal has no ``bce`` and no ``csr``, so
-    it writes what it erases or scrolls in with a background as coloured blanks, which
-    ``capture-pane`` of the outer tmux shows (cells cleared with a background tmux 3.3a
-    leaves out; tuimux always writes each cell). ``prefix`` starts both clients' shell
-    commands."""
-    (tmp_path / "out").write_bytes(text.encode())
-    program = f"stty -echo -opost; read x; cat {tmp_path / 'out'}; exec sleep 600"
-    tmux_server.new_session("s", width=WIDTH, height=HEIGHT - 1, command=program)
-    tmux_server.run("set-option", "-as", "terminal-overrides", ",*:bce@:csr@")
-    rules = cell_rules(tmux_server.run(*RULES_PROBE).strip())
-    clients = {
-        "own": prefix + tmux_attach(tmux_server),
-        "ours": prefix + tuimux_attach(tmux_server),
-    }
-    with outer_terminals(clients, WIDTH, HEIGHT) as outer:
-        await eventually(  # both drew the session's status line
-            lambda: all("[s]" in outer.capture(name + ":") for name in ("own", "ours")),
-            timeout=30,
-            detail=lambda: (outer.capture("own:"), outer.capture("ours:")),
-        )
-        # tmux's client learns its terminal's features from its answer to a query after
-        # attaching, and redraws (tmux 3.7+'s redraw leaves underline colours out).
-        await eventually(
-            lambda: "usstyle" in tmux_server.run("list-clients", "-F", FEATURES), timeout=20
-        )
-        tmux_server.run("send-keys", "-t", "s:", "Enter")
+    """No ``TERM_PROGRAM`` and a terminfo entry without ``Smulx``: tuimux takes
+    underline styles and overline from the user's ``terminal-features`` for its
+    ``TERM``, as tmux's client does (which also learns them from the terminal)."""
+    options = [("-as", "terminal-features", ",xterm-256*:usstyle:overline")]
+    await compare_text(tmux_server, tmp_path, ATTRIBUTES, "unset TERM_PROGRAM; ", options)
 
-        await eventually(
-            lambda: "end" in outer.capture("own:") and not differences(outer, rules),
-            timeout=20,
-            detail=lambda: differences(outer, rules)[:8],
-        )
+
+# RGB colours, which tmux's own client writes as RGB to a terminal it knows takes them.
+RGB = (
+    "\x1b[38;2;255;128;1mrgb\x1b[48;2;10;200;30m bg \x1b[0m"
+    "\x1b[38;2;1;2;3;48;2;250;251;252mrgb\x1b[0m\r\nend"
+)
+
+
+async def test_rgb_reaches_a_terminal_tmux_names_in_term_program(
+    tmux_server: TmuxServer, tmp_path: Path
+) -> None:
+    """The outer tmux before 3.8 sets no ``COLORTERM`` in its panes: tmux's client
+    learns the terminal takes RGB from its answer to a query, tuimux from the name it
+    puts in ``TERM_PROGRAM`` (tmux's own table of terminals)."""
+    await compare_text(tmux_server, tmp_path, RGB, "unset COLORTERM; ")
+
+
+@pytest.mark.parametrize(
+    ("option", "entry"), [("terminal-features", "RGB"), ("terminal-overrides", "Tc")]
+)
+async def test_rgb_reaches_a_terminal_the_users_tmux_options_give_it(
+    tmux_server: TmuxServer, tmp_path: Path, option: str, entry: str
+) -> None:
+    """No ``COLORTERM``, no ``TERM_PROGRAM``, a terminfo entry without ``Tc``: tuimux
+    takes RGB from the user's ``terminal-features`` (or ``terminal-overrides``) entry
+    for its ``TERM``, as tmux's client does."""
+    options = [("-as", option, f",xterm-256*:{entry}")]
+    prefix = "unset COLORTERM TERM_PROGRAM; "
+    await compare_text(tmux_server, tmp_path, RGB, prefix, options)
+
+
+async def compare_text(
+    tmux_server: TmuxServer,
+    tmp_path: Path,
+    text: str,
+    prefix: str = "",
+    options: Sequence[Sequence[str]] = (),
+) -> None:
+    """Both clients draw ``text`` printed in the pane (:func:`compare_clients`)."""
+    (tmp_path / "out").write_bytes(text.encode())
+    command = f"cat {tmp_path / 'out'}; exec sleep 600"
+    await compare_clients(tmux_server, command, WIDTH, HEIGHT, prefix=prefix, options=options)
 
 
 def test_features_come_from_the_terminal_name_and_terminfo() -> None:
-    assert features_from({"TERM_PROGRAM": "tmux"}, frozenset()) == HostFeatures(True, True)
-    assert features_from({"TERM_PROGRAM": "WezTerm"}, frozenset()) == HostFeatures(True, False)
-    assert features_from({"TERM": "foot-extra"}, frozenset()) == HostFeatures(True, False)
+    """tmux's table of terminals gives each of its terminals RGB colour too."""
+    tmux = HostFeatures(True, True, True)
+    assert features_from({"TERM_PROGRAM": "tmux"}, frozenset()) == tmux
+    wezterm = HostFeatures(True, False, True)
+    assert features_from({"TERM_PROGRAM": "WezTerm"}, frozenset()) == wezterm
+    assert features_from({"TERM": "foot-extra"}, frozenset()) == wezterm
     assert features_from({"TERM": "xterm-256color"}, frozenset()) == HostFeatures()
+    under_screen = {"TERM": "screen.xterm-256color", "TERM_PROGRAM": "iTerm.app"}
+    assert features_from(under_screen, frozenset()) == HostFeatures()
+    under_tmux = {"TERM": "screen-256color", "TERM_PROGRAM": "tmux"}
+    assert features_from(under_tmux, frozenset()) == tmux
     both = frozenset({"Smulx", "Setulc", "Smol"})
     assert features_from({"TERM": "xterm-kitty"}, both) == HostFeatures(True, True)
     assert features_from({}, frozenset({"Smulx"})) == HostFeatures()
+    for flag in ("Tc", "RGB"):
+        assert features_from({}, frozenset({flag})) == HostFeatures(rgb=True)
+    for value, rgb in [("truecolor", True), ("24BIT", True), ("256", False), ("yes", False)]:
+        assert features_from({"COLORTERM": value}, frozenset()).rgb is rgb
+
+
+def test_features_come_from_the_users_tmux_options_for_the_terminal() -> None:
+    """``show-options -sv`` lines, matched as tmux matches them: the pattern against the
+    whole name, case and all; features by name, overrides by capability ("::" is a
+    colon, "@" takes one away)."""
+    defaults = ["xterm*:clipboard:ccolour:cstyle:focus:title", "screen*:title"]
+
+    def given(term: str, features: list[str], overrides: list[str]) -> set[str]:
+        return set(capabilities_by_options(term, features, overrides))
+
+    assert given("xterm-256color", defaults, ["linux*:AX@"]) == set()
+    assert given("xterm-256color", [*defaults, "xterm-256*:RGB:usstyle"], []) == {
+        "RGB",
+        "Smulx",
+        "Setulc",
+    }
+    assert given("xterm-256color", ["*:overline"], ["*:bce@", "xterm*:Tc"]) == {"Smol", "Tc"}
+    undercurl = ["*:Smulx=\\E[4::%p1%dm", "*:Setulc=\\E[58::2::%p1%{65536}%/%dm"]
+    assert given("foot", [], undercurl) == {"Smulx", "Setulc"}
+    assert given("alacritty", [], ["alacritty:RGB=8/8/8:smcup@"]) == {"RGB"}
+    assert given("xterm-256color", ["xterm:RGB", "XTERM*:RGB"], ["xterm*:Tc@"]) == set()
+    assert given("xterm-256color", ["xterm*:Tc"], ["xterm*:RGBX", "x::*:Tc"]) == set()
+    assert given("", ["*:RGB"], []) == set()
+    with_rgb = frozenset(capabilities_by_options("x", ["x:RGB"], []))
+    assert features_from({}, with_rgb) == HostFeatures(rgb=True)
 
 
 def rendered(data: bytes, features: HostFeatures) -> list[str]:

@@ -295,9 +295,13 @@ class CellScreen(pyte.Screen):
             if joins:
                 if self._join(char, width):
                     continue
-                if width == 0:  # a full cell refused it: tmux 3.6 and 3.7 keep it apart
+                if width == 0:  # a full cell refused it: tmux 3.4 to 3.7 keep it apart
                     if cursor.x < columns:
                         self.buffer[cursor.y][cursor.x] = cells[char]
+                        # In tmux's grid it stays only where nothing was printed after
+                        # it, and a capture shows it as that column's cell: the next
+                        # column's follows.
+                        cursor.x += self.reading_capture
                     continue
             elif width == 0:
                 self._combine(char)
