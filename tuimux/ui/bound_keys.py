@@ -413,7 +413,7 @@ class BoundKeys(PrefixActions):
         for index, lines in zip(wanted, replies, strict=True):
             values[index] = "\n".join(lines)
         title, items = expanded(spec, values)
-        where = self._menu_geometry(pane_id)
+        where = await self._laid_out_geometry(pane_id)
         menu = Menu(
             title,
             items,
@@ -476,7 +476,7 @@ class BoundKeys(PrefixActions):
             "\n".join(lines).strip() if text else ""
             for text, lines in zip(formats, replies, strict=True)
         )
-        where = self._menu_geometry(pane_id)
+        where = await self._laid_out_geometry(pane_id)
         x, y = place(spec.x, spec.y, box_w, box_h, where)
         job = PopupJob(self.client)
         inner = (box_w - 2, box_h - 2) if spec.border else (box_w, box_h)
@@ -554,6 +554,16 @@ class BoundKeys(PrefixActions):
                 self.hold_keys()
                 self.run_worker(self._run_bound(commands), group="commands")
                 return
+
+    async def _laid_out_geometry(self, pane_id: str) -> Geometry:
+        """:meth:`_menu_geometry` once the screen's pending layout is done: a status line
+        just read (moved to the top, its windows placed) takes its place only at the next
+        refresh, and a menu placed before would open where the line was (on tmux 3.2a,
+        a key pressed just after attach met that moment about one time in five)."""
+        refreshed = asyncio.Event()  # a worker's wait: the app's own task never waits here
+        self.call_after_refresh(refreshed.set)
+        await refreshed.wait()
+        return self._menu_geometry(pane_id)
 
     def _menu_geometry(self, pane_id: str) -> Geometry:
         """Where the menu's position letters point on tuimux's screen."""
