@@ -85,6 +85,34 @@ async def test_the_default_menus_equal_tmuxs_own(tmux_server: TmuxServer) -> Non
             await eventually(lambda: panes() == ("3", "3"), detail=panes)
 
 
+async def test_separators_in_a_row_as_tmuxs_own_client_draws_them(
+    tmux_server: TmuxServer,
+) -> None:
+    """Separators in a row (``""`` twice, or around an item whose name expands to
+    nothing), and at the end: each is a row on tmux 3.2a and 3.3a, one row on 3.4+,
+    whichever tmux's own client draws for the same menu."""
+    for session in ("ours", "theirs"):
+        tmux_server.new_session(session, width=WIDTH, height=HEIGHT)
+    tmux_server.run("set-option", "-g", "status", "off")
+    tmux_server.run(
+        "bind-key", "M", "display-menu", "-T", "seps",
+        "A", "a", "", "", "", "#{?#{==:x,y},Gone,}", "g", "", "", "B", "b", "", "", "",
+    )  # fmt: skip
+    with tmux_client_on(tmux_server, "theirs") as outer:
+        app = await make_app(tmux_server, "ours")
+        async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+            await eventually(lambda: len(app.window_view.panes) == 1)
+            await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
+            await pilot.press("ctrl+b", "M")
+            outer.run("send-keys", "-t", "o:", "C-b", "M")
+            await eventually(lambda: isinstance(app.screen, Menu))
+            await eventually(lambda: "┌" in outer.capture("o:"))
+            assert isinstance(app.screen, Menu)
+            theirs = box_rows(outer.capture("o:").split("\n"))
+            assert menu_rows(app.screen) == theirs, (menu_rows(app.screen), theirs)
+            assert theirs[0] == "A (a)" and theirs[-1] == "-"
+
+
 async def test_a_users_menu_by_key_and_by_click(tmux_server: TmuxServer) -> None:
     """``bind m display-menu``: the title and names are formats expanded by tmux, a
     greyed item (``-``) does nothing, the item's key runs its command, a click on an

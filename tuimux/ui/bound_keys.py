@@ -44,7 +44,7 @@ from tuimux.control.key_table import (
     parse_tables,
     with_notes,
 )
-from tuimux.control.menus import expanded, formats_of, menu_of
+from tuimux.control.menus import SEPARATORS_MERGED_SINCE, expanded, formats_of, menu_of
 from tuimux.control.numbers import parse_uint
 from tuimux.control.popups import popup_of, size_of
 from tuimux.errors import CommandError, TuimuxError
@@ -402,17 +402,19 @@ class BoundKeys(PrefixActions):
             self.status_bar.message = str(error)
             self.bell()
             return False
+        server = tmux_version("".join(version))
         look = menu_look(
             "".join(menu_style),
             "".join(selected),
             "".join(border),
             "".join(border_lines),
             "".join(mode_style),
-            tmux_version("".join(version)),
+            server,
         )
         for index, lines in zip(wanted, replies, strict=True):
             values[index] = "\n".join(lines)
-        title, items = expanded(spec, values)
+        merge = server is None or server >= SEPARATORS_MERGED_SINCE
+        title, items = expanded(spec, values, merge_separators=merge)
         where = await self._laid_out_geometry(pane_id)
         menu = Menu(
             title,
