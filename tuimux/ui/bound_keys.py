@@ -51,7 +51,7 @@ from tuimux.errors import CommandError, TuimuxError
 from tuimux.terminal.keys import Literal, encode_key
 from tuimux.ui.actions import PrefixActions
 from tuimux.ui.menu import Geometry, Menu, menu_look, place
-from tuimux.ui.palette import binding_commands, shown_output
+from tuimux.ui.palette import KeyList, binding_commands, shown_output
 from tuimux.ui.popup import Popup, PopupJob
 from tuimux.ui.prompt_editing import HISTORY_LIMIT
 from tuimux.ui.status_line import rich_colour
@@ -230,9 +230,8 @@ class BoundKeys(PrefixActions):
 
     async def _list_keys(self) -> None:
         try:
-            await self.search_commands(
-                binding_commands(self.keys, self._chosen_binding), "Key bindings…"
-            )
+            commands = binding_commands(self.keys, self._chosen_binding)
+            await self.push_screen(KeyList(self.screen, commands, "Key bindings…"))
         finally:
             self.release_keys()
 
