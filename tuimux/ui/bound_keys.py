@@ -84,6 +84,15 @@ MENU_LOOK = (
 )
 # How long keys typed at attach wait for the tables at most.
 HOLD_FOR_TABLES_SECONDS = 1.0
+# tmux says nothing when another client binds a key (a `tmux bind` from a shell): tables
+# read longer ago than this are read again before a key meets them, the key waiting one
+# round trip for them (tmux's own client waits one for every key). Typing costs a read
+# (~30 kB with tmux's default tables) every 2 s at most; an idle session costs nothing.
+TABLES_FRESH_SECONDS = 2.0
+# A line's end typed into a pane may have run a shell's `tmux bind`: the next key reads
+# the tables again, at most this often (a held Enter key repeats).
+TABLES_AFTER_ENTER_SECONDS = 0.25
+LINE_ENDS = frozenset({"Enter", "C-m", "C-j"})
 # After these, the tables or the options may differ: read them again.
 CHANGES_KEYS = frozenset(
     {"source-file", "bind-key", "unbind-key", "set-option", "set-window-option"}
@@ -122,6 +131,10 @@ class BoundKeys(PrefixActions):
     # Where the mouse was when a mouse binding ran (screen cells), for -xM/-yM menus
     # and popups: set by whoever runs mouse bindings, None for keys.
     mouse_at: tuple[int, int] | None = None
+    # When the tables were last asked for (time.monotonic()), and whether a line's end
+    # went to a pane since.
+    _tables_asked_at = float("-inf")
+    _tables_due = False
 
     # -- reading -------------------------------------------------------------------------
 
@@ -149,12 +162,26 @@ class BoundKeys(PrefixActions):
 
     async def _read_keys(self, release: Callable[[], None] | None) -> None:
         try:
-            await self.reread_keys()
+            await self.reread_keys(release)
         finally:
             if release is not None:
                 release()
 
-    async def reread_keys(self) -> None:
+    def tables_stale(self) -> bool:
+        """Whether a key should wait for the tables to be read again first (another
+        client may have bound keys since: :data:`TABLES_FRESH_SECONDS`)."""
+        age = time.monotonic() - self._tables_asked_at
+        return age > TABLES_FRESH_SECONDS or (self._tables_due and age > TABLES_AFTER_ENTER_SECONDS)
+
+    def typed_to_pane(self, name: str) -> None:
+        """A key went to a pane: after a line's end, the next key reads the tables."""
+        if name in LINE_ENDS:
+            self._tables_due = True
+
+    async def reread_keys(self, tables_in: Callable[[], None] | None = None) -> None:
+        """Read the tables and options; ``tables_in`` is called once the tables are in,
+        before the notes (which only the key list shows) are read."""
+        self._tables_asked_at, self._tables_due = time.monotonic(), False
         client = self.client
         session_id = client.session_id or (self.mirror.model.session_id if self.mirror else "")
         target = ["-t", session_id] if session_id else []
@@ -181,6 +208,8 @@ class BoundKeys(PrefixActions):
         if machine.table not in machine.tables and machine.table != machine.root:
             machine.reset()  # the table the client was in has gone
         self._keys_session = session_id
+        if tables_in is not None:
+            tables_in()
         for table in (ROOT, PREFIX):  # the notes only matter to the key list
             try:
                 (notes,) = await client.read_formats([["list-keys", "-N", "-P", "", "-T", table]])
