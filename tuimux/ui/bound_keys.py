@@ -135,6 +135,8 @@ class BoundKeys(PrefixActions):
     # went to a pane since.
     _tables_asked_at = float("-inf")
     _tables_due = False
+    # list-keys as last parsed into the machine's tables.
+    _tables_text: list[str] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -193,7 +195,9 @@ class BoundKeys(PrefixActions):
             log.debug("key tables not read: %s", error)
             return
         machine = self.keys
-        machine.tables = parse_tables(tables)
+        if tables != self._tables_text:  # parsing takes ~13 ms: not for an unchanged list
+            machine.tables = parse_tables(tables)
+            self._tables_text = tables
         fields = "\n".join(options).split("\t", 7)
         if len(fields) == 8:
             prefix, prefix2, repeat, table, mode_keys, *editing = fields
