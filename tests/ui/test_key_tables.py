@@ -10,9 +10,12 @@ reached it) is read from a recorder program in the pane.
 from __future__ import annotations
 
 import asyncio
+import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.events import Key
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
@@ -215,6 +218,65 @@ async def test_bindings_made_through_tuimux_are_read_again(
         await eventually(lambda: len(windows()) == 4, detail=windows)
 
 
+async def test_bindings_made_by_another_client_are_met_by_the_next_key(
+    tmux_server: TmuxServer,
+) -> None:
+    """A ``bind -n F5`` and a ``bind Y`` made from outside (a shell's ``tmux bind``):
+    pressed in tuimux a while later, each runs as it does in tmux's own client, without
+    a re-attach (tmux says nothing of a bind: tables older than TABLES_FRESH_SECONDS are
+    read again before a key meets them); so does a ``bind -n F6`` run by a shell in
+    tuimux's pane and pressed just after."""
+    for name in ("ours", "theirs"):
+        tmux_server.new_session(name, width=WIDTH, height=HEIGHT)
+    tmux_server.run("set-option", "-g", "status", "off")
+    tmux_server.run("set-option", "-g", "assume-paste-time", "0")
+    app: TuimuxApp = await make_app(tmux_server, "ours")
+
+    def names(session: str) -> list[str]:
+        return tmux_server.run("list-windows", "-t", session, "-F", "#{window_name}").split()
+
+    with tmux_client_on(tmux_server, "theirs") as outer:
+        async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+            await eventually(
+                lambda: len(app.window_view.panes) == 1 and "d" in app.keys.tables["prefix"]
+            )
+            await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
+            for bind, ours, theirs, name in (
+                (["-n", "F5"], ["f5"], ["F5"], "fromF5"),
+                (["Y"], ["ctrl+b", "Y"], ["C-b", "Y"], "fromY"),
+            ):
+                tmux_server.run("bind-key", *bind, "new-window", "-d", "-n", name)
+                # The user comes back to tuimux later than that: no sleep, the clock is
+                # what the freshness rule reads.
+                app._tables_asked_at -= bound_keys.TABLES_FRESH_SECONDS
+                await pilot.press(*ours)
+                outer.run("send-keys", "-t", "o:", *theirs)
+                await eventually(
+                    lambda name=name: name in names("ours") and names("ours") == names("theirs"),
+                    detail=lambda: (names("ours"), names("theirs")),
+                )
+            # A shell in tuimux's pane binds F6, then F7: the Enter that ran it (a key
+            # the tables decide, then one the view typed straight into the pane) makes
+            # the next key read the tables, even within TABLES_FRESH_SECONDS.
+            for key, direct in (("F6", False), ("F7", True)):
+                name = f"sh{key}"
+                line = [*tmux_server.argv, "bind-key", "-n", key, "new-window", "-d", "-n", name]
+                tmux_server.run("send-keys", "-t", "ours:", "-l", shlex.join(line))
+                if direct:
+                    await app.reread_keys()  # fresh: the view types the Enter straight in
+                    app.window_view.post_message(Key("enter", "\r"))
+                else:
+                    await pilot.press("enter")
+                await eventually(lambda key=key: key in tmux_server.run("list-keys", "-T", "root"))
+                app._tables_asked_at -= bound_keys.TABLES_AFTER_ENTER_SECONDS  # pressed later
+                await pilot.press(key.lower())
+                outer.run("send-keys", "-t", "o:", key)
+                await eventually(
+                    lambda name=name: name in names("ours") and names("ours") == names("theirs"),
+                    detail=lambda: (names("ours"), names("theirs")),
+                )
+
+
 async def test_a_menu_is_drawn_by_tuimux_and_tmux_keeps_answering(
     tmux_server: TmuxServer, tmp_path: Path
 ) -> None:
@@ -245,9 +307,9 @@ async def test_keys_typed_while_attaching_meet_the_users_prefix(
     answer = asyncio.Event()
     read = app.reread_keys
 
-    async def held_back() -> None:
+    async def held_back(tables_in: Callable[[], None] | None = None) -> None:
         await answer.wait()
-        await read()
+        await read(tables_in)
 
     app.reread_keys = held_back  # type: ignore[method-assign]
     async with app.run_test(size=(100, 31)) as pilot:

@@ -98,6 +98,53 @@ async def test_key_list_finds_a_binding_and_runs_it(tmux_server: TmuxServer) -> 
         await eventually(lambda: len(app.window_view.panes) == 1)
 
 
+async def test_key_list_closes_on_q_as_tmuxs_view_and_still_searches(
+    tmux_server: TmuxServer,
+) -> None:
+    """``C-b ? q`` closes the key list as it closes tmux's own (its view mode); ``/`` (or
+    ``C-s``) starts a search in which ``q`` is typed; a letter starts one too; ``q``
+    after a cleared search closes again, and so does Escape."""
+    from textual.command import CommandInput
+
+    from tests.ui.test_bindings import HEIGHT, WIDTH, tmux_client_on
+    from tuimux.ui.palette import KeyList
+
+    for session in ("ours", "theirs"):
+        tmux_server.new_session(session, width=WIDTH, height=HEIGHT)
+    with tmux_client_on(tmux_server, "theirs") as outer:
+
+        def theirs_in_mode() -> str:
+            return tmux_server.display("theirs:", "#{pane_in_mode}")
+
+        await eventually(lambda: tmux_server.display("theirs:", "#{client_width}") != "")
+        outer.run("send-keys", "-t", "o:", "C-b", "?")
+        await eventually(lambda: theirs_in_mode() == "1", detail=theirs_in_mode)
+        outer.run("send-keys", "-t", "o:", "q")
+        await eventually(lambda: theirs_in_mode() == "0", detail=theirs_in_mode)
+    app = await make_app(tmux_server, "ours")
+
+    def search() -> str | None:
+        screen = app.screen
+        return screen.query_one(CommandInput).value if isinstance(screen, KeyList) else None
+
+    async with app.run_test(size=(WIDTH, HEIGHT + 1)) as pilot:
+        await eventually(lambda: bool(app.window_view.panes))
+        for opening in ((), ("slash",), ("ctrl+s",), ("z", "backspace")):
+            await pilot.press("ctrl+b", "question_mark")
+            await eventually(lambda: search() == "")
+            await pilot.press(*opening, "q")
+            wanted = None if opening in ((), ("z", "backspace")) else "q"
+            await eventually(lambda wanted=wanted: search() == wanted, detail=search)
+            if wanted is not None:
+                await pilot.press("escape")
+                await eventually(lambda: search() is None, detail=search)
+        await pilot.press("ctrl+b", "question_mark", "z", "q")
+        await eventually(lambda: search() == "zq", detail=search)
+        await pilot.press("escape")
+        await eventually(lambda: search() is None, detail=search)
+        assert tmux_server.display("ours:", "#{pane_in_mode}") == "0"
+
+
 async def test_command_output_uses_the_width_of_a_phone_screen(tmux_server: TmuxServer) -> None:
     from textual.widgets._toast import Toast
 

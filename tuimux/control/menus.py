@@ -22,6 +22,8 @@ from tuimux.errors import CommandError
 
 # display-menu's options that take a value (3.2a: c t T x y; 3.4 adds b C H s S).
 _VALUED = frozenset("bcCHsStTxy")
+# tmux 3.4's menu_add_item drops a separator that follows another; before, each is a row.
+SEPARATORS_MERGED_SINCE = (3, 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +120,20 @@ class ShownItem:
     separator: bool = False
 
 
-def expanded(spec: MenuSpec, values: Sequence[str]) -> tuple[str, list[ShownItem]]:
+def expanded(
+    spec: MenuSpec, values: Sequence[str], *, merge_separators: bool = True
+) -> tuple[str, list[ShownItem]]:
     """The title and items once tmux expanded :func:`formats_of`'s texts into
     ``values`` (same order). As ``menu_add_item``: an item whose name expands to
-    nothing is left out, a separator never starts the menu nor follows another."""
+    nothing is left out, a separator never starts the menu and, with
+    ``merge_separators`` (tmux 3.4+, :data:`SEPARATORS_MERGED_SINCE`), never follows
+    another; tmux 3.2a and 3.3a draw each one."""
     it = iter(values)
     title = next(it, "")
     shown: list[ShownItem] = []
     for item in spec.items:
         if not item.name:
-            if shown and not shown[-1].separator:
+            if shown and not (merge_separators and shown[-1].separator):
                 shown.append(ShownItem("", "", False, (), separator=True))
             continue
         name = next(it, "")

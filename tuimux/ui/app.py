@@ -637,6 +637,12 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
                 return
         if name is None:
             return  # nothing a terminal could send
+        if self.tables_stale() and not self.keys.pending:
+            self.hold_keys()  # the key meets the tables as tmux has them now
+            assert self._held is not None
+            self._held.insert(0, events.Key(key, character))
+            self.read_keys(held=True)
+            return
         outcome = self.press_key(name, self._active_pane())
         self._tell_table()  # before the binding runs (a detach-client is the last word)
         if outcome == "pane":
@@ -644,6 +650,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
                 self._refuse_read_only("keys")
             else:
                 self._queue_key(key, character)
+                self.typed_to_pane(name)
             return
         if outcome != "nothing":
             assert not isinstance(outcome, str)
@@ -690,6 +697,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             or self.keys.pending
             or self._numbers_shown
             or (self.status_bar.tmux_message != "" and not self._display_time_ms)
+            or self.tables_stale()
         ):
             return False
         name = key_name(key, character)
@@ -702,6 +710,7 @@ class TuimuxApp(BoundKeys, inherit_bindings=False):
             return False  # the key tables decide (pane_key)
         self._stall.typed()
         self._queue_key(key, character)
+        self.typed_to_pane(name)
         return True
 
     def _say(self, message: str) -> None:

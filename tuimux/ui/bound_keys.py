@@ -44,14 +44,14 @@ from tuimux.control.key_table import (
     parse_tables,
     with_notes,
 )
-from tuimux.control.menus import expanded, formats_of, menu_of
+from tuimux.control.menus import SEPARATORS_MERGED_SINCE, expanded, formats_of, menu_of
 from tuimux.control.numbers import parse_uint
 from tuimux.control.popups import popup_of, size_of
 from tuimux.errors import CommandError, TuimuxError
 from tuimux.terminal.keys import Literal, encode_key
 from tuimux.ui.actions import PrefixActions
 from tuimux.ui.menu import Geometry, Menu, menu_look, place
-from tuimux.ui.palette import binding_commands, shown_output
+from tuimux.ui.palette import KeyList, binding_commands, shown_output
 from tuimux.ui.popup import Popup, PopupJob
 from tuimux.ui.prompt_editing import HISTORY_LIMIT
 from tuimux.ui.status_line import rich_colour
@@ -84,6 +84,15 @@ MENU_LOOK = (
 )
 # How long keys typed at attach wait for the tables at most.
 HOLD_FOR_TABLES_SECONDS = 1.0
+# tmux says nothing when another client binds a key (a `tmux bind` from a shell): tables
+# read longer ago than this are read again before a key meets them, the key waiting one
+# round trip for them (tmux's own client waits one for every key). Typing costs a read
+# (~30 kB with tmux's default tables) every 2 s at most; an idle session costs nothing.
+TABLES_FRESH_SECONDS = 2.0
+# A line's end typed into a pane may have run a shell's `tmux bind`: the next key reads
+# the tables again, at most this often (a held Enter key repeats).
+TABLES_AFTER_ENTER_SECONDS = 0.25
+LINE_ENDS = frozenset({"Enter", "C-m", "C-j"})
 # After these, the tables or the options may differ: read them again.
 CHANGES_KEYS = frozenset(
     {"source-file", "bind-key", "unbind-key", "set-option", "set-window-option"}
@@ -122,6 +131,12 @@ class BoundKeys(PrefixActions):
     # Where the mouse was when a mouse binding ran (screen cells), for -xM/-yM menus
     # and popups: set by whoever runs mouse bindings, None for keys.
     mouse_at: tuple[int, int] | None = None
+    # When the tables were last asked for (time.monotonic()), and whether a line's end
+    # went to a pane since.
+    _tables_asked_at = float("-inf")
+    _tables_due = False
+    # list-keys as last parsed into the machine's tables.
+    _tables_text: list[str] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -149,12 +164,26 @@ class BoundKeys(PrefixActions):
 
     async def _read_keys(self, release: Callable[[], None] | None) -> None:
         try:
-            await self.reread_keys()
+            await self.reread_keys(release)
         finally:
             if release is not None:
                 release()
 
-    async def reread_keys(self) -> None:
+    def tables_stale(self) -> bool:
+        """Whether a key should wait for the tables to be read again first (another
+        client may have bound keys since: :data:`TABLES_FRESH_SECONDS`)."""
+        age = time.monotonic() - self._tables_asked_at
+        return age > TABLES_FRESH_SECONDS or (self._tables_due and age > TABLES_AFTER_ENTER_SECONDS)
+
+    def typed_to_pane(self, name: str) -> None:
+        """A key went to a pane: after a line's end, the next key reads the tables."""
+        if name in LINE_ENDS:
+            self._tables_due = True
+
+    async def reread_keys(self, tables_in: Callable[[], None] | None = None) -> None:
+        """Read the tables and options; ``tables_in`` is called once the tables are in,
+        before the notes (which only the key list shows) are read."""
+        self._tables_asked_at, self._tables_due = time.monotonic(), False
         client = self.client
         session_id = client.session_id or (self.mirror.model.session_id if self.mirror else "")
         target = ["-t", session_id] if session_id else []
@@ -166,7 +195,9 @@ class BoundKeys(PrefixActions):
             log.debug("key tables not read: %s", error)
             return
         machine = self.keys
-        machine.tables = parse_tables(tables)
+        if tables != self._tables_text:  # parsing takes ~13 ms: not for an unchanged list
+            machine.tables = parse_tables(tables)
+            self._tables_text = tables
         fields = "\n".join(options).split("\t", 7)
         if len(fields) == 8:
             prefix, prefix2, repeat, table, mode_keys, *editing = fields
@@ -181,6 +212,8 @@ class BoundKeys(PrefixActions):
         if machine.table not in machine.tables and machine.table != machine.root:
             machine.reset()  # the table the client was in has gone
         self._keys_session = session_id
+        if tables_in is not None:
+            tables_in()
         for table in (ROOT, PREFIX):  # the notes only matter to the key list
             try:
                 (notes,) = await client.read_formats([["list-keys", "-N", "-P", "", "-T", table]])
@@ -230,9 +263,8 @@ class BoundKeys(PrefixActions):
 
     async def _list_keys(self) -> None:
         try:
-            await self.search_commands(
-                binding_commands(self.keys, self._chosen_binding), "Key bindings…"
-            )
+            commands = binding_commands(self.keys, self._chosen_binding)
+            await self.push_screen(KeyList(self.screen, commands, "Key bindings…"))
         finally:
             self.release_keys()
 
@@ -402,18 +434,20 @@ class BoundKeys(PrefixActions):
             self.status_bar.message = str(error)
             self.bell()
             return False
+        server = tmux_version("".join(version))
         look = menu_look(
             "".join(menu_style),
             "".join(selected),
             "".join(border),
             "".join(border_lines),
             "".join(mode_style),
-            tmux_version("".join(version)),
+            server,
         )
         for index, lines in zip(wanted, replies, strict=True):
             values[index] = "\n".join(lines)
-        title, items = expanded(spec, values)
-        where = self._menu_geometry(pane_id)
+        merge = server is None or server >= SEPARATORS_MERGED_SINCE
+        title, items = expanded(spec, values, merge_separators=merge)
+        where = await self._laid_out_geometry(pane_id)
         menu = Menu(
             title,
             items,
@@ -476,7 +510,7 @@ class BoundKeys(PrefixActions):
             "\n".join(lines).strip() if text else ""
             for text, lines in zip(formats, replies, strict=True)
         )
-        where = self._menu_geometry(pane_id)
+        where = await self._laid_out_geometry(pane_id)
         x, y = place(spec.x, spec.y, box_w, box_h, where)
         job = PopupJob(self.client)
         inner = (box_w - 2, box_h - 2) if spec.border else (box_w, box_h)
@@ -554,6 +588,16 @@ class BoundKeys(PrefixActions):
                 self.hold_keys()
                 self.run_worker(self._run_bound(commands), group="commands")
                 return
+
+    async def _laid_out_geometry(self, pane_id: str) -> Geometry:
+        """:meth:`_menu_geometry` once the screen's pending layout is done: a status line
+        just read (moved to the top, its windows placed) takes its place only at the next
+        refresh, and a menu placed before would open where the line was (on tmux 3.2a,
+        a key pressed just after attach met that moment about one time in five)."""
+        refreshed = asyncio.Event()  # a worker's wait: the app's own task never waits here
+        self.call_after_refresh(refreshed.set)
+        await refreshed.wait()
+        return self._menu_geometry(pane_id)
 
     def _menu_geometry(self, pane_id: str) -> Geometry:
         """Where the menu's position letters point on tuimux's screen."""

@@ -9,9 +9,20 @@ any other, so read-only, quoting and the audit log apply to it unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, ClassVar
 
-from textual.command import SimpleCommand
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.command import (
+    CommandInput,
+    CommandListItem,
+    CommandPalette,
+    SimpleCommand,
+    SimpleProvider,
+)
+from textual.screen import Screen
+from textual.widgets import Input
 
 from tuimux.control.escape import printable
 from tuimux.control.key_table import PREFIX, Bound, KeyMachine
@@ -50,6 +61,45 @@ def binding_commands(
                 )
             )
     return entries
+
+
+class KeyList(CommandPalette):
+    """The key list, closed and searched with the keys of tmux's view mode, where tmux's
+    own ``list-keys`` shows: ``q`` closes it (as Escape does) while nothing is searched;
+    ``/``, ``?``, ``C-s`` or ``C-r`` (vi's and emacs's search keys) start a search in
+    which ``q`` is typed like any letter; any other key starts searching too.
+
+    The field takes printable keys before any binding, so ``q``, ``/`` and ``?`` are
+    seen as what they made of an empty, unsearched field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s,ctrl+r", "search", show=False, priority=True),
+    ]
+
+    def __init__(
+        self, screen: Screen[Any], commands: Sequence[SimpleCommand], placeholder: str
+    ) -> None:
+        items: list[CommandListItem] = [*commands]
+        # As App.search_commands: a provider made already (it calls back as itself).
+        provider = SimpleProvider(screen, items)
+        super().__init__(providers=[provider], placeholder=placeholder)  # type: ignore[list-item]
+        self.searching = False
+        self._before = ""
+
+    def action_search(self) -> None:
+        self.searching = True
+        self.query_one(CommandInput).placeholder = "Search…"
+
+    @on(Input.Changed)
+    def _view_key(self, event: Input.Changed) -> None:
+        before, self._before = self._before, event.value
+        if self.searching or before:
+            return
+        if event.value == "q":
+            self._action_escape()
+        elif event.value in ("/", "?"):
+            self.action_search()
+            event.input.value = ""
 
 
 def shown_output(command: str, lines: list[str]) -> str:
