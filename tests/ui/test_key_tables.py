@@ -439,3 +439,48 @@ async def test_display_panes_draws_what_tmux_draws(tmux_server: TmuxServer, heig
                 if a != b
             ][:4],
         )
+
+
+@pytest.mark.parametrize("flag", ["-w", "-s"])
+async def test_a_choose_tree_template_runs_for_the_chosen_item(
+    tmux_server: TmuxServer, flag: str
+) -> None:
+    """``bind j choose-tree -w "rename-window -t '%%' chosen"``: Enter runs the template
+    for the item under the cursor (the current window, or session) instead of switching
+    to it, as in tmux's own client. Each client on a twin session with two windows."""
+    for name in ("own", "ours"):
+        tmux_server.new_session(name, width=80, height=23, command="sh")
+        tmux_server.run("rename-window", "-t", f"{name}:", "first")
+        tmux_server.run("new-window", "-t", f"{name}:", "-n", "second", "sh")
+    if flag == "-w":
+        template = "rename-window -t '%%' chosen"
+    else:
+        template = "rename-session -t '%%' '#{session_name}-chosen'"
+    tmux_server.run("bind-key", "j", "choose-tree", flag, template)
+    clients = {"own": tmux_attach(tmux_server, "own"), "ours": tuimux_attach(tmux_server, "ours")}
+
+    def chosen() -> list[str]:
+        if flag == "-w":
+            windows = "#{session_name}:#{window_name}"
+            return sorted(tmux_server.run("list-windows", "-a", "-F", windows).split())
+        return sorted(tmux_server.run("list-sessions", "-F", "#{session_name}").split())
+
+    with outer_terminals(clients, 80, 24) as outer:
+        await eventually(
+            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
+            timeout=30,
+        )
+        for name in clients:
+            outer.run("send-keys", "-t", f"{name}:", "C-b", "j")
+        await eventually(
+            lambda: all("2 windows" in outer.capture(f"{name}:") for name in clients),
+            timeout=10,
+            detail=lambda: [outer.capture(f"{name}:") for name in clients],
+        )
+        for name in clients:
+            outer.run("send-keys", "-t", f"{name}:", "Enter")
+        if flag == "-w":
+            expected = ["own:chosen", "own:first", "ours:chosen", "ours:first"]
+        else:
+            expected = ["own-chosen", "ours-chosen"]
+        await eventually(lambda: chosen() == sorted(expected), timeout=10, detail=chosen)

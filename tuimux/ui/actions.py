@@ -13,7 +13,13 @@ from rich.color import Color
 
 from tuimux.client import TmuxClient
 from tuimux.control import events as ev
-from tuimux.control.bindings import PromptSpec, parse_commands, prompt_of, waits_for_client
+from tuimux.control.bindings import (
+    Command,
+    PromptSpec,
+    parse_commands,
+    prompt_of,
+    waits_for_client,
+)
 from tuimux.control.command import escape_format
 from tuimux.control.command_line import split_command_line
 from tuimux.errors import CommandError, TuimuxError
@@ -46,6 +52,10 @@ class PrefixActions(KeyRouting):
 
     def structure_changed(self) -> None:
         raise NotImplementedError  # the app redraws the window and the status bar
+
+    def run_template(self, template: Sequence[Command], answer: str) -> None:
+        """Run a command template with ``%%`` as ``answer``, as a binding runs."""
+        raise NotImplementedError
 
     def _tmux(self, *argv: str) -> None:
         """Run a command for an action; tmux's complaint, if any, goes to the status bar.
@@ -199,13 +209,14 @@ class PrefixActions(KeyRouting):
 
     # -- sessions ------------------------------------------------------------------------
 
-    def action_choose_tree(self, windows: bool) -> None:
-        """``C-b s`` / ``C-b w``: the server's sessions (and windows) to switch to; keys
-        typed while the server is asked wait for the tree."""
+    def action_choose_tree(self, windows: bool, template: Sequence[Command] | None = None) -> None:
+        """``C-b s`` / ``C-b w``: the server's sessions (and windows) to switch to, or to
+        run ``template`` for (choose-tree's ``%%``); keys typed while the server is asked
+        wait for the tree."""
         self.hold_keys()
-        self.run_worker(self._choose_tree(windows), group="commands")
+        self.run_worker(self._choose_tree(windows, template), group="commands")
 
-    async def _choose_tree(self, windows: bool) -> None:
+    async def _choose_tree(self, windows: bool, template: Sequence[Command] | None) -> None:
         try:
             if self.mirror is None:
                 return
@@ -217,13 +228,19 @@ class PrefixActions(KeyRouting):
                 return
             model = self.mirror.model
             tree = SessionTree(sessions, model.session_id, model.active_window, windows=windows)
-            self.open_modal(tree, self._tree_chosen)  # holds the keys on until it is up
+            # open_modal holds the keys on until the tree is up.
+            self.open_modal(tree, lambda choice: self._tree_chosen(choice, template))
         finally:
             self.release_keys()
 
-    def _tree_chosen(self, choice: TreeChoice | None) -> None:
+    def _tree_chosen(
+        self, choice: TreeChoice | None, template: Sequence[Command] | None = None
+    ) -> None:
         self.window_view.focus()
         if choice is None:
+            return
+        if choice.verb == "switch" and template is not None:
+            self.run_template(template, choice.target)
             return
         if choice.verb == "switch":
             self._tmux("switch-client", "-t", choice.target)

@@ -28,13 +28,14 @@ from rich.color import Color
 
 from tuimux.connect import tmux_version
 from tuimux.control import tmux_style as ts
-from tuimux.control.bindings import Command, PromptSpec, fill, parse_commands, prompt_of
+from tuimux.control.bindings import Block, Command, PromptSpec, fill, parse_commands, prompt_of
 from tuimux.control.command import escape_format
 from tuimux.control.display_panes import (
     DEFAULT_TEMPLATE,
     PanesSpec,
     display_panes_of,
 )
+from tuimux.control.getopt import getopt
 from tuimux.control.key_table import (
     PREFIX,
     ROOT,
@@ -384,9 +385,7 @@ class BoundKeys(PrefixActions):
         if name == "display-message":
             return await self._message(command)
         if name == "choose-tree":
-            flags = "".join(arg[1:] for arg in args if arg.startswith("-"))
-            self.action_choose_tree("s" not in flags)
-            return True
+            return self._choose_tree_command(command)
         if name == "list-keys" and any(arg.startswith("-") and "1" in arg for arg in args):
             return await self._message(command, one_line=True)
         if name == "list-keys":
@@ -539,6 +538,33 @@ class BoundKeys(PrefixActions):
 
     def _refuse_read_only(self, what: str) -> None:
         raise NotImplementedError  # the app's
+
+    def _choose_tree_command(self, command: Command) -> bool:
+        """``choose-tree``: tuimux's tree (``-s`` sessions folded, ``-w`` windows
+        unfolded); a template runs for the chosen item with ``%%`` as its id (``$1``,
+        ``@2``) where tmux's default switches to it. -F, -f, -K, -O are not followed."""
+        flags, rest = getopt(command[1:], "FfKO")
+        template: tuple[Command, ...] | None = None
+        try:
+            if rest and isinstance(rest[0], Block):
+                template = rest[0].commands
+            elif rest and isinstance(rest[0], str):
+                template = parse_commands(rest[0])
+        except CommandError as error:
+            self.status_bar.message = str(error)
+            self.bell()
+            return False
+        self.action_choose_tree(("s", "") not in flags, template)
+        return True
+
+    def run_template(self, template: Sequence[Command], answer: str) -> None:
+        commands = [
+            tuple(argv)
+            for command in template
+            for argv in fill([command], _literal_for(command, [answer]))
+        ]
+        self.hold_keys()
+        self.run_worker(self._run_bound(commands), group="commands")
 
     async def _display_panes(self, command: Command) -> bool:
         """``display-panes``: each pane's index over it for ``-d`` or the session's
