@@ -7,7 +7,7 @@ from __future__ import annotations
 import shlex
 import sys
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,6 +59,22 @@ def outer_terminals(
         yield outer
     finally:
         outer.kill()
+
+
+async def each_drew_its_session(outer: TmuxServer, names: Iterable[str]) -> None:
+    """Every client has drawn its session: ``[name]`` is on its status line."""
+    names = list(names)
+    await eventually(
+        lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in names),
+        timeout=30,
+        detail=lambda: [outer.capture(f"{name}:")[-300:] for name in names],
+    )
+
+
+def keys_to_each(outer: TmuxServer, names: Iterable[str], *keys: str) -> None:
+    """The same keys typed into every client's terminal."""
+    for name in names:
+        outer.run("send-keys", "-t", f"{name}:", *keys)
 
 
 def as_rgb(colour: str) -> str:

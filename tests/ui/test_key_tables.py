@@ -19,7 +19,13 @@ from textual.events import Key
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
-from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
+from tests.ui.outer import (
+    each_drew_its_session,
+    keys_to_each,
+    outer_terminals,
+    tmux_attach,
+    tuimux_attach,
+)
 from tests.ui.test_app import make_app, recorder_session
 from tests.ui.test_bindings import HEIGHT, WIDTH, tmux_client_on
 from tuimux.connect import tmux_version
@@ -370,10 +376,7 @@ async def test_ctrl_h_is_the_users_key_and_backspace_still_erases(tmux_server: T
         "ours": tuimux_attach(tmux_server, "ours"),
     }
     with outer_terminals(clients, WIDTH, HEIGHT) as outer:
-        await eventually(
-            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
-            timeout=30,
-        )
+        await each_drew_its_session(outer, clients)
         for name in clients:
             outer.run("send-keys", "-t", f"{name}:", "-H", "08")
             outer.run("send-keys", "-t", f"{name}:", "-l", "ab")
@@ -417,13 +420,8 @@ async def test_display_panes_draws_what_tmux_draws(tmux_server: TmuxServer, heig
         return [comparable(row) for row in sgr_rows(raw.split("\n")[:height], 80)]
 
     with outer_terminals(clients, 80, height + 1) as outer:
-        await eventually(
-            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
-            timeout=30,
-            detail=lambda: [outer.capture(f"{name}:")[-300:] for name in clients],
-        )
-        for name in clients:
-            outer.run("send-keys", "-t", f"{name}:", "C-b", "q")
+        await each_drew_its_session(outer, clients)
+        keys_to_each(outer, clients, "C-b", "q")
         await eventually(lambda: "40x" in outer.capture("own:") if height > 7 else True, timeout=10)
 
         def numbered(name: str) -> bool:  # both colours drawn: the numbers are up
@@ -466,12 +464,8 @@ async def test_a_choose_tree_template_runs_for_the_chosen_item(
         return sorted(tmux_server.run("list-sessions", "-F", "#{session_name}").split())
 
     with outer_terminals(clients, 80, 24) as outer:
-        await eventually(
-            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
-            timeout=30,
-        )
-        for name in clients:
-            outer.run("send-keys", "-t", f"{name}:", "C-b", "j")
+        await each_drew_its_session(outer, clients)
+        keys_to_each(outer, clients, "C-b", "j")
         await eventually(
             lambda: all("2 windows" in outer.capture(f"{name}:") for name in clients),
             timeout=10,

@@ -15,7 +15,13 @@ import pytest
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
 from tests.ui.burst import PREFIX, feed
-from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
+from tests.ui.outer import (
+    each_drew_its_session,
+    keys_to_each,
+    outer_terminals,
+    tmux_attach,
+    tuimux_attach,
+)
 from tests.ui.test_app import make_app
 from tests.ui.test_bindings import HEIGHT, WIDTH, tmux_client_on
 from tuimux.ui.menu import Menu
@@ -253,12 +259,8 @@ async def test_a_menu_is_drawn_in_the_users_styles(
         return any(corner in outer.capture(f"{name}:") for corner in "┌╔")
 
     with outer_terminals(clients, WIDTH, HEIGHT + 1) as outer:
-        await eventually(
-            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
-            timeout=30,
-        )
-        for name in clients:
-            outer.run("send-keys", "-t", f"{name}:", "C-b", "M")
+        await each_drew_its_session(outer, clients)
+        keys_to_each(outer, clients, "C-b", "M")
         await eventually(
             lambda: boxed("own") and boxed("our") and rows("own") == rows("our"),
             timeout=20,

@@ -19,7 +19,13 @@ from wcwidth import wcwidth
 
 from tests.conftest import TmuxServer
 from tests.helpers import eventually
-from tests.ui.outer import outer_terminals, tmux_attach, tuimux_attach
+from tests.ui.outer import (
+    each_drew_its_session,
+    keys_to_each,
+    outer_terminals,
+    tmux_attach,
+    tuimux_attach,
+)
 from tuimux.connect import Target, connect_local, tmux_version
 from tuimux.control import tmux_style as ts
 from tuimux.control.format_draw import format_draw
@@ -669,12 +675,8 @@ async def test_a_prompt_is_drawn_where_and_as_tmux_draws_it(
         return comparable(sgr_rows(raw.split("\n")[: row + 1], 80)[row])
 
     with outer_terminals(clients, 80, 24) as outer:
-        await eventually(
-            lambda: all(f"[{name}]" in outer.capture(f"{name}:") for name in clients),
-            timeout=30,
-        )
-        for name in clients:
-            outer.run("send-keys", "-t", f"{name}:", "C-b", ",")
+        await each_drew_its_session(outer, clients)
+        keys_to_each(outer, clients, "C-b", ",")
         await eventually(
             lambda: (
                 "(rename-window) sh" in outer.capture("ours:") and cells("own") == cells("ours")
